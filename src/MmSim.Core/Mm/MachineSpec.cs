@@ -1,0 +1,24 @@
+namespace MmSim.Mm;
+
+/// <summary>One zone of the machine description.</summary>
+/// <param name="Type">Zone index.</param>
+/// <param name="Pages">Spanned pages (all present).</param>
+/// <param name="StartPfn">First PFN, or null to follow the previous zone.</param>
+/// <param name="ReservedPages">Present but never managed pages, taken from the zone's lowest PFNs.</param>
+public sealed record ZoneSpec(ZoneType Type, long Pages, long? StartPfn = null, long ReservedPages = 0);
+
+/// <summary>One CMA area.</summary>
+/// <param name="Name">Area name (as cma=… or a reserved-memory node).</param>
+/// <param name="Zone">Zone the area lies in.</param>
+/// <param name="Pages">Size in pages, a multiple of pageblock_nr_pages.</param>
+/// <param name="StartPfn">First PFN, or null for the highest pageblock-aligned range of the zone (memblock allocates top-down).</param>
+public sealed record CmaSpec(string Name, ZoneType Zone, long Pages, long? StartPfn = null);
+
+/// <summary>The physical layout of the simulated machine: one node, its zones and CMA areas.</summary>
+/// <param name="Zones">Zones in ascending zone order.</param>
+/// <param name="Cma">CMA areas.</param>
+public sealed record MachineSpec(IReadOnlyList<ZoneSpec> Zones, IReadOnlyList<CmaSpec> Cma)
+{
+    /// <summary>Largest machine mmsim builds: 1 TiB of 4 KiB pages, so a PFN fits an int with room to spare.</summary>
+    public const long MaxPages = 1L << 28;
+}

@@ -1,0 +1,247 @@
+using MmSim.Mm.Trace;
+using MmSim.Mm.Vmstat;
+
+namespace MmSim.Mm.PageAlloc;
+
+/// <summary>
+/// The page allocator of one node: allocation and freeing of 2^order page blocks with mobility
+/// grouping, per-cpu lists, watermarks and fallback. The free lists live in <see cref="Zone"/>.
+/// </summary>
+/// <remarks>
+/// mm/page_alloc.c ("Manages the free list, the system allocates free pages here"). This class is
+/// split by mechanism: FreeList.cs (list and counter primitives), Rmqueue.cs (__rmqueue_smallest,
+/// expand, __rmqueue), Fallback.cs (claim/steal, 6.15+), Fallback612.cs, FreeOnePage.cs,
+/// Pcp.cs (per-cpu lists), Watermarks.cs, GetPageFromFreelist.cs, Highatomic.cs. Compaction,
+/// reclaim and isolation live in their own folders and call in through the internal primitives.
+/// </remarks>
+public sealed partial class PageAllocator
+{
+    private readonly PageFrame[] pages;
+    private readonly bool pcpEnabled;
+
+    /// <summary>Creates the allocator over a node built by <see cref="MmInit"/>.</summary>
+    /// <param name="pgdat">The node.</param>
+    /// <param name="options">Sysctls and release switches.</param>
+    public PageAllocator(PgData pgdat, PageAllocOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(pgdat);
+        ArgumentNullException.ThrowIfNull(options);
+        Node = pgdat;
+        Options = options;
+        pages = pgdat.Pages;
+        pcpEnabled = options.PcpEnabled;
+    }
+
+    /// <summary>The node.</summary>
+    public PgData Node { get; }
+
+    /// <summary>Configuration.</summary>
+    public PageAllocOptions Options { get; }
+
+    /// <summary>Attached tracepoint sink, or null.</summary>
+    public IKmemTrace? Trace { get; set; }
+
+    /// <summary>Called when the allocator would wake kswapd (wakeup_kswapd); the engine wires kswapd here.</summary>
+    public Action<Zone, int, ZoneType>? WakeupKswapd { get; set; }
+
+    /// <summary>Allocation attempts that failed after the min-watermark retry.</summary>
+    public long AllocFailures { get; private set; }
+
+    /// <summary>
+    /// Allocates 2^<paramref name="order"/> contiguous pages (__alloc_pages): the fast path at the low
+    /// watermark with ALLOC_NOFRAGMENT where the kernel sets it, then one slowpath attempt at the min
+    /// watermark (reclaim and compaction are not modelled yet).
+    /// </summary>
+    /// <param name="gfp">Allocation flags.</param>
+    /// <param name="order">Order, 0..MAX_PAGE_ORDER.</param>
+    /// <param name="owner">Owner kind recorded on the head page.</param>
+    /// <param name="ownerId">Owner id recorded on the head page.</param>
+    /// <returns>The first PFN, or -1 on failure.</returns>
+    /// <remarks>mm/page_alloc.c: __alloc_pages_noprof, prepare_alloc_pages, __alloc_pages_slowpath (first steps).</remarks>
+    public int AllocPages(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int ownerId = 0)
+    {
+        if ((uint)order > MmConstants.MaxPageOrder)
+        {
+            throw new ArgumentOutOfRangeException(nameof(order), order, "order must be 0..MAX_PAGE_ORDER");
+        }
+
+        var ac = PrepareAllocPages(gfp);
+        int pfn = -1;
+        if (ac.PreferredZone != null)
+        {
+            // Forbid the first pass from falling back to types that fragment memory until all
+            // local zones are considered.
+            AllocFlags flags = AllocFlags.WmarkLow | CmaFlag(ac.Migratetype) | AllocFlagsNofragment(ac.PreferredZone, gfp);
+            pfn = GetPageFromFreelist(gfp, order, flags, ac);
+            if (pfn < 0)
+            {
+                pfn = AllocPagesSlowpath(gfp, order, ac);
+            }
+        }
+
+        if (pfn < 0)
+        {
+            AllocFailures++;
+            Trace?.MmPageAlloc(-1, order, gfp, ac.Migratetype);
+            return -1;
+        }
+
+        PrepNewPage(pfn, order, ac.Migratetype, owner, ownerId);
+        Trace?.MmPageAlloc(pfn, order, gfp, ac.Migratetype);
+        return pfn;
+    }
+
+    /// <summary>Frees a block allocated by <see cref="AllocPages"/> (__free_pages → free_frozen_pages).</summary>
+    /// <param name="pfn">First PFN of the block.</param>
+    /// <param name="order">Its order.</param>
+    /// <remarks>mm/page_alloc.c: __free_frozen_pages, free_pages_prepare.</remarks>
+    public void FreePages(int pfn, int order)
+    {
+        ref PageFrame page = ref pages[pfn];
+        if (!page.Has(PageFlags.Allocated) || page.Order != order)
+        {
+            throw new InvalidOperationException($"free of pfn 0x{pfn:x} order {order}: not an allocated block of that order");
+        }
+
+        FreePagesPrepare(ref page, pfn, order);
+        if (pcpEnabled && PerCpuPages.AllowedOrder(order))
+        {
+            FreeToPcp(pfn, order);
+        }
+        else
+        {
+            FreeOnePageCounted(Node.PageZone(pfn), pfn, order, FreeFlags.None);
+        }
+    }
+
+    /// <summary>The allocation context (struct alloc_context).</summary>
+    internal readonly record struct AllocContext(Zone? PreferredZone, ZoneType HighestZoneIdx, MigrateType Migratetype);
+
+    private AllocContext PrepareAllocPages(GfpFlags gfp)
+    {
+        ZoneType highest = Gfp.Zone(gfp);
+        MigrateType mt = Gfp.Migratetype(gfp, Options.GroupByMobilityDisabled);
+        Zone? preferred = null;
+        for (int z = (int)highest; z >= 0; z--)
+        {
+            if (Node.Zones[z].IsPopulated)
+            {
+                preferred = Node.Zones[z];
+                break;
+            }
+        }
+
+        return new AllocContext(preferred, highest, mt);
+    }
+
+    // mm/page_alloc.c: gfp_to_alloc_flags_cma — movable allocations may use CMA.
+    private static AllocFlags CmaFlag(MigrateType mt) => mt == MigrateType.Movable ? AllocFlags.Cma : 0;
+
+    // mm/page_alloc.c: alloc_flags_nofragment.
+    private AllocFlags AllocFlagsNofragment(Zone preferred, GfpFlags gfp)
+    {
+        // __GFP_KSWAPD_RECLAIM is ALLOC_KSWAPD.
+        AllocFlags flags = (gfp & GfpFlags.KswapdReclaim) != 0 ? AllocFlags.Kswapd : 0;
+        if (Options.DefragMode)
+        {
+            return flags | AllocFlags.NoFragment;
+        }
+
+        // CONFIG_ZONE_DMA32: only a Normal preferred zone avoids fragmenting fallbacks on the first
+        // pass (on UMA, a populated Normal implies a populated DMA32).
+        return preferred.Type == ZoneType.Normal ? flags | AllocFlags.NoFragment : flags;
+    }
+
+    // mm/page_alloc.c: gfp_to_alloc_flags.
+    private AllocFlags GfpToAllocFlags(GfpFlags gfp, int order, MigrateType mt)
+    {
+        AllocFlags flags = AllocFlags.WmarkMin | AllocFlags.Cpuset;
+        if ((gfp & GfpFlags.High) != 0)
+        {
+            flags |= AllocFlags.MinReserve;
+        }
+
+        if ((gfp & GfpFlags.KswapdReclaim) != 0)
+        {
+            flags |= AllocFlags.Kswapd;
+        }
+
+        if ((gfp & GfpFlags.DirectReclaim) == 0)
+        {
+            if ((gfp & GfpFlags.NoMemAlloc) == 0)
+            {
+                flags |= AllocFlags.NonBlock;
+                if (order > 0 && (flags & AllocFlags.MinReserve) != 0)
+                {
+                    flags |= AllocFlags.HighAtomic;
+                }
+            }
+
+            if ((flags & AllocFlags.MinReserve) != 0)
+            {
+                flags &= ~AllocFlags.Cpuset;
+            }
+        }
+
+        flags |= CmaFlag(mt);
+        if (Options.DefragMode)
+        {
+            flags |= AllocFlags.NoFragment;
+        }
+
+        return flags;
+    }
+
+    /// <summary>
+    /// The part of __alloc_pages_slowpath that mmsim models so far: wake kswapd, then retry at the
+    /// min watermark with the slowpath's alloc_flags. Reclaim and compaction plug in here.
+    /// </summary>
+    private int AllocPagesSlowpath(GfpFlags gfp, int order, in AllocContext ac)
+    {
+        AllocFlags flags = GfpToAllocFlags(gfp, order, ac.Migratetype);
+        if ((flags & AllocFlags.Kswapd) != 0 && WakeupKswapd != null)
+        {
+            WakeAllKswapds(order, ac);
+        }
+
+        return GetPageFromFreelist(gfp, order, flags, ac);
+    }
+
+    // mm/page_alloc.c: wake_all_kswapds — one node: wake for each eligible zone once.
+    private void WakeAllKswapds(int order, in AllocContext ac)
+    {
+        for (int z = (int)ac.HighestZoneIdx; z >= 0; z--)
+        {
+            Zone zone = Node.Zones[z];
+            if (zone.IsPopulated)
+            {
+                WakeupKswapd!(zone, order, ac.HighestZoneIdx);
+                return;
+            }
+        }
+    }
+
+    // mm/page_alloc.c: prep_new_page / post_alloc_hook, and page_owner's __set_page_owner.
+    private void PrepNewPage(int pfn, int order, MigrateType mt, OwnerKind owner, int ownerId)
+    {
+        ref PageFrame page = ref pages[pfn];
+        page.Flags = 0;
+        page.Order = order;
+        page.AllocMt = (byte)mt;
+        page.OwnerKind = owner;
+        page.Owner = ownerId;
+        page.Set(PageFlags.Allocated);
+    }
+
+    // mm/page_alloc.c: free_pages_prepare — page_owner reset, flags cleared, trace.
+    private void FreePagesPrepare(ref PageFrame page, int pfn, int order)
+    {
+        Trace?.MmPageFree(pfn, order);
+        page.Flags = 0;
+        page.AllocMt = MigrateTypes.None;
+        page.Owner = 0;
+    }
+
+    /// <summary>Adds to a vm event counter (count_vm_events).</summary>
+    private void CountVmEvents(VmStatItem item, long delta) => Node.VmStat[(int)item] += delta;
+}

@@ -1,0 +1,102 @@
+namespace MmSim.Mm.PageAlloc;
+
+// Pageblock type changes and the free-page moves that go with them (freelist hygiene, 6.10+:
+// every free page sits on the list of its block's current type).
+public sealed partial class PageAllocator
+{
+    // mm/page_alloc.c: change_pageblock_range.
+    internal void ChangePageblockRange(int pfn, int startOrder, MigrateType mt)
+    {
+        int nrPageblocks = 1 << (startOrder - MmConstants.PageblockOrder);
+        for (int i = 0; i < nrPageblocks; i++)
+        {
+            Node.SetPageblockMigratetype(pfn + (i << MmConstants.PageblockOrder), mt);
+        }
+    }
+
+    /// <summary>
+    /// prep_move_freepages_block: refuses blocks that straddle the zone edge; optionally counts
+    /// free (PageBuddy) and movable (LRU or movable_ops) pages.
+    /// </summary>
+    /// <remarks>
+    /// mm/page_alloc.c: prep_move_freepages_block. The kernel tests PageLRU on every PFN and a
+    /// compound folio's tail pages report the head's flag; mmsim keeps state on head pages only, so
+    /// an allocated LRU head counts all 2^order pages and the walk skips the block.
+    /// </remarks>
+    internal bool PrepMoveFreepagesBlock(Zone zone, int pfn, out int startPfn, out int numFree, out int numMovable)
+    {
+        int start = pfn & ~(MmConstants.PageblockNrPages - 1);
+        int end = start + MmConstants.PageblockNrPages;
+        startPfn = start;
+        numFree = 0;
+        numMovable = 0;
+        if (!zone.SpansPfn(start) || !zone.SpansPfn(end - 1))
+        {
+            return false;
+        }
+
+        for (int p = start; p < end;)
+        {
+            ref PageFrame page = ref pages[p];
+            if (page.Has(PageFlags.Buddy))
+            {
+                int nr = 1 << page.Order;
+                numFree += nr;
+                p += nr;
+                continue;
+            }
+
+            if (page.Has(PageFlags.Allocated))
+            {
+                int nr = Math.Min(1 << page.Order, end - p);
+                if (page.Has(PageFlags.Lru) || page.Has(PageFlags.MovableOps))
+                {
+                    numMovable += nr;
+                }
+
+                p += nr;
+                continue;
+            }
+
+            p++;
+        }
+
+        return true;
+    }
+
+    // mm/page_alloc.c: __move_freepages_block — moves every buddy in the block to new_mt's lists.
+    internal int MoveFreepagesBlockRaw(Zone zone, int startPfn, MigrateType oldMt, MigrateType newMt)
+    {
+        int end = startPfn + MmConstants.PageblockNrPages;
+        int moved = 0;
+        for (int p = startPfn; p < end;)
+        {
+            ref PageFrame page = ref pages[p];
+            if (!page.Has(PageFlags.Buddy))
+            {
+                p++;
+                continue;
+            }
+
+            int order = page.Order;
+            MoveToFreeList(zone, p, order, oldMt, newMt);
+            p += 1 << order;
+            moved += 1 << order;
+        }
+
+        return moved;
+    }
+
+    // mm/page_alloc.c: move_freepages_block — returns -1 when the block straddles the zone.
+    internal int MoveFreepagesBlock(Zone zone, int pfn, MigrateType oldMt, MigrateType newMt)
+    {
+        if (!PrepMoveFreepagesBlock(zone, pfn, out int start, out _, out _))
+        {
+            return -1;
+        }
+
+        int moved = MoveFreepagesBlockRaw(zone, start, oldMt, newMt);
+        Node.SetPageblockMigratetype(start, newMt);
+        return moved;
+    }
+}

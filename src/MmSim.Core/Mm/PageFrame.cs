@@ -1,0 +1,69 @@
+namespace MmSim.Mm;
+
+/// <summary>
+/// The simulator's <c>struct page</c>: 16 bytes per page frame, kept in one array indexed by PFN.
+/// </summary>
+/// <remarks>
+/// include/linux/mm_types.h: struct page. <see cref="Flags"/> packs the block order (bits 0–3),
+/// the allocation migratetype recorded by page_owner (bits 4–6, 7 = none), the owner kind
+/// (bits 7–10) and the boolean <see cref="PageFlags"/> (bits 11+). <see cref="Next"/>/<see cref="Prev"/>
+/// are the intrusive list links (the kernel's <c>page-&gt;lru</c>, shared by buddy, pcp and LRU lists,
+/// since a page is on at most one of them). Only the head page of a block carries state.
+/// </remarks>
+public struct PageFrame
+{
+    private const uint OrderMask = 0xF;
+    private const int MtShift = 4;
+    private const uint MtMask = 0x7u << MtShift;
+    private const int OwnerShift = 7;
+    private const uint OwnerMask = 0xFu << OwnerShift;
+
+    /// <summary>Packed order, allocation migratetype, owner kind and <see cref="PageFlags"/>.</summary>
+    public uint Flags;
+
+    /// <summary>Next PFN on the list this page is on, or -1.</summary>
+    public int Next;
+
+    /// <summary>Previous PFN on the list this page is on, or -1.</summary>
+    public int Prev;
+
+    /// <summary>Owner or mapping id (workload object, file id, op-script id).</summary>
+    public int Owner;
+
+    /// <summary>Order of the block this head page starts (buddy_order / folio_order).</summary>
+    public int Order
+    {
+        readonly get => (int)(Flags & OrderMask);
+        set => Flags = (Flags & ~OrderMask) | (uint)value;
+    }
+
+    /// <summary>Migratetype of the allocation (gfp_migratetype of page_owner's gfp), or <see cref="MigrateTypes.None"/>.</summary>
+    public byte AllocMt
+    {
+        readonly get => (byte)((Flags & MtMask) >> MtShift);
+        set => Flags = (Flags & ~MtMask) | ((uint)value << MtShift);
+    }
+
+    /// <summary>Who owns the allocated block.</summary>
+    public OwnerKind OwnerKind
+    {
+        readonly get => (OwnerKind)((Flags & OwnerMask) >> OwnerShift);
+        set => Flags = (Flags & ~OwnerMask) | ((uint)value << OwnerShift);
+    }
+
+    /// <summary>Tests a boolean flag.</summary>
+    /// <param name="flag">The flag.</param>
+    /// <returns>True when set.</returns>
+    public readonly bool Has(PageFlags flag) => (Flags & (uint)flag) != 0;
+
+    /// <summary>Sets a boolean flag.</summary>
+    /// <param name="flag">The flag.</param>
+    public void Set(PageFlags flag) => Flags |= (uint)flag;
+
+    /// <summary>Clears a boolean flag.</summary>
+    /// <param name="flag">The flag.</param>
+    public void Clear(PageFlags flag) => Flags &= ~(uint)flag;
+
+    /// <summary>A page frame with no state and no list links.</summary>
+    public static PageFrame Empty => new() { Flags = (uint)MigrateTypes.None << MtShift, Next = -1, Prev = -1, Owner = 0 };
+}

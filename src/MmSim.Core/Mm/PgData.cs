@@ -1,0 +1,96 @@
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmstat;
+
+namespace MmSim.Mm;
+
+/// <summary>
+/// The node (pglist_data): the memory map (one <see cref="PageFrame"/> per PFN), the pageblock flags,
+/// the zones and the node and event counters.
+/// </summary>
+/// <remarks>include/linux/mmzone.h: struct pglist_data; include/linux/pageblock-flags.h for the block bits.</remarks>
+public sealed class PgData
+{
+    /// <summary>Pageblock flag bits above the 3-bit migratetype: PB_migrate_skip.</summary>
+    public const byte PbMigrateSkip = 0x08;
+
+    /// <summary>PB_migrate_isolate (6.17+: a separate bit; earlier releases overwrite the type).</summary>
+    public const byte PbMigrateIsolate = 0x10;
+
+    /// <summary>Mask of the migratetype bits.</summary>
+    public const byte PbMigrateMask = 0x07;
+
+    /// <summary>Creates the node with every page frame empty and every pageblock MOVABLE.</summary>
+    /// <param name="nodeSpannedPages">Pages from PFN 0 to the end of the last zone.</param>
+    /// <param name="zones">The four zones, indexed by <see cref="ZoneType"/>.</param>
+    internal PgData(int nodeSpannedPages, Zone[] zones)
+    {
+        NodeSpannedPages = nodeSpannedPages;
+        Pages = new PageFrame[nodeSpannedPages];
+        Array.Fill(Pages, PageFrame.Empty);
+        PageblockFlags = new byte[(nodeSpannedPages + MmConstants.PageblockNrPages - 1) >> MmConstants.PageblockOrder];
+        Array.Fill(PageblockFlags, (byte)MigrateType.Movable);
+        Zones = zones;
+        ZoneOfPfn = new byte[PageblockFlags.Length];
+    }
+
+    /// <summary>node_spanned_pages (the node starts at PFN 0).</summary>
+    public int NodeSpannedPages { get; }
+
+    /// <summary>The memory map, indexed by PFN.</summary>
+    public PageFrame[] Pages { get; }
+
+    /// <summary>Per-pageblock flags: migratetype (bits 0–2), skip and isolate bits.</summary>
+    public byte[] PageblockFlags { get; }
+
+    /// <summary>The zones, indexed by <see cref="ZoneType"/> (unpopulated zones have no pages).</summary>
+    public Zone[] Zones { get; }
+
+    /// <summary>Zone index of each pageblock (zones are pageblock aligned in mmsim); 0xFF for holes.</summary>
+    internal byte[] ZoneOfPfn { get; }
+
+    /// <summary>Node and event counters, indexed by <see cref="VmStatItem"/> (zone items are summed from the zones).</summary>
+    public long[] VmStat { get; } = new long[VmStatItems.Count];
+
+    /// <summary>page_zone: the zone a PFN belongs to.</summary>
+    /// <param name="pfn">Page frame number.</param>
+    /// <returns>The zone.</returns>
+    public Zone PageZone(int pfn) => Zones[ZoneOfPfn[pfn >> MmConstants.PageblockOrder]];
+
+    /// <summary>True when the PFN is inside some zone (pfn_valid and not in a hole).</summary>
+    /// <param name="pfn">Page frame number.</param>
+    /// <returns>True when valid.</returns>
+    public bool PfnValid(long pfn) =>
+        pfn >= 0 && pfn < NodeSpannedPages && ZoneOfPfn[pfn >> MmConstants.PageblockOrder] != 0xFF;
+
+    /// <summary>get_pfnblock_migratetype: the block's type, MIGRATE_ISOLATE when the isolate bit is set.</summary>
+    /// <param name="pfn">Any PFN in the block.</param>
+    /// <returns>The effective migratetype.</returns>
+    public MigrateType PageblockMigratetype(int pfn)
+    {
+        byte f = PageblockFlags[pfn >> MmConstants.PageblockOrder];
+        return (f & PbMigrateIsolate) != 0 ? MigrateType.Isolate : (MigrateType)(f & PbMigrateMask);
+    }
+
+    /// <summary>set_pageblock_migratetype: sets the stored type, keeping the skip and isolate bits.</summary>
+    /// <param name="pfn">Any PFN in the block.</param>
+    /// <param name="mt">The new type.</param>
+    public void SetPageblockMigratetype(int pfn, MigrateType mt)
+    {
+        ref byte f = ref PageblockFlags[pfn >> MmConstants.PageblockOrder];
+        f = (byte)((f & ~PbMigrateMask) | (byte)mt);
+    }
+
+    /// <summary>Sum of a zone stat item over all zones (global_zone_page_state).</summary>
+    /// <param name="item">A zone stat item.</param>
+    /// <returns>The sum.</returns>
+    public long GlobalZonePageState(VmStatItem item)
+    {
+        long sum = 0;
+        foreach (Zone z in Zones)
+        {
+            sum += z.Stat[(int)item];
+        }
+
+        return sum;
+    }
+}

@@ -1,0 +1,27 @@
+namespace MmSim.Mm.Trace;
+
+/// <summary>Receiver of the kmem tracepoints the page allocator fires.</summary>
+/// <remarks>include/trace/events/kmem.h. Implementations format or count; the allocator only calls when a sink is attached.</remarks>
+public interface IKmemTrace
+{
+    /// <summary>kmem:mm_page_alloc.</summary>
+    /// <param name="pfn">First PFN, or -1 when the allocation failed.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="gfp">Allocation flags.</param>
+    /// <param name="migratetype">The request's migratetype.</param>
+    void MmPageAlloc(int pfn, int order, GfpFlags gfp, MigrateType migratetype);
+
+    /// <summary>kmem:mm_page_free.</summary>
+    /// <param name="pfn">First PFN.</param>
+    /// <param name="order">Order.</param>
+    void MmPageFree(int pfn, int order);
+
+    /// <summary>kmem:mm_page_alloc_extfrag.</summary>
+    /// <param name="pfn">PFN of the page handed out.</param>
+    /// <param name="allocOrder">Requested order.</param>
+    /// <param name="fallbackOrder">Order of the foreign free block used.</param>
+    /// <param name="allocMigratetype">Requested migratetype.</param>
+    /// <param name="fallbackMigratetype">Type of the free list fallen back to.</param>
+    /// <param name="changeOwnership">alloc_migratetype == get_pageblock_migratetype(page) after any claim.</param>
+    void MmPageAllocExtfrag(int pfn, int allocOrder, int fallbackOrder, MigrateType allocMigratetype, MigrateType fallbackMigratetype, bool changeOwnership);
+}
