@@ -60,6 +60,9 @@ public static class GfpFlagNames
         (GfpFlags.ZeroTags, "__GFP_ZEROTAGS"),
     ];
 
+    /// <summary>The table of include/trace/events/mmflags.h (__def_gfpflag_names) in the kernel's order: composite names first.</summary>
+    public static IReadOnlyList<(GfpFlags Mask, string Name)> All => Table;
+
     /// <summary>show_gfp_flags as a string.</summary>
     /// <param name="gfp">The mask.</param>
     /// <returns>The text the tracepoint prints.</returns>

@@ -1,3 +1,5 @@
+using MmSim.Mm;
+
 namespace MmSim.Scenario;
 
 /// <summary>Resolved <c>churn</c> workload: random page-allocator churn held around a fill level.</summary>
@@ -23,9 +25,9 @@ internal sealed class ChurnWorkloadType : WorkloadType
     // User memory (movable), kernel memory (unmovable), reclaimable kernel caches: the three migratetypes that fragment.
     private static readonly ValueList<GfpWeight> GfpDefault =
     [
-        new("GFP_HIGHUSER_MOVABLE", GfpNames.GFP_HIGHUSER_MOVABLE, 60),
-        new("GFP_KERNEL", GfpNames.GFP_KERNEL, 25),
-        new("GFP_KERNEL|__GFP_RECLAIMABLE", GfpNames.GFP_KERNEL | GfpNames.__GFP_RECLAIMABLE, 15),
+        new("GFP_HIGHUSER_MOVABLE", (uint)GfpFlags.HighUserMovable, 60),
+        new("GFP_KERNEL", (uint)GfpFlags.Kernel, 25),
+        new("GFP_KERNEL|__GFP_RECLAIMABLE", (uint)(GfpFlags.Kernel | GfpFlags.Reclaimable), 15),
     ];
 
     public override string Name => TypeName;
