@@ -60,3 +60,25 @@ public class FtraceWriterTests
         return text.ToString();
     }
 }
+
+/// <summary>The trace hot path builds each line on the stack.</summary>
+public class FtraceWriterAllocationTests
+{
+    [Fact]
+    public void Events_DoNotAllocatePerLine()
+    {
+        long now = 5_000_000_000;
+        var w = new FtraceWriter(TextWriter.Null, () => now);
+        w.MmPageAlloc(1, 0, GfpFlags.Kernel, MigrateType.Unmovable);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            w.MmPageAlloc(i, 3, GfpFlags.HighUserMovable | GfpFlags.Zero, MigrateType.Movable);
+            w.MmPageFree(i, 3);
+            w.MmPageAllocExtfrag(i, 0, 4, MigrateType.Unmovable, MigrateType.Movable, changeOwnership: false);
+        }
+
+        // A string or array per line would be at least 24 bytes × 3000.
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1024);
+    }
+}
