@@ -185,9 +185,22 @@ public sealed partial class PageAllocator
         return freePages + alikePages >= (1 << (MmConstants.PageblockOrder - 1)) || Options.GroupByMobilityDisabled;
     }
 
+    // The mm_page_alloc_extfrag tracepoint, also counted (the kernel's users count it with perf).
     private void TraceExtfrag(int pfn, int order, int fallbackOrder, MigrateType startMt, MigrateType fallbackMt)
     {
-        Trace?.MmPageAllocExtfrag(pfn, order, fallbackOrder, startMt, fallbackMt,
-            startMt == Node.PageblockMigratetype(pfn));
+        bool changeOwnership = startMt == Node.PageblockMigratetype(pfn);
+        ExtfragEvents++;
+        if (fallbackOrder < MmConstants.PageblockOrder)
+        {
+            ExtfragFragmenting++;
+        }
+
+        Trace?.MmPageAllocExtfrag(pfn, order, fallbackOrder, startMt, fallbackMt, changeOwnership);
     }
+
+    /// <summary>Number of mm_page_alloc_extfrag events (fallbacks to another migratetype).</summary>
+    public long ExtfragEvents { get; private set; }
+
+    /// <summary>Of <see cref="ExtfragEvents"/>, those with fallback_order &lt; pageblock_order (fragmenting=1).</summary>
+    public long ExtfragFragmenting { get; private set; }
 }

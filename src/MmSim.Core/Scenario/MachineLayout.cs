@@ -1,0 +1,130 @@
+namespace MmSim.Scenario;
+
+/// <summary>
+/// Places zones and CMA areas against each other and checks the machine as a whole: size
+/// limits first (so an impossible machine is refused before anything else looks at it), then
+/// zone order and address ranges, then CMA placement (top-down, as memblock does).
+/// </summary>
+internal static class MachineLayout
+{
+    public static MachineConfig? Bind(FieldValues machine, LoadContext ctx)
+    {
+        ValueList<FieldValues> zoneItems = machine.List<FieldValues>("zones");
+        if (zoneItems.Count == 0)
+        {
+            ctx.Error(machine.MarkOf("zones"), machine.PathOf("zones"), "at least one zone is needed, e.g. '- { name: Normal, size: 4GiB }'");
+            return null;
+        }
+
+        if (!CheckTotal(machine, zoneItems, ctx))
+        {
+            return null;
+        }
+
+        List<ZoneConfig>? zones = PlaceZones(zoneItems, ctx);
+        if (zones is null)
+        {
+            return null;
+        }
+
+        List<CmaConfig>? cma = CmaPlacement.Place(machine.List<FieldValues>("cma"), zones, ctx);
+        if (cma is null)
+        {
+            return null;
+        }
+
+        return new MachineConfig(new ValueList<ZoneConfig>(zones), new ValueList<CmaConfig>(cma), (int)machine.Get<long>("nodes"), (int)machine.Get<long>("cpus"));
+    }
+
+    private static bool CheckTotal(FieldValues machine, ValueList<FieldValues> zoneItems, LoadContext ctx)
+    {
+        // Int128: a few absurd sizes cannot wrap around into an acceptable total.
+        Int128 total = 0;
+        foreach (FieldValues z in zoneItems)
+        {
+            total += z.Get<long>("size");
+        }
+
+        if (total <= MachineConfig.TotalBytesMax)
+        {
+            return true;
+        }
+
+        string shown = total <= long.MaxValue ? Units.FormatSize((long)total) : $"{total} bytes";
+        ctx.Error(machine.MarkOf("zones"), machine.PathOf("zones"),
+            $"total memory {shown} is more than mmsim's limit of {Units.FormatSize(MachineConfig.TotalBytesMax)}; make the zones smaller");
+        return false;
+    }
+
+    private static List<ZoneConfig>? PlaceZones(ValueList<FieldValues> items, LoadContext ctx)
+    {
+        var zones = new List<ZoneConfig>(items.Count);
+        bool ok = true;
+        long previousEnd = 0;
+        for (int i = 0; i < items.Count; i++)
+        {
+            FieldValues z = items[i];
+            ZoneType type = ZoneTypes.Parse(z.Get<string>("name"));
+            ok &= CheckOrder(z, type, zones, ctx);
+            long start = z.Raw("start_pfn") as long? ?? previousEnd;
+            if (z.Raw("start_pfn") is long && start < previousEnd)
+            {
+                ZoneConfig before = zones[^1];
+                ctx.Error(z.MarkOf("start_pfn"), z.PathOf("start_pfn"),
+                    $"{Units.FormatPfn(start)} overlaps zone {before.Name} (PFNs {Range(before.StartPfn, before.EndPfn)}); start at {Units.FormatPfn(previousEnd)} or above");
+                ok = false;
+            }
+
+            var zone = new ZoneConfig(type, z.Get<long>("size"), start, z.Get<long>("reserved"));
+            ok &= CheckEnd(z, zone, ctx);
+            zones.Add(zone);
+            previousEnd = Math.Max(previousEnd, zone.EndPfn);
+        }
+
+        return ok ? zones : null;
+    }
+
+    private static bool CheckOrder(FieldValues z, ZoneType type, List<ZoneConfig> before, LoadContext ctx)
+    {
+        ZoneConfig? same = before.FirstOrDefault(b => b.Type == type);
+        if (same is not null)
+        {
+            ctx.Error(z.MarkOf("name"), z.PathOf("name"), $"zone {same.Name} is listed twice (first as zones[{before.IndexOf(same)}])");
+            return false;
+        }
+
+        if (before.Count > 0 && before[^1].Type > type)
+        {
+            ctx.Error(z.MarkOf("name"), z.PathOf("name"),
+                $"zone {ZoneTypes.Name(type)} comes after {before[^1].Name}; list zones in the kernel's order: {string.Join(", ", ZoneTypes.Names)}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool CheckEnd(FieldValues z, ZoneConfig zone, LoadContext ctx)
+    {
+        long endPfnMax = ZoneTypes.EndPfnMax(zone.Type);
+        if (zone.EndPfn > endPfnMax)
+        {
+            string limit = zone.Type == ZoneType.Dma ? "MAX_DMA_PFN" : "MAX_DMA32_PFN";
+            ctx.Error(z.MarkOf("size"), z.PathOf("size"),
+                $"zone {zone.Name} would end at {Units.FormatSize(zone.EndPfn * Units.PageSizeBytes)} (PFN {Units.FormatPfn(zone.EndPfn)}), above its limit of "
+                + $"{Units.FormatSize(endPfnMax * Units.PageSizeBytes)} ({limit}); make it smaller or start it lower");
+            return false;
+        }
+
+        if (zone.EndPfn > MachineConfig.PhysicalAddressEndMax / Units.PageSizeBytes)
+        {
+            ctx.Error(z.MarkOf("start_pfn"), z.PathOf("start_pfn"),
+                $"zone {zone.Name} would end at PFN {Units.FormatPfn(zone.EndPfn)}, above mmsim's highest address {Units.FormatSize(MachineConfig.PhysicalAddressEndMax)}");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>A PFN range as messages print it: <c>0x1000-0x3ffff</c> (inclusive end, like /proc/zoneinfo readers expect).</summary>
+    public static string Range(long startPfn, long endPfn) => $"{Units.FormatPfn(startPfn)}-{Units.FormatPfn(endPfn - 1)}";
+}

@@ -1,0 +1,143 @@
+namespace MmSim.Scenario;
+
+/// <summary>
+/// Declarations of <c>machine</c>, <c>machine.zones[]</c> and <c>machine.cma[]</c>. Each zone and
+/// CMA item checks itself; placing them against each other is <see cref="MachineLayout"/>'s job.
+/// </summary>
+internal static class MachineSchema
+{
+    private const long PfnMax = MachineConfig.PhysicalAddressEndMax / Units.PageSizeBytes;
+
+    public static SectionDecl Zone { get; } = new(
+        "machine.zones[]",
+        "One zone. Zones are listed in the kernel's order (DMA, DMA32, Normal, Movable), each at most once, at ascending addresses. "
+        + "DMA must end by 16MiB (MAX_DMA_PFN) and DMA32 by 4GiB (MAX_DMA32_PFN).",
+        [
+            new()
+            {
+                Name = "name", Kind = FieldKind.Choice, Choices = ZoneTypes.Names, Required = true,
+                Doc = "zone type, as `/proc/zoneinfo` names it",
+                Get = FieldDecl.Of<ZoneConfig>(z => z.Name),
+            },
+            new()
+            {
+                Name = "size", Kind = FieldKind.Size, Required = true, Min = Units.PageblockSizeBytes, MultipleOf = Units.PageblockSizeBytes,
+                Doc = "memory the zone spans (spanned_pages), a whole number of pageblocks",
+                Get = FieldDecl.Of<ZoneConfig>(z => z.SizeBytes),
+            },
+            new()
+            {
+                Name = "start_pfn", Kind = FieldKind.Pfn, Min = 0, Max = PfnMax,
+                DefaultDoc = "right after the previous zone (0 for the first)",
+                Doc = "first PFN (zone_start_pfn), pageblock-aligned; leave a gap for a hole such as the PCI hole below 4GiB",
+                Get = FieldDecl.Of<ZoneConfig>(z => z.StartPfn),
+            },
+            new()
+            {
+                Name = "reserved", Kind = FieldKind.Size, Default = 0L,
+                Doc = "memory at the bottom of the zone that is present but not managed (firmware, kernel image, memblock reservations)",
+                Get = FieldDecl.Of<ZoneConfig>(z => z.ReservedBytes),
+            },
+        ],
+        BindZone);
+
+    public static SectionDecl Cma { get; } = new(
+        "machine.cma[]",
+        "One CMA area (contiguous memory allocator). It lies inside the managed part of its zone and does not overlap another area.",
+        [
+            new()
+            {
+                Name = "name", Kind = FieldKind.String, Required = true,
+                Doc = "area name, as in `/sys/kernel/mm/cma/NAME`",
+                Get = FieldDecl.Of<CmaConfig>(c => c.Name),
+            },
+            new()
+            {
+                Name = "size", Kind = FieldKind.Size, Required = true, Min = Units.PageblockSizeBytes, MultipleOf = Units.PageblockSizeBytes,
+                Doc = "size of the area, a whole number of pageblocks (CMA_MIN_ALIGNMENT_BYTES)",
+                Get = FieldDecl.Of<CmaConfig>(c => c.SizeBytes),
+            },
+            new()
+            {
+                Name = "zone", Kind = FieldKind.Choice, Choices = ZoneTypes.Names, Default = "Normal",
+                Doc = "zone the area lies in; it must be in `zones`",
+                Get = FieldDecl.Of<CmaConfig>(c => ZoneTypes.Name(c.Zone)),
+            },
+            new()
+            {
+                Name = "start_pfn", Kind = FieldKind.Pfn, Min = 0, Max = PfnMax,
+                DefaultDoc = "the highest free pageblock-aligned range of the zone, below areas placed before it (memblock allocates top-down)",
+                Doc = "first PFN of the area (cma->base_pfn), pageblock-aligned",
+                Get = FieldDecl.Of<CmaConfig>(c => c.StartPfn),
+            },
+        ],
+        BindCma);
+
+    public static SectionDecl Machine { get; } = new(
+        "machine",
+        $"The simulated machine: x86-64, 4KiB pages, MAX_PAGE_ORDER {Mm.MmConstants.MaxPageOrder}, pageblock_order {Mm.MmConstants.PageblockOrder}. "
+        + $"Total memory is limited to {Units.FormatSize(MachineConfig.TotalBytesMax)} and the highest address to "
+        + $"{Units.FormatSize(MachineConfig.PhysicalAddressEndMax)}; both are checked before anything is allocated.",
+        [
+            new()
+            {
+                Name = "zones", Kind = FieldKind.SectionList, Section = Zone, Required = true,
+                Doc = "the zones of node 0, lowest first",
+                Get = FieldDecl.Of<MachineConfig>(m => m.Zones),
+            },
+            new()
+            {
+                Name = "cma", Kind = FieldKind.SectionList, Section = Cma, DefaultDoc = "none",
+                Doc = "CMA areas",
+                Get = FieldDecl.Of<MachineConfig>(m => m.Cma),
+            },
+            new()
+            {
+                Name = "nodes", Kind = FieldKind.Int, Default = 1L,
+                Check = v => (long)v == 1 ? null : $"mmsim models a single NUMA node for now, got {v}",
+                RangeDoc = "1 (for now)",
+                Doc = "NUMA nodes",
+                Get = FieldDecl.Of<MachineConfig>(m => (long)m.Nodes),
+            },
+            new()
+            {
+                Name = "cpus", Kind = FieldKind.Int, Default = 1L,
+                Check = v => (long)v == 1 ? null : $"mmsim models a single CPU for now, got {v}",
+                RangeDoc = "1 (for now)",
+                Doc = "CPUs (each has its per-cpu page lists)",
+                Get = FieldDecl.Of<MachineConfig>(m => (long)m.Cpus),
+            },
+        ],
+        MachineLayout.Bind);
+
+    // Items bind to their own values: placement needs all of them at once, with positions for messages.
+    private static FieldValues? BindZone(FieldValues v, LoadContext ctx)
+    {
+        bool ok = CheckAligned(v, ctx);
+        long size = v.Get<long>("size");
+        long reserved = v.Get<long>("reserved");
+        if (reserved >= size)
+        {
+            ctx.Error(v.MarkOf("reserved"), v.PathOf("reserved"), $"{Units.FormatSize(reserved)} reserved leaves nothing of the zone's {Units.FormatSize(size)} to manage; reserve less than the size");
+            ok = false;
+        }
+
+        return ok ? v : null;
+    }
+
+    private static FieldValues? BindCma(FieldValues v, LoadContext ctx) => CheckAligned(v, ctx) ? v : null;
+
+    // The buddy allocator and CMA work in whole pageblocks: a misaligned start would split one.
+    private static bool CheckAligned(FieldValues v, LoadContext ctx)
+    {
+        if (v.Raw("start_pfn") is not long start || start % Mm.MmConstants.PageblockNrPages == 0)
+        {
+            return true;
+        }
+
+        long down = start - (start % Mm.MmConstants.PageblockNrPages);
+        ctx.Error(v.MarkOf("start_pfn"), v.PathOf("start_pfn"),
+            $"{Units.FormatPfn(start)} is not pageblock-aligned (a multiple of {Mm.MmConstants.PageblockNrPages} pages, 0x{Mm.MmConstants.PageblockNrPages:x}); did you mean {Units.FormatPfn(down)} or {Units.FormatPfn(down + Mm.MmConstants.PageblockNrPages)}?");
+        return false;
+    }
+}

@@ -1,0 +1,147 @@
+namespace MmSim.Scenario;
+
+/// <summary>Declaration of the top level of a scenario file and its binding to <see cref="ScenarioConfig"/>.</summary>
+internal static class ScenarioSchema
+{
+    /// <summary>The schema version this mmsim reads and writes.</summary>
+    public const long Version = 1;
+
+    private const long SamplingIntervalDefaultNs = Units.NsPerS;
+
+    public static SectionDecl Root { get; } = new(
+        "top level",
+        "A scenario file is one YAML mapping. Keys are case-sensitive; unknown keys are errors.",
+        [
+            new()
+            {
+                Name = "version", Kind = FieldKind.Int, Required = true,
+                Check = v => (long)v == Version ? null : $"this mmsim reads scenario schema version {Version}, got {v}",
+                RangeDoc = "1",
+                Doc = "schema version of the file",
+                Get = FieldDecl.Of<ScenarioConfig>(c => (long)c.Version),
+            },
+            new()
+            {
+                Name = "name", Kind = FieldKind.String, DefaultDoc = "the file name without extension",
+                Doc = "scenario name in reports",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Name),
+            },
+            new()
+            {
+                Name = "description", Kind = FieldKind.String, Default = string.Empty,
+                Doc = "free text for reports",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Description),
+            },
+            new()
+            {
+                Name = "seed", Kind = FieldKind.UInt64, Default = 1UL,
+                Doc = "root seed; every random stream of the run derives from it, so the same seed gives byte-identical output",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Seed),
+            },
+            new()
+            {
+                Name = "seeds", Kind = FieldKind.Int, Default = 3L, Min = 1, Max = 10_000,
+                Doc = "how many seeds (seed, seed+1, …) comparisons run per design",
+                Get = FieldDecl.Of<ScenarioConfig>(c => (long)c.Seeds),
+            },
+            new()
+            {
+                Name = "duration", Kind = FieldKind.Duration, Default = 10 * Units.NsPerS, Min = 1, Max = 7 * 24 * Units.NsPerH,
+                Doc = "simulated time to run (workloads that count operations may end sooner)",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.DurationNs),
+            },
+            new()
+            {
+                Name = "sampling_interval", Kind = FieldKind.Duration, Min = Units.NsPerUs,
+                DefaultDoc = "`1s`, or the duration if shorter",
+                RangeDoc = "1us .. duration",
+                Doc = "simulated time between samples of the counters (vmstat, buddyinfo)",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.SamplingIntervalNs),
+            },
+            new()
+            {
+                Name = "kernel", Kind = FieldKind.Section, Section = KernelSchema.Decl,
+                Doc = "kernel release and switches",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Kernel),
+            },
+            new()
+            {
+                Name = "machine", Kind = FieldKind.Section, Section = MachineSchema.Machine,
+                Doc = "zones, CMA areas, nodes, CPUs",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Machine),
+            },
+            new()
+            {
+                Name = "sysctl", Kind = FieldKind.Section, Section = SysctlSchema.Decl,
+                Doc = "vm and hung-task sysctls",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Sysctl),
+            },
+            new()
+            {
+                Name = "workloads", Kind = FieldKind.Workloads, DefaultDoc = "none",
+                Doc = "what runs on the machine; see the workload types below",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Workloads),
+            },
+            new()
+            {
+                Name = "policy", Kind = FieldKind.ScalarMap, DefaultDoc = "none",
+                Doc = "design and policy switches by name (checked by the components that read them); kept sorted by name",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Policy),
+            },
+        ],
+        Bind)
+    {
+        Check = Check,
+    };
+
+    private static void Check(FieldValues v, LoadContext ctx)
+    {
+        if (v.TryGet("duration", out long durationNs) && v.IsPresent("sampling_interval") && v.TryGet("sampling_interval", out long samplingNs) && samplingNs > durationNs)
+        {
+            ctx.Error(v.MarkOf("sampling_interval"), v.PathOf("sampling_interval"),
+                $"{Units.FormatDuration(samplingNs)} is longer than the duration {Units.FormatDuration(durationNs)}; sample at least once per run");
+        }
+
+        if (v.TryGet<MachineConfig>("machine", out var machine) && v.TryGet<SysctlConfig>("sysctl", out var sysctl) && sysctl.MinFreeKbytes != SysctlSchema.MinFreeKbytesAuto)
+        {
+            long lowmemKbytes = machine.Zones.Where(z => z.Type <= ZoneType.Normal).Sum(z => z.ManagedPages) * (Units.PageSizeBytes / Units.KiB);
+            if (sysctl.MinFreeKbytes >= lowmemKbytes)
+            {
+                ctx.Error(v.MarkOf("sysctl"), YamlTree.Join(v.PathOf("sysctl"), "min_free_kbytes"),
+                    $"{sysctl.MinFreeKbytes} KiB is not below the machine's lowmem ({lowmemKbytes} KiB managed in DMA, DMA32 and Normal); every allocation would fail");
+            }
+        }
+    }
+
+    private static ScenarioConfig? Bind(FieldValues v, LoadContext ctx)
+    {
+        long durationNs = v.Get<long>("duration");
+        long samplingNs = v.IsPresent("sampling_interval") ? v.Get<long>("sampling_interval") : Math.Min(SamplingIntervalDefaultNs, durationNs);
+        if (samplingNs > durationNs)
+        {
+            return null; // reported by Check
+        }
+
+        MachineConfig machine = v.Get<MachineConfig>("machine");
+        SysctlConfig sysctl = v.Get<SysctlConfig>("sysctl");
+        if (sysctl.MinFreeKbytes == SysctlSchema.MinFreeKbytesAuto)
+        {
+            sysctl = sysctl with { MinFreeKbytes = MinFreeKbytes.Calculate(machine.Zones) };
+        }
+
+        string name = v.IsPresent("name") ? v.Get<string>("name") : Path.GetFileNameWithoutExtension(ctx.File);
+        return new ScenarioConfig(
+            (int)v.Get<long>("version"),
+            name,
+            v.Get<string>("description"),
+            v.Get<ulong>("seed"),
+            (int)v.Get<long>("seeds"),
+            durationNs,
+            samplingNs,
+            v.Get<KernelConfig>("kernel"),
+            machine,
+            sysctl,
+            new ValueList<WorkloadConfig>(v.List<WorkloadConfig>("workloads")),
+            v.Get<ValueList<PolicySwitch>>("policy"));
+    }
+}

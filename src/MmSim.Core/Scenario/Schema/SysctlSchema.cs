@@ -1,0 +1,81 @@
+namespace MmSim.Scenario;
+
+/// <summary>Declaration of the <c>sysctl</c> section (kernel names and ranges) and its binding to <see cref="SysctlConfig"/>.</summary>
+internal static class SysctlSchema
+{
+    /// <summary>Stand-in for <c>auto</c> until the machine is known; a loaded config never holds it.</summary>
+    public const int MinFreeKbytesAuto = -1;
+
+    // MIN_PERCPU_PAGELIST_HIGH_FRACTION in mm/page_alloc.c.
+    private const int PercpuPagelistHighFractionMin = 8;
+
+    public static SectionDecl Decl { get; } = new(
+        "sysctl",
+        "Sysctls under their kernel names: `/proc/sys/vm/NAME`, except the `hung_task_*` ones, which live in `/proc/sys/kernel/`. "
+        + "Ranges are those the kernel's handlers accept.",
+        [
+            new()
+            {
+                Name = "min_free_kbytes", Kind = FieldKind.IntOrAuto, Min = 0, Max = int.MaxValue,
+                DefaultDoc = "`auto`: `int_sqrt(lowmem_kbytes * 16)` clamped to 128..262144 (calculate_min_free_kbytes)",
+                Doc = "reserve that sets the min watermarks; lowmem is the managed memory of DMA, DMA32 and Normal",
+                Get = FieldDecl.Of<SysctlConfig>(s => (long)s.MinFreeKbytes),
+            },
+            Int("watermark_boost_factor", 15000, 0, int.MaxValue, "boost of the high watermark after a fallback fragments a pageblock, in 1/10000 of it; 0 disables", s => s.WatermarkBoostFactor),
+            Int("watermark_scale_factor", 10, 1, 3000, "distance between watermarks, in 1/10000 of memory", s => s.WatermarkScaleFactor),
+            new()
+            {
+                Name = "lowmem_reserve_ratio", Kind = FieldKind.IntList, Count = 4, Min = 0, Max = int.MaxValue,
+                Default = new ValueList<long>([256, 256, 32, 0]),
+                Doc = "per zone (DMA, DMA32, Normal, Movable): a lower zone keeps 1/ratio of the higher zones' memory from their fallback allocations; 0 keeps none",
+                Get = FieldDecl.Of<SysctlConfig>(s => s.LowmemReserveRatio),
+            },
+            Int("extfrag_threshold", 500, 0, 1000, "compaction is preferred to reclaim when the fragmentation index is above this (in 1/1000)", s => s.ExtfragThreshold),
+            Int("compaction_proactiveness", 20, 0, 100, "how hard kcompactd compacts in the background; 0 disables proactive compaction", s => s.CompactionProactiveness),
+            Int("compact_unevictable_allowed", 1, 0, 1, "compaction may migrate unevictable (mlocked) pages", s => s.CompactUnevictableAllowed),
+            Int("defrag_mode", 0, 0, 1, "6.15+: reclaim and compact to keep whole pageblocks free instead of falling back (defrag_mode)", s => s.DefragMode),
+            new()
+            {
+                Name = "percpu_pagelist_high_fraction", Kind = FieldKind.Int, Default = 0L, Min = 0, Max = int.MaxValue,
+                Check = v => (long)v is > 0 and < PercpuPagelistHighFractionMin ? $"must be 0 or at least {PercpuPagelistHighFractionMin} (MIN_PERCPU_PAGELIST_HIGH_FRACTION), got {v}" : null,
+                RangeDoc = $"0 or {PercpuPagelistHighFractionMin}..{int.MaxValue}",
+                Doc = "per-cpu list high mark as a fraction of the zone; 0 lets the kernel size it",
+                Get = FieldDecl.Of<SysctlConfig>(s => (long)s.PercpuPagelistHighFraction),
+            },
+            Int("dirty_ratio", 20, 0, 100, "percent of dirtyable memory at which writers are throttled", s => s.DirtyRatio),
+            Int("dirty_background_ratio", 10, 0, 100, "percent of dirtyable memory at which background writeback starts", s => s.DirtyBackgroundRatio),
+            Int("dirty_expire_centisecs", 3000, 0, int.MaxValue, "age at which dirty data is written back, in 1/100 s", s => s.DirtyExpireCentisecs),
+            Int("dirty_writeback_centisecs", 500, 0, int.MaxValue, "interval of the flusher's periodic wakeup, in 1/100 s; 0 disables it", s => s.DirtyWritebackCentisecs),
+            Int("hung_task_timeout_secs", 120, 0, int.MaxValue, "kernel: a task blocked (D state) this long is reported hung; 0 disables the detector", s => s.HungTaskTimeoutSecs),
+            Int("hung_task_check_interval_secs", 0, 0, int.MaxValue, "kernel: how often khungtaskd checks; 0 means every hung_task_timeout_secs", s => s.HungTaskCheckIntervalSecs),
+            Int("hung_task_warnings", 10, -1, int.MaxValue, "kernel: how many hung-task reports to print; -1 is unlimited", s => s.HungTaskWarnings),
+        ],
+        Bind);
+
+    private static FieldDecl Int(string name, long defaultValue, long min, long max, string doc, Func<SysctlConfig, int> get) => new()
+    {
+        Name = name, Kind = FieldKind.Int, Default = defaultValue, Min = min, Max = max, Doc = doc,
+        Get = FieldDecl.Of<SysctlConfig>(s => (long)get(s)),
+    };
+
+    // Every value is range-checked to int by its declaration before binding.
+    private static SysctlConfig Bind(FieldValues v, LoadContext ctx) => new(
+        v.Raw("min_free_kbytes") is long kb ? (int)kb : MinFreeKbytesAuto,
+        I(v, "watermark_boost_factor"),
+        I(v, "watermark_scale_factor"),
+        new ValueList<int>(v.Get<ValueList<long>>("lowmem_reserve_ratio").Select(r => (int)r)),
+        I(v, "extfrag_threshold"),
+        I(v, "compaction_proactiveness"),
+        I(v, "compact_unevictable_allowed"),
+        I(v, "defrag_mode"),
+        I(v, "percpu_pagelist_high_fraction"),
+        I(v, "dirty_ratio"),
+        I(v, "dirty_background_ratio"),
+        I(v, "dirty_expire_centisecs"),
+        I(v, "dirty_writeback_centisecs"),
+        I(v, "hung_task_timeout_secs"),
+        I(v, "hung_task_check_interval_secs"),
+        I(v, "hung_task_warnings"));
+
+    private static int I(FieldValues v, string name) => checked((int)v.Get<long>(name));
+}

@@ -1,0 +1,39 @@
+namespace MmSim.Scenario;
+
+/// <summary>
+/// Sysctls that steer the modelled mechanisms (<c>sysctl</c> section), under their
+/// <c>/proc/sys/vm/</c> names (the hung-task ones live in <c>/proc/sys/kernel/</c>).
+/// </summary>
+/// <param name="MinFreeKbytes">min_free_kbytes; <c>auto</c> resolved by the kernel's calculate_min_free_kbytes().</param>
+/// <param name="WatermarkBoostFactor">watermark_boost_factor, in units of 1/10000 of the high watermark.</param>
+/// <param name="WatermarkScaleFactor">watermark_scale_factor, in units of 1/10000 of memory.</param>
+/// <param name="LowmemReserveRatio">lowmem_reserve_ratio for DMA, DMA32, Normal, Movable.</param>
+/// <param name="ExtfragThreshold">extfrag_threshold (0..1000).</param>
+/// <param name="CompactionProactiveness">compaction_proactiveness (0..100).</param>
+/// <param name="CompactUnevictableAllowed">compact_unevictable_allowed (0/1).</param>
+/// <param name="DefragMode">defrag_mode (0/1, 6.15+).</param>
+/// <param name="PercpuPagelistHighFraction">percpu_pagelist_high_fraction (0 or at least 8).</param>
+/// <param name="DirtyRatio">dirty_ratio, percent.</param>
+/// <param name="DirtyBackgroundRatio">dirty_background_ratio, percent.</param>
+/// <param name="DirtyExpireCentisecs">dirty_expire_centisecs.</param>
+/// <param name="DirtyWritebackCentisecs">dirty_writeback_centisecs.</param>
+/// <param name="HungTaskTimeoutSecs">kernel.hung_task_timeout_secs; 0 turns the detector off.</param>
+/// <param name="HungTaskCheckIntervalSecs">kernel.hung_task_check_interval_secs; 0 means the timeout.</param>
+/// <param name="HungTaskWarnings">kernel.hung_task_warnings; -1 means unlimited.</param>
+public sealed record SysctlConfig(
+    int MinFreeKbytes,
+    int WatermarkBoostFactor,
+    int WatermarkScaleFactor,
+    ValueList<int> LowmemReserveRatio,
+    int ExtfragThreshold,
+    int CompactionProactiveness,
+    int CompactUnevictableAllowed,
+    int DefragMode,
+    int PercpuPagelistHighFraction,
+    int DirtyRatio,
+    int DirtyBackgroundRatio,
+    int DirtyExpireCentisecs,
+    int DirtyWritebackCentisecs,
+    int HungTaskTimeoutSecs,
+    int HungTaskCheckIntervalSecs,
+    int HungTaskWarnings);

@@ -1,0 +1,56 @@
+using MmSim.Mm;
+using MmSim.Mm.Debug;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmstat;
+using MmSim.Tests.Support;
+
+namespace MmSim.Tests.PageAlloc;
+
+public class SmokeTests
+{
+    [Fact]
+    public void BootFreesEveryManagedPageAndChecksClean()
+    {
+        PageAllocator a = TestMachines.Standard(4 * TestMachines.GiB, cmaPages: 0);
+        Assert.Empty(FreeAreaChecker.Check(a));
+        foreach (Zone z in a.Node.Zones)
+        {
+            Assert.Equal(z.ManagedPages, z.Stat[(int)VmStatItem.NrFreePages]);
+        }
+    }
+
+    [Fact]
+    public void RandomChurnKeepsInvariants()
+    {
+        PageAllocator a = TestMachines.Standard(64 * TestMachines.MiB * 4);
+        var rng = new Random(1);
+        var live = new List<(int Pfn, int Order)>();
+        GfpFlags[] gfps = [GfpFlags.HighUserMovable, GfpFlags.Kernel, GfpFlags.Kernel | GfpFlags.Reclaimable, GfpFlags.Atomic];
+        for (int i = 0; i < 20000; i++)
+        {
+            if (live.Count > 0 && rng.Next(100) < 45)
+            {
+                int k = rng.Next(live.Count);
+                a.FreePages(live[k].Pfn, live[k].Order);
+                live[k] = live[^1];
+                live.RemoveAt(live.Count - 1);
+            }
+            else
+            {
+                int order = rng.Next(10) < 8 ? 0 : rng.Next(11);
+                int pfn = a.AllocPages(gfps[rng.Next(gfps.Length)], order);
+                if (pfn >= 0)
+                {
+                    live.Add((pfn, order));
+                }
+            }
+
+            if (i % 500 == 0)
+            {
+                FreeAreaChecker.Verify(a, $"op {i}");
+            }
+        }
+
+        FreeAreaChecker.Verify(a, "end");
+    }
+}
