@@ -26,6 +26,28 @@ public static class ZoneTypes
     /// <summary>Zone names as printed by /proc files (mm/page_alloc.c: zone_names).</summary>
     public static readonly string[] Names = ["DMA", "DMA32", "Normal", "Movable"];
 
+    /// <summary>The /proc name of a zone type.</summary>
+    /// <param name="type">Zone type.</param>
+    /// <returns>"DMA", "DMA32", "Normal" or "Movable".</returns>
+    public static string Name(ZoneType type) => Names[(int)type];
+
+    /// <summary>Parses an exact zone name.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The zone type.</returns>
+    /// <exception cref="ArgumentException">Not a zone name.</exception>
+    public static ZoneType Parse(string name)
+    {
+        for (int i = 0; i < Names.Length; i++)
+        {
+            if (Names[i] == name)
+            {
+                return (ZoneType)i;
+            }
+        }
+
+        throw new ArgumentException($"'{name}' is not a zone name ({string.Join(", ", Names)})", nameof(name));
+    }
+
     /// <summary>Parses a zone name (case-insensitive).</summary>
     /// <param name="name">"DMA", "DMA32", "Normal" or "Movable".</param>
     /// <param name="type">The zone type when found.</param>

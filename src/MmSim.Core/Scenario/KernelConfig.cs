@@ -1,20 +1,6 @@
+using MmSim.Mm.PageAlloc;
+
 namespace MmSim.Scenario;
-
-/// <summary>Which page-allocator fallback algorithm to model (a behaviour that changed between releases).</summary>
-public enum FallbackAlgorithm
-{
-    /// <summary>
-    /// Linux up to 6.14 (<c>v6.12</c> in scenario files): <c>__rmqueue_fallback</c> steals the
-    /// largest suitable free block and may claim its whole pageblock in one step.
-    /// </summary>
-    V612,
-
-    /// <summary>
-    /// Linux 6.15 and later (<c>v6.15</c>): the fallback is split into <c>__rmqueue_claim</c>
-    /// (claim a whole block, smallest order first) and <c>__rmqueue_steal</c> (steal without claiming).
-    /// </summary>
-    V615,
-}
 
 /// <summary>Modelled kernel release and kernel-level switches (<c>kernel</c> section).</summary>
 /// <param name="Release">Release whose behaviour is modelled: 6.12, 6.15, 6.16, 6.17 or 6.18 (<c>release</c>).</param>
@@ -27,5 +13,5 @@ public sealed record KernelConfig(string Release, FallbackAlgorithm Fallback, bo
     /// <summary>The <c>fallback</c> text of an algorithm: <c>v6.12</c> or <c>v6.15</c>.</summary>
     /// <param name="fallback">The algorithm.</param>
     /// <returns>The text.</returns>
-    public static string FallbackName(FallbackAlgorithm fallback) => fallback == FallbackAlgorithm.V612 ? "v6.12" : "v6.15";
+    public static string FallbackName(FallbackAlgorithm fallback) => fallback == FallbackAlgorithm.V6_12 ? "v6.12" : "v6.15";
 }

@@ -1,3 +1,5 @@
+using MmSim.Mm;
+
 namespace MmSim.Scenario;
 
 /// <summary>The simulated machine (<c>machine</c> section): its zones and CMA areas, all placed.</summary>

@@ -1,3 +1,5 @@
+using MmSim.Mm;
+
 namespace MmSim.Scenario;
 
 /// <summary>
@@ -105,7 +107,7 @@ internal static class MachineLayout
 
     private static bool CheckEnd(FieldValues z, ZoneConfig zone, LoadContext ctx)
     {
-        long endPfnMax = ZoneTypes.EndPfnMax(zone.Type);
+        long endPfnMax = EndPfnMax(zone.Type);
         if (zone.EndPfn > endPfnMax)
         {
             string limit = zone.Type == ZoneType.Dma ? "MAX_DMA_PFN" : "MAX_DMA32_PFN";
@@ -127,4 +129,12 @@ internal static class MachineLayout
 
     /// <summary>A PFN range as messages print it: <c>0x1000-0x3ffff</c> (inclusive end, like /proc/zoneinfo readers expect).</summary>
     public static string Range(long startPfn, long endPfn) => $"{Units.FormatPfn(startPfn)}-{Units.FormatPfn(endPfn - 1)}";
+
+    // x86-64: ZONE_DMA ends by 16 MiB and ZONE_DMA32 by 4 GiB (arch/x86/mm/init.c: zone_sizes_init).
+    private static long EndPfnMax(ZoneType type) => type switch
+    {
+        ZoneType.Dma => (16 * Units.MiB) / Units.PageSizeBytes,
+        ZoneType.Dma32 => (4 * Units.GiB) / Units.PageSizeBytes,
+        _ => long.MaxValue,
+    };
 }

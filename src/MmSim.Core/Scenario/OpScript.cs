@@ -203,20 +203,9 @@ internal sealed class OpScriptParser(string file, int errorsMax)
             return;
         }
 
-        (string id, int idColumn) = tokens[1];
-        if (!_idIndex.TryGetValue(id, out int index))
-        {
-            Error(lineNumber, idColumn, $"'{id}' was never allocated");
-            return;
-        }
-
-        (int allocLine, int freeLine) = _state[index];
-        if (allocLine == 0)
-        {
-            Error(lineNumber, idColumn, $"'{id}' was already freed (line {freeLine})");
-            return;
-        }
-
+        // A free of an ID that is not live (never allocated, or already freed) is not an error:
+        // allocations may fail at run time, so the replay counts such frees and ignores them.
+        int index = IndexOf(tokens[1].Text);
         _state[index] = (0, lineNumber);
         _entries.Add(new OpScriptEntry(OpKind.Free, index, 0, 0));
     }

@@ -4,7 +4,7 @@ namespace MmSim.Scenario;
 /// Sysctls that steer the modelled mechanisms (<c>sysctl</c> section), under their
 /// <c>/proc/sys/vm/</c> names (the hung-task ones live in <c>/proc/sys/kernel/</c>).
 /// </summary>
-/// <param name="MinFreeKbytes">min_free_kbytes; <c>auto</c> resolved by the kernel's calculate_min_free_kbytes().</param>
+/// <param name="MinFreeKbytes">min_free_kbytes; null for <c>auto</c>: the page allocator computes it at boot as the kernel does (calculate_min_free_kbytes, raised by khugepaged's set_recommended_min_free_kbytes when THP is enabled).</param>
 /// <param name="WatermarkBoostFactor">watermark_boost_factor, in units of 1/10000 of the high watermark.</param>
 /// <param name="WatermarkScaleFactor">watermark_scale_factor, in units of 1/10000 of memory.</param>
 /// <param name="LowmemReserveRatio">lowmem_reserve_ratio for DMA, DMA32, Normal, Movable.</param>
@@ -21,7 +21,7 @@ namespace MmSim.Scenario;
 /// <param name="HungTaskCheckIntervalSecs">kernel.hung_task_check_interval_secs; 0 means the timeout.</param>
 /// <param name="HungTaskWarnings">kernel.hung_task_warnings; -1 means unlimited.</param>
 public sealed record SysctlConfig(
-    int MinFreeKbytes,
+    int? MinFreeKbytes,
     int WatermarkBoostFactor,
     int WatermarkScaleFactor,
     ValueList<int> LowmemReserveRatio,

@@ -1,5 +1,5 @@
 using MmSim.Mm;
-using MmSim.Mm.Debug;
+using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
 using MmSim.Tests.Support;

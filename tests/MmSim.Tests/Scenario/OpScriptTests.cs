@@ -50,8 +50,6 @@ public class OpScriptTests
                 "demo.ops:2:7: 'a' is still allocated (by line 1); free it first or use another ID",
                 "demo.ops:3:9: order '11' is not a whole number from 0 to 10 (MAX_PAGE_ORDER)",
                 "demo.ops:4:11: unknown GFP flag 'GFP_KERNAL'; did you mean 'GFP_KERNEL'?",
-                "demo.ops:5:6: 'zz' was never allocated",
-                "demo.ops:7:6: 'a' was already freed (line 6)",
                 "demo.ops:8:1: unknown operation 'alocc'; did you mean 'alloc'? lines are 'alloc ID ORDER GFP' or 'free ID'",
                 "demo.ops:9:1: 'alloc' needs ID, ORDER and GFP: 'alloc ID ORDER GFP', e.g. 'alloc a1 0 GFP_KERNEL'",
                 "demo.ops:10:8: 'free' takes exactly one ID: 'free ID'",
@@ -62,7 +60,7 @@ public class OpScriptTests
     [Fact]
     public void Caps_the_number_of_errors_and_says_how_many_were_left_out()
     {
-        string text = string.Concat(Enumerable.Range(0, 30).Select(i => $"free x{i}\n"));
+        string text = string.Concat(Enumerable.Range(0, 30).Select(i => $"alloc x{i} 11 GFP_KERNEL\n"));
         (_, string[] errors) = Parse(text, errorsMax: 5);
         Assert.Equal(6, errors.Length);
         Assert.Equal("demo.ops: 25 more errors in this op script not shown", errors[^1]);

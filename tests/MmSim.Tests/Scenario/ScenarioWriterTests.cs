@@ -86,7 +86,7 @@ public class ScenarioWriterTests
         Assert.Equal(["version", "name", "description", "seed", "seeds", "duration", "sampling_interval", "kernel", "machine", "sysctl", "workloads", "policy"], topLevel);
         Assert.Contains("seed: 1\n", resolved, StringComparison.Ordinal);
         Assert.Contains("  fallback: v6.15\n", resolved, StringComparison.Ordinal);
-        Assert.Contains("  min_free_kbytes: 4096\n", resolved, StringComparison.Ordinal);
+        Assert.Contains("  min_free_kbytes: auto\n", resolved, StringComparison.Ordinal);
         Assert.Contains("      start_pfn: 0x0\n", resolved, StringComparison.Ordinal);
         Assert.Contains("    fill: 70%\n", resolved, StringComparison.Ordinal);
         Assert.Contains("    gfp: {GFP_HIGHUSER_MOVABLE: 60, GFP_KERNEL: 25, \"GFP_KERNEL|__GFP_RECLAIMABLE\": 15}\n", resolved, StringComparison.Ordinal);

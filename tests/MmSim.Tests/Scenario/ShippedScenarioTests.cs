@@ -1,3 +1,4 @@
+using MmSim.Mm;
 using MmSim.Scenario;
 
 namespace MmSim.Tests.Scenario;

@@ -1,3 +1,5 @@
+using MmSim.Mm.PageAlloc;
+
 namespace MmSim.Scenario;
 
 /// <summary>Declaration of the <c>kernel</c> section and its binding to <see cref="KernelConfig"/>.</summary>
@@ -49,10 +51,10 @@ internal static class KernelSchema
         string release = v.Get<string>("release");
         FallbackAlgorithm fallback = v.Get<string>("fallback") switch
         {
-            "v6.12" => FallbackAlgorithm.V612,
-            "v6.15" => FallbackAlgorithm.V615,
+            "v6.12" => FallbackAlgorithm.V6_12,
+            "v6.15" => FallbackAlgorithm.V6_15,
             // The claim/steal split was merged for 6.15.
-            _ => release == "6.12" ? FallbackAlgorithm.V612 : FallbackAlgorithm.V615,
+            _ => release == "6.12" ? FallbackAlgorithm.V6_12 : FallbackAlgorithm.V6_15,
         };
         return new KernelConfig(release, fallback, v.Get<bool>("pcp"), v.Get<bool>("page_owner"), v.Get<bool>("trace"));
     }

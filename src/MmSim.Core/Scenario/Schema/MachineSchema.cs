@@ -1,3 +1,5 @@
+using MmSim.Mm;
+
 namespace MmSim.Scenario;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using MmSim.Mm;
+
 namespace MmSim.Scenario;
 
 /// <summary>Declaration of the top level of a scenario file and its binding to <see cref="ScenarioConfig"/>.</summary>
@@ -102,10 +104,10 @@ internal static class ScenarioSchema
                 $"{Units.FormatDuration(samplingNs)} is longer than the duration {Units.FormatDuration(durationNs)}; sample at least once per run");
         }
 
-        if (v.TryGet<MachineConfig>("machine", out var machine) && v.TryGet<SysctlConfig>("sysctl", out var sysctl) && sysctl.MinFreeKbytes != SysctlSchema.MinFreeKbytesAuto)
+        if (v.TryGet<MachineConfig>("machine", out var machine) && v.TryGet<SysctlConfig>("sysctl", out var sysctl) && sysctl.MinFreeKbytes is int minFreeKbytes)
         {
             long lowmemKbytes = machine.Zones.Where(z => z.Type <= ZoneType.Normal).Sum(z => z.ManagedPages) * (Units.PageSizeBytes / Units.KiB);
-            if (sysctl.MinFreeKbytes >= lowmemKbytes)
+            if (minFreeKbytes >= lowmemKbytes)
             {
                 ctx.Error(v.MarkOf("sysctl"), YamlTree.Join(v.PathOf("sysctl"), "min_free_kbytes"),
                     $"{sysctl.MinFreeKbytes} KiB is not below the machine's lowmem ({lowmemKbytes} KiB managed in DMA, DMA32 and Normal); every allocation would fail");
@@ -124,10 +126,6 @@ internal static class ScenarioSchema
 
         MachineConfig machine = v.Get<MachineConfig>("machine");
         SysctlConfig sysctl = v.Get<SysctlConfig>("sysctl");
-        if (sysctl.MinFreeKbytes == SysctlSchema.MinFreeKbytesAuto)
-        {
-            sysctl = sysctl with { MinFreeKbytes = MinFreeKbytes.Calculate(machine.Zones) };
-        }
 
         string name = v.IsPresent("name") ? v.Get<string>("name") : Path.GetFileNameWithoutExtension(ctx.File);
         return new ScenarioConfig(

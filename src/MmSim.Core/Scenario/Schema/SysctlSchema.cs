@@ -3,9 +3,6 @@ namespace MmSim.Scenario;
 /// <summary>Declaration of the <c>sysctl</c> section (kernel names and ranges) and its binding to <see cref="SysctlConfig"/>.</summary>
 internal static class SysctlSchema
 {
-    /// <summary>Stand-in for <c>auto</c> until the machine is known; a loaded config never holds it.</summary>
-    public const int MinFreeKbytesAuto = -1;
-
     // MIN_PERCPU_PAGELIST_HIGH_FRACTION in mm/page_alloc.c.
     private const int PercpuPagelistHighFractionMin = 8;
 
@@ -17,9 +14,9 @@ internal static class SysctlSchema
             new()
             {
                 Name = "min_free_kbytes", Kind = FieldKind.IntOrAuto, Min = 0, Max = int.MaxValue,
-                DefaultDoc = "`auto`: `int_sqrt(lowmem_kbytes * 16)` clamped to 128..262144 (calculate_min_free_kbytes)",
+                DefaultDoc = "`auto`: computed at boot as the kernel does: `int_sqrt(lowmem_kbytes * 16)` clamped to 128..262144 (calculate_min_free_kbytes), raised with THP to 11 pageblocks per zone (set_recommended_min_free_kbytes)",
                 Doc = "reserve that sets the min watermarks; lowmem is the managed memory of DMA, DMA32 and Normal",
-                Get = FieldDecl.Of<SysctlConfig>(s => (long)s.MinFreeKbytes),
+                Get = FieldDecl.Of<SysctlConfig>(s => (long?)s.MinFreeKbytes),
             },
             Int("watermark_boost_factor", 15000, 0, int.MaxValue, "boost of the high watermark after a fallback fragments a pageblock, in 1/10000 of it; 0 disables", s => s.WatermarkBoostFactor),
             Int("watermark_scale_factor", 10, 1, 3000, "distance between watermarks, in 1/10000 of memory", s => s.WatermarkScaleFactor),
@@ -60,7 +57,7 @@ internal static class SysctlSchema
 
     // Every value is range-checked to int by its declaration before binding.
     private static SysctlConfig Bind(FieldValues v, LoadContext ctx) => new(
-        v.Raw("min_free_kbytes") is long kb ? (int)kb : MinFreeKbytesAuto,
+        v.Raw("min_free_kbytes") is long kb ? (int)kb : null,
         I(v, "watermark_boost_factor"),
         I(v, "watermark_scale_factor"),
         new ValueList<int>(v.Get<ValueList<long>>("lowmem_reserve_ratio").Select(r => (int)r)),

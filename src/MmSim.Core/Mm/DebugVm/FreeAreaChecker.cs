@@ -1,7 +1,7 @@
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
 
-namespace MmSim.Mm.Debug;
+namespace MmSim.Mm.DebugVm;
 
 /// <summary>
 /// The expensive invariant checks of the buddy allocator, run by tests and by <c>--check</c>

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MmSim.Mm.Trace;
+using MmSim.Runs;
+using MmSim.Scenario;
+using Spectre.Console;
+
+namespace MmSim.Cli.Commands;
+
+/// <summary><c>mmsim run SCENARIO [--seed N] [--out DIR] [--check]</c>: one run, its result folder and a summary.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("scenario") { Description = "scenario file (YAML)" };
+        var seed = new Option<ulong?>("--seed") { Description = "seed (default: the scenario's)" };
+        var outDir = new Option<string?>("--out") { Description = "result folder (default: out/NAME-seedN)" };
+        var check = new Option<bool>("--check") { Description = "run the invariant checker after every operation (slow on big machines)" };
+        var checkEvery = new Option<long>("--check-every") { Description = "run the invariant checker after every N operations" };
+        var cmd = new Command("run", "Run one scenario with one seed; write /proc snapshots, the resolved config and a summary.")
+        {
+            scenario, seed, outDir, check, checkEvery,
+        };
+        cmd.SetAction(parse =>
+        {
+            ScenarioConfig? config = ScenarioFiles.LoadOrReport(parse.GetValue(scenario)!);
+            if (config == null)
+            {
+                return Program.ExitBadInput;
+            }
+
+            long every = parse.GetValue(check) ? 1 : parse.GetValue(checkEvery);
+            if (every < 0)
+            {
+                Console.Error.WriteLine("mmsim: --check-every must be a positive number of operations");
+                return Program.ExitBadInput;
+            }
+
+            var options = new RunOptions { Seed = parse.GetValue(seed), CheckEvery = every };
+            string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"{config.Name}-seed{options.Seed ?? config.Seed}");
+            RunSummary summary = Execute(config, options, dir);
+            Print(summary, dir);
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Runs and writes the result folder (config first, so a crash still leaves how to rerun it).</summary>
+    public static RunSummary Execute(ScenarioConfig config, RunOptions options, string dir)
+    {
+        var runner = new ScenarioRunner(config, options);
+        AtomicFile.WriteAllText(Path.Combine(dir, "config.resolved.yaml"), ScenarioWriter.WriteResolvedYaml(config with { Seed = runner.Seed }));
+        var wall = Stopwatch.StartNew();
+        IReadOnlyList<WorkloadResult> results;
+        string tracePath = Path.Combine(dir, "trace.txt");
+        if (config.Kernel.Trace)
+        {
+            string tmp = tracePath + ".tmp";
+            using (var w = new StreamWriter(tmp))
+            {
+                results = runner.Run(new FtraceWriter(w, () => runner.NowNs));
+            }
+
+            File.Move(tmp, tracePath, overwrite: true);
+        }
+        else
+        {
+            results = runner.Run();
+        }
+
+        RunSummary summary = RunSummary.From(config.Name, runner, config.Kernel.Release, results);
+        RunOutput.WriteSnapshots(dir, runner.Allocator!, summary, config.Kernel.PageOwner);
+        AtomicFile.WriteAllText(Path.Combine(dir, "timing.json"),
+            string.Create(CultureInfo.InvariantCulture, $"{{\n  \"wall_seconds\": {wall.Elapsed.TotalSeconds:F3}\n}}\n"));
+        return summary;
+    }
+
+    private static void Print(RunSummary s, string dir)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(s.Scenario)}[/] seed {s.Seed}  Linux {s.Release}  fallback {s.Fallback}  pcp {(s.Pcp ? "on" : "off")}  min_free_kbytes {s.MinFreeKbytes}");
+        var zones = new Table().AddColumns("zone", "managed", "free", "pcp", "min", "low", "high", "boost");
+        foreach (ZoneSummary z in s.Zones)
+        {
+            zones.AddRow(z.Name, N(z.Managed), N(z.Free), N(z.PcpCount), N(z.Min), N(z.Low), N(z.High), N(z.Boost));
+        }
+
+        AnsiConsole.Write(zones);
+        var blocks = new Table().AddColumns("pageblocks", "Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate");
+        blocks.AddRow(["blocks", .. s.Pageblocks.Select(N)]);
+        blocks.AddRow(["mixed", .. s.MixedBlocks.Select(N)]);
+        AnsiConsole.Write(blocks);
+        AnsiConsole.MarkupLine($"free order-9+ blocks {N(s.FreeOrder9Blocks)}   extfrag events {N(s.ExtfragEvents)} (fragmenting {N(s.ExtfragFragmenting)})");
+        foreach (WorkloadSummary w in s.Workloads)
+        {
+            AnsiConsole.MarkupLine($"workload {w.Type}: {N(w.Allocs)} allocs, {N(w.AllocFailures)} failed, {N(w.Frees)} frees, {N(w.FreesIgnored)} frees ignored");
+        }
+
+        AnsiConsole.MarkupLine($"results in {Markup.Escape(dir)}");
+    }
+
+    private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+}

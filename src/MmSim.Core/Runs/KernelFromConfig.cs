@@ -1,0 +1,59 @@
+using MmSim.Mm;
+using MmSim.Mm.PageAlloc;
+using MmSim.Scenario;
+
+namespace MmSim.Runs;
+
+/// <summary>Turns a resolved scenario into the model's machine description and allocator options.</summary>
+public static class KernelFromConfig
+{
+    /// <summary>The machine layout of a scenario.</summary>
+    /// <param name="machine">The resolved machine section.</param>
+    /// <returns>The zones and CMA areas in pages.</returns>
+    public static MachineSpec Machine(MachineConfig machine)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        var zones = new List<ZoneSpec>();
+        foreach (ZoneConfig z in machine.Zones)
+        {
+            zones.Add(new ZoneSpec(z.Type, z.SpannedPages, z.StartPfn, z.ReservedPages));
+        }
+
+        var cma = new List<CmaSpec>();
+        foreach (CmaConfig c in machine.Cma)
+        {
+            cma.Add(new CmaSpec(c.Name, c.Zone, c.NrPages, c.StartPfn));
+        }
+
+        return new MachineSpec(zones, cma);
+    }
+
+    /// <summary>The allocator options of a scenario (release switches and sysctls).</summary>
+    /// <param name="config">The resolved scenario.</param>
+    /// <returns>The options.</returns>
+    public static PageAllocOptions Options(ScenarioConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        SysctlConfig s = config.Sysctl;
+        return new PageAllocOptions
+        {
+            Fallback = config.Kernel.Fallback,
+            PcpEnabled = config.Kernel.Pcp,
+            MinFreeKbytes = s.MinFreeKbytes,
+            WatermarkBoostFactor = s.WatermarkBoostFactor,
+            WatermarkScaleFactor = s.WatermarkScaleFactor,
+            LowmemReserveRatio = [.. s.LowmemReserveRatio, 0],
+            DefragMode = s.DefragMode != 0,
+            PercpuPagelistHighFraction = s.PercpuPagelistHighFraction,
+            IsolateBit = !IsBefore(config.Kernel.Release, 6, 17),
+        };
+    }
+
+    private static bool IsBefore(string release, int major, int minor)
+    {
+        string[] parts = release.Split('.');
+        int ma = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        int mi = parts.Length > 1 ? int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return ma < major || (ma == major && mi < minor);
+    }
+}

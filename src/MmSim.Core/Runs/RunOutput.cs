@@ -1,0 +1,39 @@
+using System.Text.Json;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmstat;
+
+namespace MmSim.Runs;
+
+/// <summary>
+/// Writes a finished run's result folder: the kernel-format /proc and debugfs snapshots and the
+/// summary. Every file is written atomically; only simulated quantities go in (wall-clock figures go
+/// to timing.json, so result folders compare byte for byte).
+/// </summary>
+public static class RunOutput
+{
+    /// <summary>JSON options shared by result files: snake_case, indented, stable property order.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    /// <summary>Writes proc/, debugfs/ and summary.json under <paramref name="dir"/>.</summary>
+    /// <param name="dir">Result folder.</param>
+    /// <param name="alloc">The allocator at the end of the run.</param>
+    /// <param name="summary">The summary.</param>
+    /// <param name="pageOwner">Whether page_owner is on (the mixed-blocks table).</param>
+    public static void WriteSnapshots(string dir, PageAllocator alloc, RunSummary summary, bool pageOwner)
+    {
+        ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(summary);
+        var node = alloc.Node;
+        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "buddyinfo"), ProcBuddyinfo.Render(node));
+        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "pagetypeinfo"), ProcPagetypeinfo.Render(node, pageOwner));
+        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "vmstat"), ProcVmstat.Render(node));
+        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "zoneinfo"), ProcZoneinfo.Render(node));
+        AtomicFile.WriteAllText(Path.Combine(dir, "debugfs", "extfrag", "unusable_index"), DebugfsExtfrag.RenderUnusable(node));
+        AtomicFile.WriteAllText(Path.Combine(dir, "debugfs", "extfrag", "extfrag_index"), DebugfsExtfrag.RenderExtfrag(node));
+        AtomicFile.WriteAllText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, Json) + "\n");
+    }
+}

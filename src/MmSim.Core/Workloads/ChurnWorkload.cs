@@ -1,0 +1,128 @@
+using MmSim.Mm;
+using MmSim.Mm.PageAlloc;
+using MmSim.Sim;
+
+namespace MmSim.Workloads;
+
+/// <summary>
+/// Random allocator churn: allocate while the held share of managed memory is below the fill
+/// target, otherwise free a uniformly chosen live block. Orders and gfp masks are drawn from
+/// weighted tables. Movable allocations are marked as LRU pages, as anonymous and page-cache memory
+/// would be; the rest are non-LRU kernel pages.
+/// </summary>
+public sealed class ChurnWorkload
+{
+    private readonly PageAllocator alloc;
+    private readonly Prng prng;
+    private readonly long fillPages;
+    private readonly int[] orderTable;
+    private readonly long[] orderCumulative;
+    private readonly GfpFlags[] gfpTable;
+    private readonly long[] gfpCumulative;
+    private readonly LiveBlocks live;
+
+    /// <summary>Creates the workload.</summary>
+    /// <param name="alloc">The allocator.</param>
+    /// <param name="prng">This workload's random stream.</param>
+    /// <param name="fillBasisPoints">Target share of managed memory, in 1/10000.</param>
+    /// <param name="orders">(order, weight) pairs.</param>
+    /// <param name="gfps">(mask, weight) pairs.</param>
+    public ChurnWorkload(PageAllocator alloc, Prng prng, int fillBasisPoints, IReadOnlyList<(int Order, long Weight)> orders, IReadOnlyList<(GfpFlags Gfp, long Weight)> gfps)
+    {
+        ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(prng);
+        ArgumentNullException.ThrowIfNull(orders);
+        ArgumentNullException.ThrowIfNull(gfps);
+        this.alloc = alloc;
+        this.prng = prng;
+        long managed = 0;
+        foreach (Zone z in alloc.Node.Zones)
+        {
+            managed += z.ManagedPages;
+        }
+
+        fillPages = managed * fillBasisPoints / 10_000;
+        (orderTable, orderCumulative) = Cumulative(orders);
+        (gfpTable, gfpCumulative) = Cumulative(gfps);
+        live = new LiveBlocks(1024);
+    }
+
+    /// <summary>Counts so far.</summary>
+    public WorkloadStats Stats { get; } = new();
+
+    /// <summary>Pages currently held.</summary>
+    public long HeldPages => live.Pages;
+
+    /// <summary>Runs one operation (an allocation or a free).</summary>
+    public void Step()
+    {
+        if (live.Count > 0 && live.Pages >= fillPages)
+        {
+            (int pfn, int order) = live.RemoveAt((int)prng.NextBelow((ulong)live.Count));
+            alloc.FreePages(pfn, order);
+            Stats.Frees++;
+            return;
+        }
+
+        int o = orderTable[Pick(orderCumulative)];
+        GfpFlags gfp = gfpTable[Pick(gfpCumulative)];
+        Stats.Allocs++;
+        int p = alloc.AllocPages(gfp, o, OwnerKind.Script, 0);
+        if (p < 0)
+        {
+            Stats.AllocFailures++;
+            Stats.AllocFailuresByOrder[o]++;
+            return;
+        }
+
+        OpScriptReplay.MarkLruIfMovable(alloc, p, gfp);
+        live.Add(p, o);
+    }
+
+    /// <summary>Frees every block still held (end of run, for leak checks).</summary>
+    public void FreeAll()
+    {
+        while (live.Count > 0)
+        {
+            (int pfn, int order) = live.RemoveAt(live.Count - 1);
+            alloc.FreePages(pfn, order);
+        }
+    }
+
+    private int Pick(long[] cumulative)
+    {
+        long r = (long)prng.NextBelow((ulong)cumulative[^1]);
+        int i = 0;
+        while (cumulative[i] <= r)
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static (T[] Values, long[] Cumulative) Cumulative<T>(IReadOnlyList<(T Value, long Weight)> table)
+    {
+        var values = new List<T>();
+        var cumulative = new List<long>();
+        long sum = 0;
+        foreach ((T value, long weight) in table)
+        {
+            if (weight <= 0)
+            {
+                continue;
+            }
+
+            sum += weight;
+            values.Add(value);
+            cumulative.Add(sum);
+        }
+
+        if (values.Count == 0)
+        {
+            throw new ArgumentException("a weight table needs at least one positive weight");
+        }
+
+        return (values.ToArray(), cumulative.ToArray());
+    }
+}
