@@ -1,9 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace MmSim.Mm.Trace;
-
-// MmSim.Mm.Debug (the invariant checkers) would otherwise hide System.Diagnostics.Debug here.
-using Debug = System.Diagnostics.Debug;
 
 /// <summary>
 /// Writes the kmem tracepoints as the lines of /sys/kernel/tracing/trace, so kernel trace tooling

@@ -1,9 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace MmSim.Mm.Trace;
-
-// MmSim.Mm.Debug (the invariant checkers) would otherwise hide System.Diagnostics.Debug here.
-using Debug = System.Diagnostics.Debug;
 
 /// <summary>
 /// show_gfp_flags: gfp masks as the kmem tracepoints print them ("GFP_KERNEL|__GFP_ZERO").

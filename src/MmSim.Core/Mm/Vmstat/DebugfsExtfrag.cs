@@ -1,9 +1,7 @@
+using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Vmstat;
-
-// MmSim.Mm.Debug (the invariant checkers) would otherwise hide System.Diagnostics.Debug here.
-using Debug = System.Diagnostics.Debug;
 
 /// <summary>
 /// Free-memory summary of one zone for one requested order (struct contig_page_info).

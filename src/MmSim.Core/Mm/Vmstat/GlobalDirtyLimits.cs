@@ -1,9 +1,7 @@
+using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Vmstat;
-
-// MmSim.Mm.Debug (the invariant checkers) would otherwise hide System.Diagnostics.Debug here.
-using Debug = System.Diagnostics.Debug;
 
 /// <summary>
 /// The global dirty thresholds /proc/vmstat reports (nr_dirty_threshold,

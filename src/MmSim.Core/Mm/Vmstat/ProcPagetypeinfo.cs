@@ -1,9 +1,7 @@
+using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Vmstat;
-
-// MmSim.Mm.Debug (the invariant checkers) would otherwise hide System.Diagnostics.Debug here.
-using Debug = System.Diagnostics.Debug;
 
 /// <summary>
 /// /proc/pagetypeinfo: free blocks per order and migratetype, pageblocks per migratetype, and

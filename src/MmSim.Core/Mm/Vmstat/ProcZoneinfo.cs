@@ -1,10 +1,8 @@
+using System.Diagnostics;
 using System.Numerics;
 using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Vmstat;
-
-// MmSim.Mm.Debug (the invariant checkers) would otherwise hide System.Diagnostics.Debug here.
-using Debug = System.Diagnostics.Debug;
 
 /// <summary>
 /// /proc/zoneinfo: for every zone (unpopulated ones too) the free pages, watermarks, sizes and

@@ -1,10 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Vmstat;
-
-// MmSim.Mm.Debug (the invariant checkers) would otherwise hide System.Diagnostics.Debug here.
-using Debug = System.Diagnostics.Debug;
 
 // The printf conversions the /proc and debugfs renderers need (%s, %Ns, %-Ns, %lu, %Nlu, %d, %0Nd),
 // written straight to a TextWriter with C semantics: a zero-padded negative number puts its sign
