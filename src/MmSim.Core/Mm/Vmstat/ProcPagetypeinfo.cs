@@ -160,6 +160,7 @@ public static class ProcPagetypeinfo
             {
                 long freecount = zone.NrFreeByType[(order * MigrateTypes.Count) + mt];
                 Debug.Assert(freecount >= 0, "negative free list length");
+                Debug.Assert((freecount == 0) == zone.FreeAreaEmpty(order, (MigrateType)mt), "list length disagrees with the list");
 
                 // "if (++freecount >= 100000) { overflow = true; break; }"
                 bool overflow = freecount >= FreeCountMax;
