@@ -24,7 +24,13 @@ public static class MmInit
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
         Zone[] zones = LayOutZones(spec, out int nodeSpanned);
-        var pgdat = new PgData(nodeSpanned, zones);
+        var pgdat = new PgData(nodeSpanned, zones) { GroupByMobilityDisabled = options.GroupByMobilityDisabled };
+        if (options.GroupByMobilityDisabled)
+        {
+            // mm/mm_init.c: init_pageblock_migratetype maps MOVABLE to UNMOVABLE in this mode.
+            Array.Fill(pgdat.PageblockFlags, (byte)MigrateType.Unmovable);
+        }
+
         MarkZonesAndReserved(pgdat, spec);
         var cmaRanges = PlaceCmaAreas(spec, zones);
         var alloc = new PageAllocator(pgdat, options);

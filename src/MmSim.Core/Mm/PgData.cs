@@ -71,11 +71,21 @@ public sealed class PgData
         return (f & PbMigrateIsolate) != 0 ? MigrateType.Isolate : (MigrateType)(f & PbMigrateMask);
     }
 
+    /// <summary>page_group_by_mobility_disabled: every pcp type is stored as UNMOVABLE.</summary>
+    public bool GroupByMobilityDisabled { get; internal set; }
+
     /// <summary>set_pageblock_migratetype: sets the stored type, keeping the skip and isolate bits.</summary>
     /// <param name="pfn">Any PFN in the block.</param>
     /// <param name="mt">The new type.</param>
+    /// <remarks>mm/page_alloc.c: set_pageblock_migratetype — with mobility grouping disabled, the
+    /// three pcp types are all recorded as MIGRATE_UNMOVABLE.</remarks>
     public void SetPageblockMigratetype(int pfn, MigrateType mt)
     {
+        if (GroupByMobilityDisabled && (int)mt < MigrateTypes.PcpTypes)
+        {
+            mt = MigrateType.Unmovable;
+        }
+
         ref byte f = ref PageblockFlags[pfn >> MmConstants.PageblockOrder];
         f = (byte)((f & ~PbMigrateMask) | (byte)mt);
     }

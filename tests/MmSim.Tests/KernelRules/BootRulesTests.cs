@@ -116,7 +116,7 @@ public class BootRulesTests
     //           migratetype = MIGRATE_UNMOVABLE;
     // so with grouping by mobility disabled every pageblock boots UNMOVABLE and its free pages are on
     // the UNMOVABLE lists (where gfp_migratetype sends every request).
-    [Fact(Skip = "BUG: mmsim ignores page_group_by_mobility_disabled when setting pageblock types: PgData fills every block MOVABLE and SetPageblockMigratetype never maps MOVABLE/RECLAIMABLE to UNMOVABLE (kernel init_pageblock_migratetype/set_pageblock_migratetype do)")]
+    [Fact]
     public void Boot_GroupByMobilityDisabled_BlocksAreUnmovable()
     {
         PageAllocator a = Normal(8, groupByMobilityDisabled: true);

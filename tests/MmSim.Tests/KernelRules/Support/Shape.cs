@@ -1,3 +1,4 @@
+using MmSim.Mm.DebugVm;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
@@ -184,5 +185,5 @@ internal static class Shape
     }
 
     /// <summary>Asserts that the buddy-state checker finds nothing.</summary>
-    public static void AssertClean(PageAllocator a) => Assert.Empty(BuddyStateChecker.Check(a));
+    public static void AssertClean(PageAllocator a) => Assert.Empty(FreeAreaChecker.Check(a));
 }
