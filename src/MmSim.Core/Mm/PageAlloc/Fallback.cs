@@ -129,11 +129,7 @@ public sealed partial class PageAllocator
         // Take ownership for orders >= pageblock_order.
         if (currentOrder >= MmConstants.PageblockOrder)
         {
-            DelFromFreeList(zone, pfn, currentOrder, blockMt);
-            ChangePageblockRange(pfn, currentOrder, startMt);
-            long nrAdded = Expand(zone, pfn, order, currentOrder, startMt);
-            AccountFreepages(zone, nrAdded, startMt);
-            return pfn;
+            return TakeOwnership(zone, pfn, currentOrder, order, startMt, blockMt);
         }
 
         // Boost watermarks to increase reclaim pressure to reduce the likelihood of future
@@ -149,11 +145,26 @@ public sealed partial class PageAllocator
             return -1;
         }
 
-        if (!ClaimWorthIt(startMt, blockMt, freePages, movablePages))
-        {
-            return -1;
-        }
+        return ClaimWorthIt(startMt, blockMt, freePages, movablePages)
+            ? ClaimBlock(zone, startPfn, order, startMt, blockMt)
+            : -1;
+    }
 
+    // The whole-buddy case of try_to_claim_block and steal_suitable_fallback: a free block of
+    // pageblock order or more changes type as a whole and is split on the new type's lists.
+    private int TakeOwnership(Zone zone, int pfn, int currentOrder, int order, MigrateType startMt, MigrateType blockMt)
+    {
+        DelFromFreeList(zone, pfn, currentOrder, blockMt);
+        ChangePageblockRange(pfn, currentOrder, startMt);
+        long nrAdded = Expand(zone, pfn, order, currentOrder, startMt);
+        AccountFreepages(zone, nrAdded, startMt);
+        return pfn;
+    }
+
+    // Claiming a pageblock below pageblock order: move its free pages to the new type, retype the
+    // block, and serve the request from the now-refilled preferred lists.
+    private int ClaimBlock(Zone zone, int startPfn, int order, MigrateType startMt, MigrateType blockMt)
+    {
         MoveFreepagesBlockRaw(zone, startPfn, blockMt, startMt);
         Node.SetPageblockMigratetype(startPfn, startMt);
         return RmqueueSmallest(zone, order, startMt);

@@ -85,11 +85,7 @@ public sealed partial class PageAllocator
         {
             if (currentOrder >= MmConstants.PageblockOrder)
             {
-                DelFromFreeList(zone, pfn, currentOrder, blockMt);
-                ChangePageblockRange(pfn, currentOrder, startMt);
-                long nrAdded = Expand(zone, pfn, order, currentOrder, startMt);
-                AccountFreepages(zone, nrAdded, startMt);
-                return pfn;
+                return TakeOwnership(zone, pfn, currentOrder, order, startMt, blockMt);
             }
 
             if (BoostWatermark(zone) && (flags & AllocFlags.Kswapd) != 0)
@@ -101,9 +97,7 @@ public sealed partial class PageAllocator
                 PrepMoveFreepagesBlock(zone, pfn, out int startPfn, out int freePages, out int movablePages) &&
                 ClaimWorthIt(startMt, blockMt, freePages, movablePages))
             {
-                MoveFreepagesBlockRaw(zone, startPfn, blockMt, startMt);
-                Node.SetPageblockMigratetype(startPfn, startMt);
-                return RmqueueSmallest(zone, order, startMt);
+                return ClaimBlock(zone, startPfn, order, startMt, blockMt);
             }
         }
 
