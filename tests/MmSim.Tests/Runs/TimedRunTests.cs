@@ -92,6 +92,26 @@ public sealed class TimedRunTests : IDisposable
     }
 
     [Fact]
+    public void TaskStatesAreSampled()
+    {
+        ScenarioConfig config = TestScenarios.With(
+            TestScenarios.Machine1G("duration: 2s\nsampling_interval: 1s\n"), new TestWorkloadConfig(TestBehaviour.BlockForever));
+        var runner = new ScenarioRunner(config, TestTimedWorkloads.Options());
+        runner.Run();
+        TimeSeriesRecorder series = runner.TimeSeries!;
+
+        // At time 0 every task is newly spawned (R); afterwards the writer sleeps in D and the rest in S.
+        int blocked = TimeSeriesColumns.TrailerStart + 4;
+        int sleeping = TimeSeriesColumns.TrailerStart + 3;
+        Assert.Equal("procs_blocked", TimeSeriesColumns.Numeric[blocked]);
+        Assert.Equal([0L, 0L, 1L, 1L, 1L, 1L], series.ZoneValues[blocked]);
+        Assert.Equal([0L, 0L, 4L, 4L, 4L, 4L], series.ZoneValues[sleeping]);  // khungtaskd, kcompactd0, kswapd0, fuse-server
+        string[] names = ["khungtaskd", "kcompactd0", "kswapd0", "fuse-server", "writer"];
+        Assert.Equal([.. names, .. names, .. names], series.TaskComms);
+        Assert.Equal(["R", "R", "R", "R", "R", "S", "S", "S", "S", "D", "S", "S", "S", "S", "D"], series.TaskStates);
+    }
+
+    [Fact]
     public void UntimedOnlyScenarioGetsABootAndAFinalSample()
     {
         ScenarioConfig config = MmSim.Tests.Scenario.TestFiles.LoadOk(TestScenarios.Machine1G(

@@ -41,8 +41,6 @@ public sealed partial class Kswapd
             do
             {
                 long nrReclaimed = sc.NrReclaimed;
-                bool raisePriority = true;
-                sc.ReclaimIdx = highestZoneidx;
                 bool balanced = PgdatBalanced(sc.Order, highestZoneidx);
 
                 // An imbalanced node ignores the boost and reclaims normally; the boost is still reset at the end.
@@ -59,20 +57,7 @@ public sealed partial class Kswapd
                     break;
                 }
 
-                // Limit the priority of boosting to avoid reclaim writeback; boosted reclaim does no IO.
-                if (nrBoostReclaim != 0 && sc.Priority == DefPriority - 2)
-                {
-                    raisePriority = false;
-                }
-
-                sc.MayWritepage = nrBoostReclaim == 0;
-                sc.MaySwap = nrBoostReclaim == 0;
-                sc.NrScanned = 0;
-                if (KswapdShrinkNode(ref sc))
-                {
-                    raisePriority = false;
-                }
-
+                bool raisePriority = ScanPass(ref sc, highestZoneidx, nrBoostReclaim);
                 yield return Wait.For(sc.CostNs);
                 sc.CostNs = 0;
                 nrReclaimed = sc.NrReclaimed - nrReclaimed;
@@ -104,6 +89,21 @@ public sealed partial class Kswapd
         }
 
         balancedOrder = sc.Order;
+    }
+
+    /// <summary>One priority step of balance_pgdat: sets up the pass and shrinks the node; false if the priority should stay.</summary>
+    private bool ScanPass(ref ScanControl sc, int highestZoneidx, long nrBoostReclaim)
+    {
+        sc.ReclaimIdx = highestZoneidx;
+
+        // Limit the priority of boosting to avoid reclaim writeback; boosted reclaim does no IO.
+        bool raisePriority = !(nrBoostReclaim != 0 && sc.Priority == DefPriority - 2);
+        sc.MayWritepage = nrBoostReclaim == 0;
+        sc.MaySwap = nrBoostReclaim == 0;
+        sc.NrScanned = 0;
+
+        // No need to raise the priority if enough was scanned to meet the high watermark at 100 % efficiency.
+        return KswapdShrinkNode(ref sc) ? false : raisePriority;
     }
 
     /// <summary>
