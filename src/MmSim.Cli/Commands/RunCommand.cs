@@ -1,9 +1,8 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using MmSim.Mm.Trace;
 using MmSim.Runs;
 using MmSim.Scenario;
+using MmSim.Sim;
 using Spectre.Console;
 
 namespace MmSim.Cli.Commands;
@@ -49,31 +48,9 @@ internal static class RunCommand
     /// <summary>Runs and writes the result folder (config first, so a crash still leaves how to rerun it).</summary>
     public static RunSummary Execute(ScenarioConfig config, RunOptions options, string dir)
     {
-        var runner = new ScenarioRunner(config, options);
-        AtomicFile.WriteAllText(Path.Combine(dir, "config.resolved.yaml"), ScenarioWriter.WriteResolvedYaml(config with { Seed = runner.Seed }));
-        var wall = Stopwatch.StartNew();
-        IReadOnlyList<WorkloadResult> results;
-        string tracePath = Path.Combine(dir, "trace.txt");
-        if (config.Kernel.Trace)
-        {
-            string tmp = tracePath + ".tmp";
-            using (var w = new StreamWriter(tmp))
-            {
-                results = runner.Run(new FtraceWriter(w, () => runner.NowNs));
-            }
-
-            File.Move(tmp, tracePath, overwrite: true);
-        }
-        else
-        {
-            results = runner.Run();
-        }
-
-        RunSummary summary = RunSummary.From(config.Name, runner, config.Kernel.Release, results);
-        RunOutput.WriteSnapshots(dir, runner.Allocator!, summary, config.Kernel.PageOwner);
-        AtomicFile.WriteAllText(Path.Combine(dir, "timing.json"),
-            string.Create(CultureInfo.InvariantCulture, $"{{\n  \"wall_seconds\": {wall.Elapsed.TotalSeconds:F3}\n}}\n"));
-        return summary;
+        ulong seed = options.Seed ?? config.Seed;
+        AtomicFile.WriteAllText(Path.Combine(dir, "config.resolved.yaml"), ScenarioWriter.WriteResolvedYaml(config with { Seed = seed }));
+        return RunFolder.Execute(config, options, dir);
     }
 
     private static void Print(RunSummary s, string dir)
@@ -96,7 +73,30 @@ internal static class RunCommand
             AnsiConsole.MarkupLine($"workload {w.Type}: {N(w.Allocs)} allocs, {N(w.AllocFailures)} failed, {N(w.Frees)} frees, {N(w.FreesIgnored)} frees ignored");
         }
 
+        PrintTimed(s);
         AnsiConsole.MarkupLine($"results in {Markup.Escape(dir)}");
+    }
+
+    private static void PrintTimed(RunSummary s)
+    {
+        if (s.Daemons is not { } d)
+        {
+            return;
+        }
+
+        AnsiConsole.MarkupLine($"simulated {Markup.Escape(SimTime.Format(s.DurationNs))}: kswapd woken {N(d.KswapdWakeups)}x (failures {d.KswapdFailures}{(d.NodeUnreclaimable ? ", node unreclaimable" : "")}), kcompactd woken {N(d.KcompactdWakeups)}x, {s.TimeSeriesSamples} samples");
+        AnsiConsole.MarkupLine(s.HungTasks.Count == 0 ? "hung tasks: none" : $"[yellow]hung tasks: {s.HungTasks.Count}[/]");
+        foreach (HungTaskSummary h in s.HungTasks)
+        {
+            AnsiConsole.MarkupLine($"  [[{Markup.Escape(SimTime.Format(h.TimeNs))}]] {Markup.Escape(h.Message)}");
+            AnsiConsole.MarkupLine($"    wait chain: {Markup.Escape(h.Chain)}");
+        }
+
+        AnsiConsole.MarkupLine(s.Deadlocks.Count == 0 ? "deadlocks: none" : $"[red]deadlocks: {s.Deadlocks.Count}[/]");
+        foreach (DeadlockSummary dl in s.Deadlocks)
+        {
+            AnsiConsole.MarkupLine($"  {Markup.Escape(dl.Cycle)}");
+        }
     }
 
     private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);

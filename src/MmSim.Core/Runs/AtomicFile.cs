@@ -15,15 +15,29 @@ public static class AtomicFile
     /// <param name="text">Content (UTF-8, no BOM, newlines as given).</param>
     public static void WriteAllText(string path, string text)
     {
-        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(text);
+        Write(path, tmp => File.WriteAllText(tmp, text, Utf8NoBom));
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically, creating folders as needed.</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="bytes">Content.</param>
+    public static void WriteAllBytes(string path, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        Write(path, tmp => File.WriteAllBytes(tmp, bytes));
+    }
+
+    private static void Write(string path, Action<string> writeTemp)
+    {
+        ArgumentNullException.ThrowIfNull(path);
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
         string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.tmp{Environment.ProcessId}");
         try
         {
-            File.WriteAllText(tmp, text, Utf8NoBom);
+            writeTemp(tmp);
             File.Move(tmp, full, overwrite: true);
         }
         finally

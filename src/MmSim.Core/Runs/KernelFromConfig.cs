@@ -49,7 +49,12 @@ public static class KernelFromConfig
         };
     }
 
-    private static bool IsBefore(string release, int major, int minor)
+    /// <summary>Whether <paramref name="release"/> ("6.12", "6.18"…) is older than <paramref name="major"/>.<paramref name="minor"/>.</summary>
+    /// <param name="release">Kernel release.</param>
+    /// <param name="major">Major version.</param>
+    /// <param name="minor">Minor version.</param>
+    /// <returns>True when older.</returns>
+    public static bool IsBefore(string release, int major, int minor)
     {
         string[] parts = release.Split('.');
         int ma = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);

@@ -6,14 +6,20 @@ namespace MmSim.Runs;
 
 /// <summary>
 /// What a timed workload task sees of the running system: the engine, the allocator, its own
-/// random stream and the node's counters. One per run; tasks receive it when they are created.
+/// random stream and the node's counters. Tasks receive it when they are created.
 /// </summary>
+/// <remarks>
+/// The runner gives each timed workload its own context: <see cref="Sim"/>, <see cref="Alloc"/> and
+/// <see cref="Daemons"/> are shared, <see cref="Random"/> is the workload's own stream (split from the
+/// run's seed by the workload's position in the scenario), so adding a workload never changes the
+/// random numbers another one draws.
+/// </remarks>
 public sealed class RunContext
 {
     /// <summary>Creates the context of one run.</summary>
     /// <param name="sim">The engine.</param>
     /// <param name="alloc">The booted allocator.</param>
-    /// <param name="root">The run's root random stream (workloads split their own from it).</param>
+    /// <param name="root">The workload's random stream (it splits per-task streams from it).</param>
     public RunContext(Simulator sim, PageAllocator alloc, Prng root)
     {
         ArgumentNullException.ThrowIfNull(sim);
@@ -30,8 +36,11 @@ public sealed class RunContext
     /// <summary>The page allocator of the node.</summary>
     public PageAllocator Alloc { get; }
 
-    /// <summary>The run's root random stream.</summary>
+    /// <summary>The workload's random stream (workloads split per-task streams from it).</summary>
     public Prng Random { get; }
+
+    /// <summary>The kernel daemons of the run (kswapd0, kcompactd0, khungtaskd…); null outside a scenario run.</summary>
+    public KernelDaemons? Daemons { get; init; }
 
     /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events).</summary>
     /// <param name="item">A node or event item.</param>

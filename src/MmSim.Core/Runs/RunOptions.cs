@@ -1,3 +1,6 @@
+using MmSim.Scenario;
+using MmSim.Workloads;
+
 namespace MmSim.Runs;
 
 /// <summary>How to run a scenario.</summary>
@@ -6,9 +9,17 @@ public sealed record RunOptions
     /// <summary>Seed; null takes the scenario's.</summary>
     public ulong? Seed { get; init; }
 
-    /// <summary>Run the invariant checker after every this many operations (0 = off; 1 = every operation).</summary>
+    /// <summary>Run the invariant checker after every this many operations (0 = off; 1 = every operation).
+    /// Timed runs also check at every time-series sample.</summary>
     public long CheckEvery { get; init; }
 
     /// <summary>Called now and then with (operations done, operations total) for progress display.</summary>
     public Action<long, long>? Progress { get; init; }
+
+    /// <summary>
+    /// Builds the timed workload of a workload config, or returns null when the type is not a timed
+    /// workload. The default knows none; the workload-task library provides
+    /// <c>MmSim.Workloads.Timed.TimedWorkloads.Create</c>.
+    /// </summary>
+    public Func<WorkloadConfig, ITimedWorkload?> TimedWorkloads { get; init; } = static _ => null;
 }

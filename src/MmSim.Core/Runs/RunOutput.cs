@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
+using MmSim.Scenario;
 
 namespace MmSim.Runs;
 
@@ -23,15 +24,19 @@ public static class RunOutput
     /// <param name="alloc">The allocator at the end of the run.</param>
     /// <param name="summary">The summary.</param>
     /// <param name="pageOwner">Whether page_owner is on (the mixed-blocks table).</param>
-    public static void WriteSnapshots(string dir, PageAllocator alloc, RunSummary summary, bool pageOwner)
+    /// <param name="sysctl">The scenario's sysctls (dirty ratios for /proc/vmstat's thresholds); null for the defaults.</param>
+    public static void WriteSnapshots(string dir, PageAllocator alloc, RunSummary summary, bool pageOwner, SysctlConfig? sysctl = null)
     {
         ArgumentNullException.ThrowIfNull(alloc);
         ArgumentNullException.ThrowIfNull(summary);
         var node = alloc.Node;
+        int dirtyRatio = sysctl?.DirtyRatio ?? GlobalDirtyLimits.DefaultDirtyRatio;
+        int dirtyBackgroundRatio = sysctl?.DirtyBackgroundRatio ?? GlobalDirtyLimits.DefaultDirtyBackgroundRatio;
+        bool nodeUnreclaimable = summary.Daemons?.NodeUnreclaimable ?? false;
         AtomicFile.WriteAllText(Path.Combine(dir, "proc", "buddyinfo"), ProcBuddyinfo.Render(node));
         AtomicFile.WriteAllText(Path.Combine(dir, "proc", "pagetypeinfo"), ProcPagetypeinfo.Render(node, pageOwner));
-        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "vmstat"), ProcVmstat.Render(node));
-        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "zoneinfo"), ProcZoneinfo.Render(node));
+        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "vmstat"), ProcVmstat.Render(node, dirtyRatio, dirtyBackgroundRatio));
+        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "zoneinfo"), ProcZoneinfo.Render(node, nodeUnreclaimable));
         AtomicFile.WriteAllText(Path.Combine(dir, "debugfs", "extfrag", "unusable_index"), DebugfsExtfrag.RenderUnusable(node));
         AtomicFile.WriteAllText(Path.Combine(dir, "debugfs", "extfrag", "extfrag_index"), DebugfsExtfrag.RenderExtfrag(node));
         AtomicFile.WriteAllText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, Json) + "\n");

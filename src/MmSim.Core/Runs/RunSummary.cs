@@ -1,6 +1,7 @@
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
+using MmSim.Sim;
 
 namespace MmSim.Runs;
 
@@ -48,6 +49,21 @@ public sealed record RunSummary
 
     /// <summary>Invariant checks run (0 unless --check).</summary>
     public required long InvariantChecks { get; init; }
+
+    /// <summary>Simulated time the engine ran, ns (0 when the scenario has no timed workload).</summary>
+    public required long DurationNs { get; init; }
+
+    /// <summary>Time-series samples taken (rows per zone in timeseries.parquet).</summary>
+    public required int TimeSeriesSamples { get; init; }
+
+    /// <summary>Hung tasks khungtaskd reported, in the order found (empty for untimed runs).</summary>
+    public required IReadOnlyList<HungTaskSummary> HungTasks { get; init; }
+
+    /// <summary>Wait-for cycles the deadlock detector found, in the order found.</summary>
+    public required IReadOnlyList<DeadlockSummary> Deadlocks { get; init; }
+
+    /// <summary>The kernel daemons' counters; null when the scenario has no timed workload.</summary>
+    public required DaemonSummary? Daemons { get; init; }
 
     /// <summary>Builds the summary from a finished run.</summary>
     /// <param name="scenario">Scenario name.</param>
@@ -108,6 +124,11 @@ public sealed record RunSummary
             ExtfragFragmenting = a.ExtfragFragmenting,
             Workloads = wl,
             InvariantChecks = runner.ChecksRun,
+            DurationNs = runner.Timed?.DurationNs ?? 0,
+            TimeSeriesSamples = runner.TimeSeries?.Samples ?? 0,
+            HungTasks = HungTaskSummary.From(runner.Timed?.Daemons.Khungtaskd.Reports ?? []),
+            Deadlocks = DeadlockSummary.From(runner.Timed?.Daemons.Deadlocks.Deadlocks ?? []),
+            Daemons = runner.Timed is { } t ? DaemonSummary.From(t.Daemons) : null,
         };
     }
 
@@ -150,3 +171,87 @@ public sealed record ZoneSummary(string Name, long Managed, long Free, long PcpC
 /// <param name="FreesIgnored">Frees of IDs not live.</param>
 /// <param name="AllocFailuresByOrder">Failures per order 0..10.</param>
 public sealed record WorkloadSummary(string Type, long Allocs, long AllocFailures, long Frees, long FreesIgnored, IReadOnlyList<long> AllocFailuresByOrder);
+
+/// <summary>One hung-task report of khungtaskd.</summary>
+/// <param name="TimeNs">When the check found it.</param>
+/// <param name="Task">The task as the kernel names it, <c>comm:pid</c>.</param>
+/// <param name="Pid">Its pid.</param>
+/// <param name="Comm">Its command name.</param>
+/// <param name="BlockedSeconds">Whole seconds it had slept in D state.</param>
+/// <param name="WaitSite">The kernel function it sleeps in.</param>
+/// <param name="Chain">The wait chain, e.g. <c>writer:5 waits in folio_wait_writeback on … -> …</c>.</param>
+/// <param name="Printed">False once hung_task_warnings ran out.</param>
+/// <param name="Message">The kernel's headline.</param>
+public sealed record HungTaskSummary(
+    long TimeNs, string Task, int Pid, string Comm, long BlockedSeconds, string? WaitSite, string Chain, bool Printed, string Message)
+{
+    /// <summary>Converts the detector's reports.</summary>
+    /// <param name="reports">The reports.</param>
+    /// <returns>One summary each, same order.</returns>
+    public static IReadOnlyList<HungTaskSummary> From(IReadOnlyList<HungTaskReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var list = new List<HungTaskSummary>(reports.Count);
+        foreach (HungTaskReport r in reports)
+        {
+            list.Add(new HungTaskSummary(
+                r.TimeNs, $"{r.Comm}:{r.Pid}", r.Pid, r.Comm, r.BlockedForSeconds, r.Chain.Links[0].WaitSite, r.Chain.Describe(), r.Printed, r.Message));
+        }
+
+        return list;
+    }
+}
+
+/// <summary>One wait-for cycle.</summary>
+/// <param name="TimeNs">When the cycle closed.</param>
+/// <param name="Pids">The members' pids, ascending.</param>
+/// <param name="Tasks">The members as <c>comm:pid</c>, in wait order from the lowest pid.</param>
+/// <param name="Cycle">The cycle described with each member's wait site and target.</param>
+public sealed record DeadlockSummary(long TimeNs, IReadOnlyList<int> Pids, IReadOnlyList<string> Tasks, string Cycle)
+{
+    /// <summary>Converts the detector's reports.</summary>
+    /// <param name="reports">The reports.</param>
+    /// <returns>One summary each, same order.</returns>
+    public static IReadOnlyList<DeadlockSummary> From(IReadOnlyList<DeadlockReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var list = new List<DeadlockSummary>(reports.Count);
+        foreach (DeadlockReport r in reports)
+        {
+            var tasks = new List<string>(r.Cycle.Count);
+            foreach (WaitChainLink link in r.Cycle)
+            {
+                tasks.Add(link.TaskName);
+            }
+
+            list.Add(new DeadlockSummary(r.TimeNs, r.Pids, tasks, r.Describe()));
+        }
+
+        return list;
+    }
+}
+
+/// <summary>Counters of the kernel daemons at the end of a timed run.</summary>
+/// <param name="KswapdWakeups">wakeup_kswapd calls that woke kswapd0.</param>
+/// <param name="KswapdFailures">kswapd_failures: balance_pgdat runs in a row that reclaimed nothing.</param>
+/// <param name="NodeUnreclaimable">kswapd gave up on the node (failures ≥ MAX_RECLAIM_RETRIES).</param>
+/// <param name="KcompactdWakeups">wakeup_kcompactd calls that woke kcompactd0.</param>
+/// <param name="KcompactdProactiveRuns">Proactive compaction runs.</param>
+/// <param name="VmstatUpdates">vmstat_update runs (pcp high decay).</param>
+/// <param name="HungTaskChecks">khungtaskd checks.</param>
+/// <param name="HungTaskDetectCount">kernel.hung_task_detect_count.</param>
+public sealed record DaemonSummary(
+    long KswapdWakeups, int KswapdFailures, bool NodeUnreclaimable, long KcompactdWakeups, long KcompactdProactiveRuns,
+    long VmstatUpdates, long HungTaskChecks, long HungTaskDetectCount)
+{
+    /// <summary>Reads the daemons.</summary>
+    /// <param name="d">The daemons.</param>
+    /// <returns>The counters.</returns>
+    public static DaemonSummary From(KernelDaemons d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return new DaemonSummary(
+            d.Kswapd.Wakeups, d.Kswapd.KswapdFailures, d.Kswapd.IsHopeless, d.Kcompactd.Wakeups, d.Kcompactd.ProactiveRuns,
+            d.VmstatWorker.Runs, d.Khungtaskd.ChecksRun, d.Khungtaskd.HungTaskDetectCount);
+    }
+}

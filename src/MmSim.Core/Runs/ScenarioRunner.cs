@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Trace;
+using MmSim.Runs.TimeSeries;
 using MmSim.Scenario;
 using MmSim.Sim;
 using MmSim.Workloads;
@@ -9,19 +11,31 @@ using MmSim.Workloads;
 namespace MmSim.Runs;
 
 /// <summary>
-/// Runs one scenario with one seed: boots the machine, runs the allocator workloads in the order
-/// given, optionally checking every invariant as it goes.
+/// Runs one scenario with one seed: boots the machine, runs the untimed allocator workloads (churn,
+/// op scripts) in scenario order, then, if the scenario has timed workloads, runs the engine from
+/// time 0 to the scenario's duration with the kernel daemons and every timed workload as tasks;
+/// samples the time series throughout and optionally checks every invariant as it goes.
 /// </summary>
 /// <remarks>
-/// The allocator workloads (churn, op scripts) have no notion of time; they run to completion one
-/// after the other. Time-driven workloads run on the engine (<see cref="Simulator"/>).
+/// Untimed workloads have no notion of time; they run to completion one after the other before the
+/// engine starts. In a scenario without timed workloads their operations advance a simulated clock of
+/// <see cref="NsPerOp"/> each (the time series then has a sample after boot and one at the end); in a
+/// scenario with timed workloads they happen before time 0, and time is the engine's.
 /// </remarks>
 public sealed class ScenarioRunner
 {
+    /// <summary>Untimed allocator workloads advance the simulated clock by this much per operation.</summary>
+    public const long NsPerOp = 1000;
+
+    // Stream of the timed phase, split from the root; far from the small ids of untimed workloads.
+    private const ulong TimedPhaseStreamId = 0x74696D6564;  // "timed"
+
     private readonly ScenarioConfig config;
     private readonly RunOptions options;
     private long opsDone;
     private long opsTotal;
+    private Simulator? engine;
+    private bool hasTimedWorkloads;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="config">Resolved scenario.</param>
@@ -41,41 +55,138 @@ public sealed class ScenarioRunner
     /// <summary>The booted allocator (after <see cref="Run"/>).</summary>
     public PageAllocator? Allocator { get; private set; }
 
-    /// <summary>Allocator operations done so far.</summary>
+    /// <summary>Allocator operations done so far by untimed workloads.</summary>
     public long OpsDone => opsDone;
 
-    /// <summary>Simulated time of untimed workloads: <see cref="NsPerOp"/> per operation.</summary>
-    public long NowNs => opsDone * NsPerOp;
+    /// <summary>
+    /// Simulated time now: the engine's clock while and after it runs; before it, 0 in a scenario with timed
+    /// workloads (untimed workloads run before time 0) and <see cref="NsPerOp"/> per operation otherwise.
+    /// </summary>
+    public long NowNs => engine?.Now ?? (hasTimedWorkloads ? 0 : opsDone * NsPerOp);
 
     /// <summary>Invariant checks performed.</summary>
     public long ChecksRun { get; private set; }
 
+    /// <summary>The samples taken (after <see cref="Run"/>).</summary>
+    public TimeSeriesRecorder? TimeSeries { get; private set; }
+
+    /// <summary>The engine phase's outcome; null when the scenario has no timed workload.</summary>
+    public TimedRunResult? Timed { get; private set; }
+
     /// <summary>Boots the machine and runs every workload.</summary>
     /// <param name="trace">Tracepoint sink, or null.</param>
     /// <returns>Per-workload results in scenario order.</returns>
-    /// <exception cref="InvalidOperationException">An invariant broke (with the operation number, for replay from the seed).</exception>
+    /// <exception cref="InvalidOperationException">An invariant broke (with the operation number, for replay from the
+    /// seed), or a workload type is not runnable.</exception>
     public IReadOnlyList<WorkloadResult> Run(IKmemTrace? trace = null)
     {
+        ITimedWorkload?[] timed = CreateTimedWorkloads();
         PageAllocator alloc = MmInit.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Options(config));
         alloc.Trace = trace;
         Allocator = alloc;
         Check("boot");
+        TimeSeries = new TimeSeriesRecorder(alloc, config.Sysctl.DirtyRatio, config.Sysctl.DirtyBackgroundRatio);
+        if (!hasTimedWorkloads)
+        {
+            TimeSeries.Sample(0);
+        }
+
         var root = new Prng(Seed);
         opsTotal = CountOps();
-        var results = new List<WorkloadResult>();
+        var results = new WorkloadResult?[config.Workloads.Count];
         for (int i = 0; i < config.Workloads.Count; i++)
         {
             WorkloadConfig w = config.Workloads[i];
-            Prng stream = root.Split((ulong)i + 1);
-            results.Add(w switch
+            results[i] = w switch
             {
-                ChurnWorkloadConfig churn => RunChurn(alloc, churn, stream),
+                ChurnWorkloadConfig churn => RunChurn(alloc, churn, root.Split((ulong)i + 1)),
                 OpsWorkloadConfig ops => RunOps(alloc, ops),
-                _ => throw new InvalidOperationException($"workload type '{w.Type}' is not runnable by this version of mmsim"),
-            });
+                _ => null,
+            };
         }
 
-        return results;
+        if (hasTimedWorkloads)
+        {
+            RunTimed(alloc, timed, root.Split(TimedPhaseStreamId), results);
+        }
+        else
+        {
+            TimeSeries.Sample(NowNs);
+        }
+
+        return Array.ConvertAll(results, r => r!);
+    }
+
+    /// <summary>Builds the timed workloads before anything runs, so an unknown type fails at once.</summary>
+    private ITimedWorkload?[] CreateTimedWorkloads()
+    {
+        var timed = new ITimedWorkload?[config.Workloads.Count];
+        for (int i = 0; i < timed.Length; i++)
+        {
+            WorkloadConfig w = config.Workloads[i];
+            if (w is ChurnWorkloadConfig or OpsWorkloadConfig)
+            {
+                continue;
+            }
+
+            timed[i] = options.TimedWorkloads(w)
+                ?? throw new InvalidOperationException($"workload type '{w.Type}' is not runnable by this version of mmsim");
+            hasTimedWorkloads = true;
+        }
+
+        return timed;
+    }
+
+    /// <summary>
+    /// The engine phase: daemons, then every timed workload, started at time 0; samples at 0, every
+    /// sampling interval and at the end; the deadlock detector's final scan.
+    /// </summary>
+    private void RunTimed(PageAllocator alloc, ITimedWorkload?[] timed, Prng stream, WorkloadResult?[] results)
+    {
+        var sim = new Simulator(Seed);
+        engine = sim;
+        KernelDaemons daemons = KernelDaemons.Start(sim, alloc, config);
+        for (int i = 0; i < timed.Length; i++)
+        {
+            timed[i]?.Start(new RunContext(sim, alloc, stream.Split((ulong)i + 1)) { Daemons = daemons });
+        }
+
+        TimeSeriesRecorder series = TimeSeries!;
+        series.Engine = sim;
+        series.Sample(0);
+        series.StartTimer(sim, config.SamplingIntervalNs, config.DurationNs);
+        if (options.CheckEvery > 0)
+        {
+            ScheduleChecks(sim);
+        }
+
+        var wall = Stopwatch.StartNew();
+        RunStopReason stop = sim.Run(config.DurationNs);
+        double wallSeconds = wall.Elapsed.TotalSeconds;
+        daemons.Deadlocks.ScanAll();
+        series.Sample(sim.Now);
+        Check($"end of run at {SimTime.Format(sim.Now)} (seed {Seed})");
+        for (int i = 0; i < timed.Length; i++)
+        {
+            if (timed[i] is { } w)
+            {
+                results[i] = new WorkloadResult(w.Type, w.Stats);
+            }
+        }
+
+        Timed = new TimedRunResult(sim.Now, stop, sim.EventsProcessed, wallSeconds, daemons);
+    }
+
+    // The invariant checker on the engine's clock: at every sampling interval.
+    private void ScheduleChecks(Simulator sim)
+    {
+        Action? check = null;
+        check = () =>
+        {
+            Check($"time {SimTime.Format(sim.Now)} (seed {Seed})");
+            sim.Schedule(config.SamplingIntervalNs, check!);
+        };
+        sim.Schedule(config.SamplingIntervalNs, check);
     }
 
     private long CountOps()
@@ -130,18 +241,15 @@ public sealed class ScenarioRunner
         return new WorkloadResult(o.Type, replay.Stats);
     }
 
-    /// <summary>Untimed allocator workloads advance the simulated clock by this much per operation.</summary>
-    public const long NsPerOp = 1000;
-
     private void AfterOp(string what, long index)
     {
         opsDone++;
 
         // The vmstat worker runs refresh_cpu_vm_stats → decay_pcp_high once a second; without
         // it pcp->high only grows and thousands of free pages stay hidden on the pcp lists.
-        if (opsDone % (Sim.SimTime.NsPerSec / NsPerOp) == 0)
+        if (opsDone % (SimTime.NsPerSec / NsPerOp) == 0)
         {
-            foreach (Mm.PageAlloc.Zone zone in Allocator!.Node.Zones)
+            foreach (Zone zone in Allocator!.Node.Zones)
             {
                 Allocator.DecayPcpHigh(zone);
             }

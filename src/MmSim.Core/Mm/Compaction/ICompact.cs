@@ -1,0 +1,40 @@
+using MmSim.Mm.PageAlloc;
+
+namespace MmSim.Mm.Compaction;
+
+/// <summary>
+/// The compaction seam: the zone-level mechanism (<c>compact_zone</c> with its scanners and
+/// migration) and the per-zone deferral state, which kcompactd (and later direct compaction and
+/// <c>compact_memory</c>) call. The daemon and its wake-up logic live in <see cref="Kcompactd"/>.
+/// </summary>
+/// <remarks>mm/compaction.c. Implementations: <see cref="Impl.NoCompaction"/> (the default until compaction lands).</remarks>
+public interface ICompact
+{
+    /// <summary>Compacts one zone (compact_zone(cc, NULL)).</summary>
+    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="cc">The run; the implementation adds to the scanned counters and <see cref="CompactControl.CostNs"/>.</param>
+    /// <returns>The outcome.</returns>
+    /// <remarks>Synchronous: never waits; the caller charges the cost.</remarks>
+    CompactResult CompactZone(PageAllocator alloc, ref CompactControl cc);
+
+    /// <summary>Whether compaction of <paramref name="zone"/> at <paramref name="order"/> is deferred (compaction_deferred).</summary>
+    /// <param name="zone">The zone.</param>
+    /// <param name="order">The order.</param>
+    /// <returns>True to skip the zone this time (the call counts as one consideration).</returns>
+    bool CompactionDeferred(Zone zone, int order);
+
+    /// <summary>Records a failure at <paramref name="order"/>: later attempts are deferred (defer_compaction).</summary>
+    /// <param name="zone">The zone.</param>
+    /// <param name="order">The order.</param>
+    void DeferCompaction(Zone zone, int order);
+
+    /// <summary>Records a success at <paramref name="order"/> (compaction_defer_reset).</summary>
+    /// <param name="zone">The zone.</param>
+    /// <param name="order">The order.</param>
+    /// <param name="allocSuccess">Whether an allocation succeeded (false from kcompactd).</param>
+    void CompactionDeferReset(Zone zone, int order, bool allocSuccess);
+
+    /// <summary>Clears the pageblock skip bits of every zone whose flush flag is set (reset_isolation_suitable), as kswapd goes to sleep.</summary>
+    /// <param name="pgdat">The node.</param>
+    void ResetIsolationSuitable(PgData pgdat);
+}

@@ -1,0 +1,38 @@
+using MmSim.Mm.PageAlloc;
+
+namespace MmSim.Mm.Compaction.Impl;
+
+/// <summary>
+/// Compaction that does nothing: every zone run returns COMPACT_SKIPPED (nothing tried, so nothing
+/// is deferred and no pcp drain follows) and nothing is ever deferred. The default until the
+/// compaction issue lands; kcompactd still wakes, counts and scores fragmentation.
+/// </summary>
+public sealed class NoCompaction : ICompact
+{
+    /// <summary>The shared instance (stateless).</summary>
+    public static NoCompaction Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public CompactResult CompactZone(PageAllocator alloc, ref CompactControl cc) => CompactResult.Skipped;
+
+    /// <inheritdoc/>
+    public bool CompactionDeferred(Zone zone, int order) => false;
+
+    /// <inheritdoc/>
+    public void DeferCompaction(Zone zone, int order)
+    {
+        // No deferral state without compaction.
+    }
+
+    /// <inheritdoc/>
+    public void CompactionDeferReset(Zone zone, int order, bool allocSuccess)
+    {
+        // No deferral state without compaction.
+    }
+
+    /// <inheritdoc/>
+    public void ResetIsolationSuitable(PgData pgdat)
+    {
+        // No skip bits are set without compaction.
+    }
+}

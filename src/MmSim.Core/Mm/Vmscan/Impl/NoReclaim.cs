@@ -1,0 +1,24 @@
+using MmSim.Mm.PageAlloc;
+
+namespace MmSim.Mm.Vmscan.Impl;
+
+/// <summary>
+/// Reclaim that finds nothing to reclaim: the node behaves as if its LRU lists were empty (all
+/// memory unevictable or kernel-owned). The default until the LRU and reclaim issue lands.
+/// </summary>
+/// <remarks>
+/// With it kswapd runs <c>balance_pgdat</c> exactly as the kernel does on a node with nothing
+/// reclaimable: every pass fails, <c>kswapd_failures</c> grows, and after MAX_RECLAIM_RETRIES
+/// failed passes kswapd stops being woken (docs/fidelity.md).
+/// </remarks>
+public sealed class NoReclaim : IReclaim
+{
+    /// <summary>The shared instance (stateless).</summary>
+    public static NoReclaim Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public void ShrinkNode(PageAllocator alloc, ref ScanControl sc)
+    {
+        // Nothing on the LRU: nothing scanned, nothing reclaimed, no time spent.
+    }
+}

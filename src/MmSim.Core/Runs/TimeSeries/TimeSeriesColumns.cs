@@ -1,0 +1,87 @@
+using System.Globalization;
+using MmSim.Mm;
+
+namespace MmSim.Runs.TimeSeries;
+
+/// <summary>
+/// The columns of <c>timeseries.parquet</c>, in file order: one row per sample and populated zone.
+/// The names are stable (snake_case, documented in docs/results.md); new columns are only appended.
+/// </summary>
+public static class TimeSeriesColumns
+{
+    /// <summary>Simulated time of the sample, ns (INT64).</summary>
+    public const string TimeNs = "time_ns";
+
+    /// <summary>Zone name as /proc prints it (UTF-8 string).</summary>
+    public const string Zone = "zone";
+
+    /// <summary>Migratetype suffixes: /proc/pagetypeinfo's names in lower case.</summary>
+    public static IReadOnlyList<string> MigratetypeSuffixes { get; } = BuildSuffixes();
+
+    // Declared before Numeric: static initialisers run in text order.
+    /// <summary>Per-zone scalars after the free-block counts, in order.</summary>
+    public static IReadOnlyList<string> Scalars { get; } =
+        ["nr_free_pages", "nr_free_pages_blocks", "pcp_count", "pcp_high", "boost", "wmark_min", "wmark_low", "wmark_high"];
+
+    /// <summary>Columns after the mixed counts: the zone and node fragmentation scores and the task-state counts.</summary>
+    public static IReadOnlyList<string> Trailer { get; } =
+        ["fragmentation_score", "proactive_score", "procs_running", "procs_sleeping", "procs_blocked"];
+
+    /// <summary>The INT64 columns after <see cref="TimeNs"/> and <see cref="Zone"/>, in file order.</summary>
+    public static IReadOnlyList<string> Numeric { get; } = BuildNumeric();
+
+    /// <summary>Index in <see cref="Numeric"/> of free_o{order}_{migratetype}.</summary>
+    /// <param name="order">Order 0..10.</param>
+    /// <param name="mt">Migratetype index.</param>
+    /// <returns>The column index.</returns>
+    public static int FreeIndex(int order, int mt) => (order * MigrateTypes.Count) + mt;
+
+    /// <summary>Index of the first per-zone scalar column (nr_free_pages).</summary>
+    public const int ScalarsStart = MmConstants.NrPageOrders * MigrateTypes.Count;
+
+    /// <summary>Index of the first blocks_{migratetype} column.</summary>
+    public static int BlocksStart => ScalarsStart + Scalars.Count;
+
+    /// <summary>Index of the first mixed_{migratetype} column.</summary>
+    public static int MixedStart => BlocksStart + MigrateTypes.Count;
+
+    /// <summary>Index of the first trailing column (fragmentation_score).</summary>
+    public static int TrailerStart => MixedStart + MigrateTypes.Count;
+
+    private static string[] BuildSuffixes()
+    {
+        var s = new string[MigrateTypes.Count];
+        for (int i = 0; i < s.Length; i++)
+        {
+            s[i] = MigrateTypes.Names[i].ToLowerInvariant();
+        }
+
+        return s;
+    }
+
+    private static string[] BuildNumeric()
+    {
+        var names = new List<string>();
+        for (int order = 0; order < MmConstants.NrPageOrders; order++)
+        {
+            foreach (string mt in BuildSuffixes())
+            {
+                names.Add(string.Create(CultureInfo.InvariantCulture, $"free_o{order}_{mt}"));
+            }
+        }
+
+        names.AddRange(Scalars);
+        foreach (string mt in BuildSuffixes())
+        {
+            names.Add("blocks_" + mt);
+        }
+
+        foreach (string mt in BuildSuffixes())
+        {
+            names.Add("mixed_" + mt);
+        }
+
+        names.AddRange(Trailer);
+        return [.. names];
+    }
+}

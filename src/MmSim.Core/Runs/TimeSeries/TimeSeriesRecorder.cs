@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using MmSim.Mm;
+using MmSim.Mm.Compaction;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmstat;
+using MmSim.Sim;
+
+namespace MmSim.Runs.TimeSeries;
+
+/// <summary>
+/// Samples the node over simulated time (issue 3 §7): per zone the free blocks per order and
+/// migratetype, the free and pcp counts, watermarks and boost, pageblocks and mixed pageblocks per
+/// migratetype and the fragmentation scores; the whole of /proc/vmstat; and every task's state.
+/// <see cref="TimeSeriesWriter"/> writes the three tables as Parquet.
+/// </summary>
+/// <remarks>
+/// A sample costs O(pageblocks) for the block counts and O(pages) at worst for page_owner's mixed
+/// count (about a millisecond of wall time per GiB), so samples are meant to be seconds of simulated
+/// time apart. The timer is a callback, not a task, so sampling adds no pid and changes no task state.
+/// </remarks>
+public sealed class TimeSeriesRecorder
+{
+    private readonly PageAllocator alloc;
+    private readonly int dirtyRatioPercent;
+    private readonly int dirtyBackgroundRatioPercent;
+    private readonly long[] row = new long[TimeSeriesColumns.Numeric.Count];
+    private readonly long[] counts = new long[MigrateTypes.Count];
+    private readonly Action<object?> tick;
+    private Simulator? sim;
+    private long intervalNs;
+    private long endNs;
+
+    /// <summary>Creates an empty recorder.</summary>
+    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="dirtyRatioPercent">vm.dirty_ratio, for nr_dirty_threshold.</param>
+    /// <param name="dirtyBackgroundRatioPercent">vm.dirty_background_ratio, for nr_dirty_background_threshold.</param>
+    public TimeSeriesRecorder(PageAllocator alloc, int dirtyRatioPercent, int dirtyBackgroundRatioPercent)
+    {
+        ArgumentNullException.ThrowIfNull(alloc);
+        this.alloc = alloc;
+        this.dirtyRatioPercent = dirtyRatioPercent;
+        this.dirtyBackgroundRatioPercent = dirtyBackgroundRatioPercent;
+        tick = static state => ((TimeSeriesRecorder)state!).OnTimer();
+        for (int i = 0; i < ZoneValues.Length; i++)
+        {
+            ZoneValues[i] = [];
+        }
+    }
+
+    /// <summary>Samples taken.</summary>
+    public int Samples { get; private set; }
+
+    /// <summary>time_ns of every zone row.</summary>
+    internal List<long> ZoneTimeNs { get; } = [];
+
+    /// <summary>zone of every zone row.</summary>
+    internal List<string> ZoneNames { get; } = [];
+
+    /// <summary>The numeric columns of the zone rows, in <see cref="TimeSeriesColumns.Numeric"/> order.</summary>
+    internal List<long>[] ZoneValues { get; } = new List<long>[TimeSeriesColumns.Numeric.Count];
+
+    /// <summary>time_ns of every vmstat row.</summary>
+    internal List<long> VmstatTimeNs { get; } = [];
+
+    /// <summary>Item of every vmstat row (<see cref="VmStatItem"/> index).</summary>
+    internal List<int> VmstatItems { get; } = [];
+
+    /// <summary>Value of every vmstat row.</summary>
+    internal List<long> VmstatValues { get; } = [];
+
+    /// <summary>time_ns of every task row.</summary>
+    internal List<long> TaskTimeNs { get; } = [];
+
+    /// <summary>pid of every task row.</summary>
+    internal List<int> TaskPids { get; } = [];
+
+    /// <summary>comm of every task row.</summary>
+    internal List<string> TaskComms { get; } = [];
+
+    /// <summary>State letter of every task row.</summary>
+    internal List<string> TaskStates { get; } = [];
+
+    /// <summary>Tasks to report; null before the engine starts (untimed runs have none).</summary>
+    public Simulator? Engine { get => sim; set => sim = value; }
+
+    /// <summary>
+    /// Samples every <paramref name="samplingIntervalNs"/> from one interval after now while the time is
+    /// below <paramref name="untilNs"/>; the caller takes the samples at the start and the end.
+    /// </summary>
+    /// <param name="engine">The engine.</param>
+    /// <param name="samplingIntervalNs">Interval, &gt; 0.</param>
+    /// <param name="untilNs">End of the run; no timer sample is taken at or after it.</param>
+    public void StartTimer(Simulator engine, long samplingIntervalNs, long untilNs)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samplingIntervalNs);
+        sim = engine;
+        intervalNs = samplingIntervalNs;
+        endNs = untilNs;
+        if (engine.Now + intervalNs < endNs)
+        {
+            engine.Schedule(intervalNs, tick, this);
+        }
+    }
+
+    /// <summary>Records one sample at <paramref name="timeNs"/>.</summary>
+    /// <param name="timeNs">Simulated time of the sample, ≥ the previous one.</param>
+    /// <remarks>Cost: O(zones × pages) at worst (page_owner's mixed walk), O(vmstat items + tasks) otherwise.</remarks>
+    public void Sample(long timeNs)
+    {
+        Debug.Assert(ZoneTimeNs.Count == 0 || ZoneTimeNs[^1] <= timeNs, "samples in time order");
+        Span<long> procs = stackalloc long[3];
+        CountProcs(procs);
+        int nodeScore = CompactionSuitable.FragmentationScoreNode(alloc.Node);
+        foreach (Zone zone in alloc.Node.Zones)
+        {
+            if (zone.IsPopulated)
+            {
+                FillZoneRow(zone, nodeScore, procs);
+                ZoneTimeNs.Add(timeNs);
+                ZoneNames.Add(zone.Name);
+                for (int c = 0; c < row.Length; c++)
+                {
+                    ZoneValues[c].Add(row[c]);
+                }
+            }
+        }
+
+        SampleVmstat(timeNs);
+        SampleTasks(timeNs);
+        Samples++;
+    }
+
+    private void OnTimer()
+    {
+        Debug.Assert(sim is not null, "timer armed");
+        Sample(sim.Now);
+        if (sim.Now + intervalNs < endNs)
+        {
+            sim.Schedule(intervalNs, tick, this);
+        }
+    }
+
+    private void FillZoneRow(Zone zone, int nodeScore, ReadOnlySpan<long> procs)
+    {
+        for (int i = 0; i < TimeSeriesColumns.ScalarsStart; i++)
+        {
+            row[i] = zone.NrFreeByType[i];
+        }
+
+        int s = TimeSeriesColumns.ScalarsStart;
+        row[s++] = zone.PageState(VmStatItem.NrFreePages);
+        row[s++] = zone.PageState(VmStatItem.NrFreePagesBlocks);
+        row[s++] = zone.Pcp.Count;
+        row[s++] = zone.Pcp.High;
+        row[s++] = zone.WatermarkBoost;
+        row[s++] = zone.Watermark[(int)WatermarkIndex.Min];
+        row[s++] = zone.Watermark[(int)WatermarkIndex.Low];
+        row[s++] = zone.Watermark[(int)WatermarkIndex.High];
+        Debug.Assert(s == TimeSeriesColumns.BlocksStart, "scalar columns match the declaration");
+        ProcPagetypeinfo.BlockCounts(alloc.Node, zone, counts);
+        counts.CopyTo(row, TimeSeriesColumns.BlocksStart);
+        PageOwnerMixedCount.MixedBlockCounts(alloc.Node, zone, counts);
+        counts.CopyTo(row, TimeSeriesColumns.MixedStart);
+        int t = TimeSeriesColumns.TrailerStart;
+        row[t++] = CompactionSuitable.FragmentationScoreZone(zone);
+        row[t++] = nodeScore;
+        row[t++] = procs[0];
+        row[t++] = procs[1];
+        row[t++] = procs[2];
+        Debug.Assert(t == row.Length, "every column filled");
+    }
+
+    private void SampleVmstat(long timeNs)
+    {
+        long[] v = ProcVmstat.Snapshot(alloc.Node, dirtyRatioPercent, dirtyBackgroundRatioPercent);
+        for (int i = 0; i < v.Length; i++)
+        {
+            VmstatTimeNs.Add(timeNs);
+            VmstatItems.Add(i);
+            VmstatValues.Add(v[i]);
+        }
+    }
+
+    private void SampleTasks(long timeNs)
+    {
+        if (sim is null)
+        {
+            return;
+        }
+
+        foreach (SimTask task in sim.Tasks)
+        {
+            TaskTimeNs.Add(timeNs);
+            TaskPids.Add(task.Pid);
+            TaskComms.Add(task.Comm);
+            TaskStates.Add(StateLetter(task.State));
+        }
+    }
+
+    // R (running or runnable), S, D; exited tasks (X) are not counted.
+    private void CountProcs(Span<long> procs)
+    {
+        procs.Clear();
+        if (sim is null)
+        {
+            return;
+        }
+
+        foreach (SimTask task in sim.Tasks)
+        {
+            switch (task.State.ToChar())
+            {
+                case 'R': procs[0]++; break;
+                case 'S': procs[1]++; break;
+                case 'D': procs[2]++; break;
+                default: break;
+            }
+        }
+    }
+
+    private static string StateLetter(TaskState state) => state switch
+    {
+        TaskState.Running or TaskState.Runnable => "R",
+        TaskState.Interruptible => "S",
+        TaskState.Uninterruptible => "D",
+        _ => "X",
+    };
+}

@@ -1,0 +1,116 @@
+using MmSim.Mm.Vmstat;
+using Parquet;
+using Parquet.Schema;
+
+namespace MmSim.Runs.TimeSeries;
+
+/// <summary>
+/// Writes a <see cref="TimeSeriesRecorder"/>'s tables as Parquet: <c>timeseries.parquet</c> (wide, one row
+/// per sample and zone), <c>vmstat.parquet</c> (time_ns, item, value) and <c>tasks.parquet</c>
+/// (time_ns, pid, comm, state). Columns are documented in docs/results.md.
+/// </summary>
+/// <remarks>
+/// Each file is built in memory and written atomically. Parquet.Net writes no timestamp or host
+/// information (only its version in <c>created_by</c>), so the same tables give the same bytes; a test
+/// holds it to that. One row group per file: a run of an hour sampled every second is a few MB.
+/// </remarks>
+public static class TimeSeriesWriter
+{
+    /// <summary>File name of the wide per-zone table.</summary>
+    public const string TimeSeriesFile = "timeseries.parquet";
+
+    /// <summary>File name of the long vmstat table.</summary>
+    public const string VmstatFile = "vmstat.parquet";
+
+    /// <summary>File name of the long task-state table.</summary>
+    public const string TasksFile = "tasks.parquet";
+
+    private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
+
+    /// <summary>Writes the three files under <paramref name="dir"/>.</summary>
+    /// <param name="dir">Result folder.</param>
+    /// <param name="recorder">The samples.</param>
+    public static void Write(string dir, TimeSeriesRecorder recorder)
+    {
+        ArgumentNullException.ThrowIfNull(dir);
+        ArgumentNullException.ThrowIfNull(recorder);
+        AtomicFile.WriteAllBytes(Path.Combine(dir, TimeSeriesFile), Run(() => ZoneTableAsync(recorder)));
+        AtomicFile.WriteAllBytes(Path.Combine(dir, VmstatFile), Run(() => VmstatTableAsync(recorder)));
+        AtomicFile.WriteAllBytes(Path.Combine(dir, TasksFile), Run(() => TaskTableAsync(recorder)));
+    }
+
+    // Parquet.Net is async-only; nothing here waits on anything but memory, so blocking is safe.
+    private static byte[] Run(Func<Task<byte[]>> write) => Task.Run(write).GetAwaiter().GetResult();
+
+    private static async Task<byte[]> ZoneTableAsync(TimeSeriesRecorder r)
+    {
+        var time = new DataField<long>(TimeSeriesColumns.TimeNs);
+        var zone = new DataField<string>(TimeSeriesColumns.Zone);
+        var numeric = new DataField<long>[TimeSeriesColumns.Numeric.Count];
+        for (int i = 0; i < numeric.Length; i++)
+        {
+            numeric[i] = new DataField<long>(TimeSeriesColumns.Numeric[i]);
+        }
+
+        var schema = new ParquetSchema([time, zone, .. numeric]);
+        using var ms = new MemoryStream();
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(schema, ms, Options).ConfigureAwait(false))
+        {
+            using ParquetRowGroupWriter rg = writer.CreateRowGroup();
+            await rg.WriteAsync(time, (ReadOnlyMemory<long>)r.ZoneTimeNs.ToArray()).ConfigureAwait(false);
+            await rg.WriteAsync(zone, r.ZoneNames).ConfigureAwait(false);
+            for (int i = 0; i < numeric.Length; i++)
+            {
+                await rg.WriteAsync(numeric[i], (ReadOnlyMemory<long>)r.ZoneValues[i].ToArray()).ConfigureAwait(false);
+            }
+
+            rg.CompleteValidate();
+        }
+
+        return ms.ToArray();
+    }
+
+    private static async Task<byte[]> VmstatTableAsync(TimeSeriesRecorder r)
+    {
+        var time = new DataField<long>("time_ns");
+        var item = new DataField<string>("item");
+        var value = new DataField<long>("value");
+        var names = new string[r.VmstatItems.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = VmStatItems.Names[r.VmstatItems[i]];
+        }
+
+        using var ms = new MemoryStream();
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(time, item, value), ms, Options).ConfigureAwait(false))
+        {
+            using ParquetRowGroupWriter rg = writer.CreateRowGroup();
+            await rg.WriteAsync(time, (ReadOnlyMemory<long>)r.VmstatTimeNs.ToArray()).ConfigureAwait(false);
+            await rg.WriteAsync(item, names).ConfigureAwait(false);
+            await rg.WriteAsync(value, (ReadOnlyMemory<long>)r.VmstatValues.ToArray()).ConfigureAwait(false);
+            rg.CompleteValidate();
+        }
+
+        return ms.ToArray();
+    }
+
+    private static async Task<byte[]> TaskTableAsync(TimeSeriesRecorder r)
+    {
+        var time = new DataField<long>("time_ns");
+        var pid = new DataField<int>("pid");
+        var comm = new DataField<string>("comm");
+        var state = new DataField<string>("state");
+        using var ms = new MemoryStream();
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(time, pid, comm, state), ms, Options).ConfigureAwait(false))
+        {
+            using ParquetRowGroupWriter rg = writer.CreateRowGroup();
+            await rg.WriteAsync(time, (ReadOnlyMemory<long>)r.TaskTimeNs.ToArray()).ConfigureAwait(false);
+            await rg.WriteAsync(pid, (ReadOnlyMemory<int>)r.TaskPids.ToArray()).ConfigureAwait(false);
+            await rg.WriteAsync(comm, r.TaskComms).ConfigureAwait(false);
+            await rg.WriteAsync(state, r.TaskStates).ConfigureAwait(false);
+            rg.CompleteValidate();
+        }
+
+        return ms.ToArray();
+    }
+}
