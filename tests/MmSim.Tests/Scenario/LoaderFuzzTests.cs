@@ -42,4 +42,17 @@ public class LoaderFuzzTests
                 return r.Config is null && r.Errors.Count > 0;
             },
             iter: 3000);
+
+    // Found by Random_text_never_throws: YamlDotNet throws a bare ArgumentException ("Global tags
+    // must be valid URIs") for some tags. The seed replays that input every time.
+    [Fact]
+    public void A_tag_that_is_not_a_uri_is_a_syntax_error_not_an_exception() =>
+        Gen.String[Interesting, 0, 200].Sample(
+            text =>
+            {
+                LoadResult r = ScenarioLoader.LoadFromString(text, "fuzz.yaml");
+                return r.Config is null && r.Errors.Count > 0;
+            },
+            iter: 1,
+            seed: "01N9ZAyCiWH2");
 }

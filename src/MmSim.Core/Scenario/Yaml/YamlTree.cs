@@ -104,6 +104,13 @@ internal sealed class YamlTree
             tree.SyntaxError(at, Clean(e.Message) + (at != Mark.From(e.Start) ? "; indent with spaces" : string.Empty));
             return null;
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet validates %TAG directives with System.Uri and lets its ArgumentException
+            // ("Global tags must be valid URIs") escape without a position: report it at the last event.
+            tree.SyntaxError(tree._last, Clean(e.Message));
+            return null;
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner gives up without a position on some malformed flow collections.
