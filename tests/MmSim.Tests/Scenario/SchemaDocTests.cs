@@ -28,7 +28,7 @@ public class SchemaDocTests
     public void The_reference_covers_every_section_field_and_workload_type()
     {
         string doc = SchemaDoc.Generate();
-        foreach (string heading in new[] { "`top level`", "`kernel`", "`machine`", "`machine.zones[]`", "`machine.cma[]`", "`sysctl`", "`type: churn`", "`type: ops`" })
+        foreach (string heading in new[] { "`top level`", "`kernel`", "`machine`", "`machine.zones[]`", "`machine.cma[]`", "`sysctl`", "`type: churn`", "`type: ops`", "`type: anon`", "`type: pagecache, files[]`", "`type: steps, steps[]`", "`type: frag`", "`type: compaction_test`" })
         {
             Assert.Contains(heading, doc, StringComparison.Ordinal);
         }
