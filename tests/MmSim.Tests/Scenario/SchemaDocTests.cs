@@ -33,7 +33,7 @@ public class SchemaDocTests
             Assert.Contains(heading, doc, StringComparison.Ordinal);
         }
 
-        foreach (string key in new[] { "`sampling_interval`", "`start_pfn`", "`min_free_kbytes`", "`hung_task_warnings`", "`orders`", "`thpchallenge`" })
+        foreach (string key in new[] { "`sampling_interval`", "`start_pfn`", "`min_free_kbytes`", "`hung_task_warnings`", "`orders`", "`fuse`", "`type: thpchallenge`", "`delete_rate`" })
         {
             Assert.Contains(key, doc, StringComparison.Ordinal);
         }

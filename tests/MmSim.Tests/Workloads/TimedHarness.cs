@@ -47,7 +47,7 @@ internal sealed class TimedHarness
 
     /// <summary>A machine whose only managed zone is Normal (no DMA zone keeping its reserve in whole blocks).</summary>
     public static string NormalMachine(string size = "1GiB", string cma = "") =>
-        $"version: 1\nmachine:\n  zones:\n    - name: DMA32\n      size: 4MiB\n      reserved: 4MiB\n    - name: Normal\n      size: {size}\n{cma}";
+        $"version: 1\nmachine:\n  zones:\n    - name: Normal\n      size: {size}\n{cma}";
 
     public static TimedHarness Start(string yaml, ulong seed = 1, IKmemTraceFactory? trace = null)
     {

@@ -25,7 +25,7 @@ internal sealed class CompactionTestWorkloadType : WorkloadType
         + "ask for huge pages for half of 80% of MemFree by writing /proc/sys/vm/nr_hugepages (order-9 GFP_HIGHUSER_MOVABLE|__GFP_COMP|"
         + "__GFP_RETRY_MAYFAIL|__GFP_NOWARN|__GFP_THISNODE allocations until the first failure). The test passes when at least a third of "
         + "80% of MemFree became huge pages. The workload's metrics record hugepages_requested, hugepages_allocated, compaction_index and "
-        + "passed; the locked half of the mappings and the huge pages stay until the run ends. Without compaction the huge page count stays low "
+        + "passed. Then the test exits: its remaining mappings go, the huge pages stay in the pool. Without compaction the huge page count stays low "
         + "(only memory the mappings never touched), which is this preset's signature until compaction is modelled. "
         + "The default `chunk` is the test's original 1MiB; today's test maps 100MiB at a time, which on a freshly booted machine leaves "
         + "whole free 2MiB blocks between mappings.";

@@ -29,7 +29,7 @@ internal sealed class NetbufWorkloadType : WorkloadType
     [
         new()
         {
-            Name = "orders", Kind = FieldKind.OrderWeights, Default = TimedFields.Orders((0, 50), (3, 50)),
+            Name = "orders", Kind = FieldKind.OrderWeights, RangeDoc = "orders 0..3, weights ≥ 0", Default = TimedFields.Orders((0, 50), (3, 50)),
             Doc = "relative weight of each buffer order (0..3): order 0 for page_pool rx pages, order 3 for page_frag caches",
             Get = FieldDecl.Of<NetbufWorkloadConfig>(c => c.Orders),
         },

@@ -38,7 +38,7 @@ internal sealed class SlabWorkloadType : WorkloadType
         },
         new()
         {
-            Name = "orders", Kind = FieldKind.OrderWeights, Default = TimedFields.Orders((0, 1)),
+            Name = "orders", Kind = FieldKind.OrderWeights, RangeDoc = "orders 0..3, weights ≥ 0", Default = TimedFields.Orders((0, 1)),
             Doc = "relative weight of each slab order (0..3; kmalloc caches use 0..3, most caches 0)",
             Get = FieldDecl.Of<SlabWorkloadConfig>(c => c.Orders),
         },

@@ -28,11 +28,13 @@ internal sealed class ThpChallengeWorkloadType : WorkloadType
 
     public override string Doc =>
         "Preset after mmtests' thpchallenge: THP faults while another load fragments memory. The fragmenting load reads random pages of many "
-        + "small files (`cache` of memory in files of `file_size`, as a `pagecache` workload with pattern random at `read_rate`), so the page cache "
-        + "grows and each newly opened file adds its inode and dentry to reclaimable slab. In parallel a process maps `thp_size` of memory with "
-        + "`thp` (as `anon`), faults it in, lives `thp_lifetime` and exits, again and again until the run ends. Signature: thp_fault_fallback "
-        + "grows as fragmentation grows, while free memory would still hold the mapping (the workload's metrics split faults by halves of the run: "
-        + "thp_fault_alloc_first_half, thp_fault_fallback_first_half, …). With no reclaim the cache never shrinks, so keep `cache` + `thp_size` below 100%.";
+        + "small files (`cache` of memory in files of `file_size`, as a `pagecache` workload with pattern random at `read_rate`, deleting "
+        + "`delete_rate` files a second), each newly opened file adding its inode and dentry to reclaimable slab, beside the kernel's own slab churn "
+        + "(`slab_rate`, `slab_lifetime`). In parallel a process maps `thp_size` of memory with `thp` (as `anon`), faults it in, lives "
+        + "`thp_lifetime` and exits, again and again until the run ends. Signature: thp_fault_fallback stays at 0 while whole 2MiB blocks remain "
+        + "and grows once the load has taken them (the workload's metrics count its THP faults: thp_fault_alloc, thp_fault_fallback, runs). "
+        + "mmtests' load reads more than memory holds, so reclaim scatters free pages; until reclaim is modelled the page cache cannot grow past "
+        + "memory, the fallbacks come as the load fills it, and a run whose fallback finds no base page either ends as if OOM-killed (fault_oom).";
 
     public override IReadOnlyList<FieldDecl> Fields { get; } =
     [

@@ -128,8 +128,25 @@ internal static class Frag
     }
 
     // The reserve below the min watermark stays in whole blocks; once the frees lift the zone above
-    // its watermarks those blocks are the only order-9 memory left, and the pattern takes them.
+    // its watermarks those blocks are the only order-9 memory left, and the pattern takes them. A
+    // free block can also sit on a per-cpu list, where an order-9 watermark check does not see it:
+    // the pcp lists are drained (drain_all_pages) and the blocks taken until none is left.
     private static long TakeWholeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, int ownerId)
+    {
+        long taken = 0;
+        long before;
+        do
+        {
+            before = taken;
+            alloc.DrainAllPages();
+            taken += TakeFreeBlocks(alloc, stats, held, managed, ownerId);
+        }
+        while (taken > before);
+
+        return taken;
+    }
+
+    private static long TakeFreeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, int ownerId)
     {
         long taken = 0;
         for (long i = 0; i <= managed >> HugeMemory.HpagePmdOrder; i++)
