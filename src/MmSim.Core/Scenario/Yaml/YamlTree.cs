@@ -104,6 +104,12 @@ internal sealed class YamlTree
             tree.SyntaxError(at, Clean(e.Message) + (at != Mark.From(e.Start) ? "; indent with spaces" : string.Empty));
             return null;
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet refuses a '!' tag that is not a valid URI with a bare ArgumentException.
+            tree.SyntaxError(tree._last, "invalid YAML tag ('!…' must be a valid URI); scenario files use no tags");
+            return null;
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner gives up without a position on some malformed flow collections.
