@@ -45,7 +45,8 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
         for (long i = 0; i < config.Repeat; i++)
         {
             Stats.AddMetric(RunsMetric, 1);
-            long exitNs = lifetime is SimDistribution d ? TaskRandom.After(run.Sim.Now, d.Sample(prng)) : long.MaxValue;
+            // A run lasts at least a nanosecond, so a zero lifetime cannot spin the loop at one instant.
+            long exitNs = lifetime is SimDistribution d ? TaskRandom.After(run.Sim.Now, Math.Max(1, d.Sample(prng))) : long.MaxValue;
             var vma = new AnonVma(run, Stats, config.SizeBytes / Units.PageSizeBytes, flags, task.Pid);
             foreach (Wait w in AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), exitNs, Stats))
             {
