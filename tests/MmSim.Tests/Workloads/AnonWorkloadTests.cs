@@ -102,6 +102,15 @@ public class AnonWorkloadTests
     }
 
     [Fact]
+    public void A_zero_lifetime_still_lets_simulated_time_advance_between_runs()
+    {
+        var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: anon\n    size: 4MiB\n    lifetime: const(0)\n    repeat: 1000000\n");
+        Assert.Equal(RunStopReason.TimeLimit, h.RunUntil(1000));
+        Assert.InRange(h.Workloads[0].Stats.Metric(AnonWorkload.RunsMetric), 1000, 1001);
+        h.Verify("zero lifetime");
+    }
+
+    [Fact]
     public void Unmapping_half_of_a_THP_splits_it_and_keeps_it_until_the_rest_goes()
     {
         var h = TimedHarness.Start(TimedHarness.Machine());

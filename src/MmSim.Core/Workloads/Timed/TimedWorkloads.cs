@@ -15,7 +15,10 @@ public static class TimedWorkloads
     /// <param name="config">A resolved workload from a loaded scenario.</param>
     /// <returns>A workload ready to <see cref="ITimedWorkload.Start"/>, or null.</returns>
     /// <exception cref="ArgumentException">A workload type this version does not know how to run.</exception>
-    /// <remarks>Each created workload takes its random streams from the run when it starts (<see cref="TaskRandom"/>).</remarks>
+    /// <remarks>
+    /// Each task of a created workload draws from its own stream, split from <see cref="Runs.RunContext.Random"/>
+    /// by the task's pid when it first runs, so a run reproduces from its seed.
+    /// </remarks>
     public static ITimedWorkload? Create(WorkloadConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
