@@ -97,4 +97,7 @@ public enum OwnerKind : byte
 
     /// <summary>Contiguous allocation (alloc_contig_range, CMA).</summary>
     Contig = 11,
+
+    /// <summary>A hugetlb pool page (nr_hugepages): movable by gfp but not on an LRU.</summary>
+    Hugetlb = 12,
 }

@@ -18,8 +18,7 @@ public sealed record RunOptions
 
     /// <summary>
     /// Builds the timed workload of a workload config, or returns null when the type is not a timed
-    /// workload. The default knows none; the workload-task library provides
-    /// <c>MmSim.Workloads.Timed.TimedWorkloads.Create</c>.
+    /// workload (churn, op scripts). Tests substitute their own.
     /// </summary>
-    public Func<WorkloadConfig, ITimedWorkload?> TimedWorkloads { get; init; } = static _ => null;
+    public Func<WorkloadConfig, ITimedWorkload?> TimedWorkloads { get; init; } = Workloads.Timed.TimedWorkloads.Create;
 }

@@ -33,6 +33,13 @@ public static class ScenarioWriter
 
     private static void WriteField(StringBuilder b, FieldDecl field, object? value, int indent)
     {
+        // An optional field without a default that the file left out (a lifetime that is
+        // "forever"): writing nothing reads back as the same absent value.
+        if (value is null && field.Kind != FieldKind.IntOrAuto)
+        {
+            return;
+        }
+
         string pad = new(' ', indent);
         switch (field.Kind)
         {

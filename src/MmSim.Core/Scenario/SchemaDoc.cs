@@ -101,6 +101,15 @@ public static class SchemaDoc
         foreach (WorkloadType type in WorkloadRegistry.Types.Where(t => t.MissingMechanism is null))
         {
             AppendSection(b, type.Section with { Name = $"type: {type.Name}" }, "### ");
+            foreach (FieldDecl list in type.Fields.Where(f => f.Section is not null))
+            {
+                AppendSection(b, list.Section! with { Name = $"type: {type.Name}, {list.Name}[]" }, "#### ");
+            }
+        }
+
+        if (WorkloadRegistry.Types.All(t => t.MissingMechanism is null))
+        {
+            return;
         }
 
         b.Append("### Not yet available\n\n");

@@ -34,6 +34,16 @@ internal sealed class LiveBlocks
         Pages += 1L << order;
     }
 
+    public (int Pfn, int Order) this[int slot] => (pfns[slot], orders[slot]);
+
+    public (int Pfn, int Order) PeekLast() => (pfns[Count - 1], orders[Count - 1]);
+
+    public void Clear()
+    {
+        Count = 0;
+        Pages = 0;
+    }
+
     public (int Pfn, int Order) RemoveAt(int slot)
     {
         (int pfn, int order) = (pfns[slot], orders[slot]);

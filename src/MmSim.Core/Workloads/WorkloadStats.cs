@@ -3,6 +3,11 @@ namespace MmSim.Workloads;
 /// <summary>What an allocator workload did: the counts a summary reports.</summary>
 public sealed class WorkloadStats
 {
+    // A workload records a handful of named results; a list keeps them in first-recorded order.
+    private const int MetricsMax = 64;
+
+    private readonly List<WorkloadMetric> metrics = [];
+
     /// <summary>Allocation requests.</summary>
     public long Allocs { get; internal set; }
 
@@ -17,4 +22,69 @@ public sealed class WorkloadStats
 
     /// <summary>Allocation failures per order.</summary>
     public long[] AllocFailuresByOrder { get; } = new long[Mm.MmConstants.NrPageOrders];
+
+    /// <summary>
+    /// Results particular to the workload type (e.g. <c>hugepages_allocated</c> of <c>compaction_test</c>),
+    /// in the order they were first recorded, so a summary lists them the same way in every run.
+    /// </summary>
+    public IReadOnlyList<WorkloadMetric> Metrics => metrics;
+
+    /// <summary>The value of a metric, or 0 when it was never recorded.</summary>
+    /// <param name="name">Metric name.</param>
+    /// <returns>Its value.</returns>
+    public long Metric(string name)
+    {
+        int i = IndexOf(name);
+        return i < 0 ? 0 : metrics[i].Value;
+    }
+
+    /// <summary>Counts one allocation request of <paramref name="order"/> and whether it failed.</summary>
+    internal void CountAlloc(int order, bool failed)
+    {
+        Allocs++;
+        if (failed)
+        {
+            AllocFailures++;
+            AllocFailuresByOrder[order]++;
+        }
+    }
+
+    /// <summary>Sets a metric (records it first if new).</summary>
+    internal void SetMetric(string name, long value)
+    {
+        int i = IndexOf(name);
+        if (i >= 0)
+        {
+            metrics[i] = metrics[i] with { Value = value };
+            return;
+        }
+
+        if (metrics.Count >= MetricsMax)
+        {
+            throw new InvalidOperationException($"more than {MetricsMax} metrics in one workload; '{name}' is one too many");
+        }
+
+        metrics.Add(new WorkloadMetric(name, value));
+    }
+
+    /// <summary>Adds to a metric (records it first if new).</summary>
+    internal void AddMetric(string name, long delta) => SetMetric(name, Metric(name) + delta);
+
+    private int IndexOf(string name)
+    {
+        for (int i = 0; i < metrics.Count; i++)
+        {
+            if (string.Equals(metrics[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }
+
+/// <summary>One named result of a workload.</summary>
+/// <param name="Name">Name in vmstat style, e.g. <c>hugepages_allocated</c>.</param>
+/// <param name="Value">The value (a count of pages, huge pages, events …; the name says which).</param>
+public readonly record struct WorkloadMetric(string Name, long Value);

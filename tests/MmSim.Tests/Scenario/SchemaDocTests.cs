@@ -28,12 +28,12 @@ public class SchemaDocTests
     public void The_reference_covers_every_section_field_and_workload_type()
     {
         string doc = SchemaDoc.Generate();
-        foreach (string heading in new[] { "`top level`", "`kernel`", "`machine`", "`machine.zones[]`", "`machine.cma[]`", "`sysctl`", "`type: churn`", "`type: ops`" })
+        foreach (string heading in new[] { "`top level`", "`kernel`", "`machine`", "`machine.zones[]`", "`machine.cma[]`", "`sysctl`", "`type: churn`", "`type: ops`", "`type: anon`", "`type: pagecache, files[]`", "`type: steps, steps[]`", "`type: frag`", "`type: compaction_test`" })
         {
             Assert.Contains(heading, doc, StringComparison.Ordinal);
         }
 
-        foreach (string key in new[] { "`sampling_interval`", "`start_pfn`", "`min_free_kbytes`", "`hung_task_warnings`", "`orders`", "`thpchallenge`" })
+        foreach (string key in new[] { "`sampling_interval`", "`start_pfn`", "`min_free_kbytes`", "`hung_task_warnings`", "`orders`", "`fuse`", "`type: thpchallenge`", "`delete_rate`" })
         {
             Assert.Contains(key, doc, StringComparison.Ordinal);
         }

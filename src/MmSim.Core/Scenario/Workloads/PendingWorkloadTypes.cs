@@ -10,16 +10,7 @@ internal static class PendingWorkloadTypes
 {
     public static IReadOnlyList<WorkloadType> All { get; } =
     [
-        new PendingWorkloadType("anon", "anonymous memory and transparent huge pages", "Anonymous memory of a process: page faults, THP allocation and fallback, munmap."),
-        new PendingWorkloadType("pagecache", "the page cache, writeback and reclaim", "File reads and writes through the page cache, dirtying and writeback."),
-        new PendingWorkloadType("slab", "the slab allocator", "Slab caches growing and shrinking (reclaimable and unreclaimable)."),
-        new PendingWorkloadType("pinned", "long-term page pinning", "Pages pinned with FOLL_LONGTERM (RDMA, VFIO) that migration cannot move."),
-        new PendingWorkloadType("netbuf", "network buffer allocation", "Network receive buffers: high-order GFP_ATOMIC allocations in bursts."),
-        new PendingWorkloadType("steps", "timed workload phases", "A sequence of workloads started and stopped at given simulated times."),
-        new PendingWorkloadType("compaction_test", "compaction", "Preset: fill memory, fragment it, then measure high-order allocation success with compaction."),
-        new PendingWorkloadType("thpchallenge", "compaction", "Preset after mmtests' thpchallenge: THP faults against a fragmenting page-cache workload."),
-        new PendingWorkloadType("thpcompact", "compaction", "Preset after mmtests' thpcompact: THP allocation latency and success while memory is fragmented."),
-        new PendingWorkloadType("frag", "compaction", "Preset: a fragmentation study over time (unmovable and mixed pageblocks)."),
+        new PendingWorkloadType("fuse", "FUSE and its writeback designs", "A FUSE mount and its server (DESIGN.md §1): buffered writes whose writeback the server completes, or never does."),
     ];
 }
 

@@ -104,11 +104,10 @@ internal sealed class YamlTree
             tree.SyntaxError(at, Clean(e.Message) + (at != Mark.From(e.Start) ? "; indent with spaces" : string.Empty));
             return null;
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            // YamlDotNet validates %TAG directives with System.Uri and lets its ArgumentException
-            // ("Global tags must be valid URIs") escape without a position: report it at the last event.
-            tree.SyntaxError(tree._last, Clean(e.Message));
+            // YamlDotNet refuses a '!' tag that is not a valid URI with a bare ArgumentException.
+            tree.SyntaxError(tree._last, "invalid YAML tag ('!…' must be a valid URI); scenario files use no tags");
             return null;
         }
         catch (InvalidOperationException)

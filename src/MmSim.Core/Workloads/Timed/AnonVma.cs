@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using MmSim.Mm;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmstat;
+using MmSim.Runs;
+using MmSim.Scenario;
+
+namespace MmSim.Workloads.Timed;
+
+/// <summary>How a mapping's pages are allocated and kept.</summary>
+/// <param name="Thp">How THP applies to the mapping.</param>
+/// <param name="Defrag">transparent_hugepage/defrag.</param>
+/// <param name="Locked">VM_LOCKED (mlock, MAP_LOCKED).</param>
+/// <param name="LongtermPin">Faulted by pin_user_pages(FOLL_LONGTERM) and pinned.</param>
+internal readonly record struct AnonVmaFlags(ThpMode Thp, ThpDefrag Defrag, bool Locked, bool LongtermPin);
+
+/// <summary>What a page fault did.</summary>
+internal enum FaultResult
+{
+    /// <summary>The page was already mapped: no fault.</summary>
+    Present,
+
+    /// <summary>An order-0 page was mapped.</summary>
+    Base,
+
+    /// <summary>A PMD-mapped THP now maps the whole 2 MiB range.</summary>
+    Huge,
+
+    /// <summary>No memory for the page or its page table (VM_FAULT_OOM).</summary>
+    Oom,
+}
+
+/// <summary>
+/// One private anonymous mapping (a VMA starting on a 2 MiB boundary) and the memory behind it:
+/// page faults with the THP path and base-page fallback, page tables, mlock, long-term pins, and
+/// munmap with the kernel's split and deferred-split behaviour for partly unmapped THPs.
+/// </summary>
+/// <remarks>
+/// mm/memory.c: __handle_mm_fault, do_anonymous_page, __pte_alloc, zap_pte_range, free_pgtables;
+/// mm/huge_memory.c: do_huge_pmd_anonymous_page, zap_huge_pmd, __split_huge_pmd, deferred_split_folio.
+/// Page tables: one PTE page per 2 MiB range touched (also deposited for a THP); upper levels are not
+/// modelled. State is per page (what is mapped) and per 2 MiB range (THP, page table, pages still in the VMA).
+/// </remarks>
+internal sealed partial class AnonVma
+{
+    /// <summary>Metric: THP faults of the workload that got a huge page (its share of thp_fault_alloc).</summary>
+    public const string ThpFaultAllocMetric = "thp_fault_alloc";
+
+    /// <summary>Metric: THP faults of the workload that fell back (its share of thp_fault_fallback).</summary>
+    public const string ThpFaultFallbackMetric = "thp_fault_fallback";
+
+    private const int NotPresent = -1;
+    private const int Unmapped = -2;
+
+    private readonly RunContext ctx;
+    private readonly PageAllocator alloc;
+    private readonly WorkloadStats stats;
+    private readonly AnonVmaFlags flags;
+    private readonly int ownerId;
+    private readonly int[] pte;
+    private readonly int[] pmdHuge;
+    private readonly int[] pmdHugeMapped;
+    private readonly int[] pmdTable;
+    private readonly int[] pmdInVma;
+    private readonly byte[] pmdState;
+
+    /// <summary>Maps <paramref name="nrPages"/> pages; nothing is allocated until they are touched.</summary>
+    public AnonVma(RunContext ctx, WorkloadStats stats, long nrPages, AnonVmaFlags flags, int ownerId)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nrPages, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nrPages, MachineSpec.MaxPages);
+        this.ctx = ctx;
+        alloc = ctx.Alloc;
+        this.stats = stats;
+        this.flags = flags;
+        this.ownerId = ownerId;
+        NrPages = nrPages;
+        int ranges = (int)((nrPages + HugeMemory.HpagePmdNr - 1) >> HugeMemory.HpagePmdOrder);
+        pte = new int[nrPages];
+        Array.Fill(pte, NotPresent);
+        pmdHuge = new int[ranges];
+        Array.Fill(pmdHuge, -1);
+        pmdHugeMapped = new int[ranges];
+        pmdTable = new int[ranges];
+        Array.Fill(pmdTable, -1);
+        pmdInVma = new int[ranges];
+        for (int r = 0; r < ranges; r++)
+        {
+            pmdInVma[r] = (int)Math.Min(HugeMemory.HpagePmdNr, nrPages - ((long)r << HugeMemory.HpagePmdOrder));
+        }
+
+        pmdState = new byte[ranges];
+    }
+
+    // Per-range state bits.
+    [Flags]
+    private enum PmdState : byte
+    {
+        None = 0,
+
+        // The THP is mapped by PTEs now (__split_huge_pmd).
+        Split = 1,
+
+        // The THP is on the deferred-split queue (partly unmapped).
+        DeferredSplit = 2,
+    }
+
+    /// <summary>Pages of the mapping.</summary>
+    public long NrPages { get; }
+
+    /// <summary>Pages mapped now (RSS).</summary>
+    public long RssPages { get; private set; }
+
+    /// <summary>THP faults that got a huge page.</summary>
+    public long ThpFaultAlloc { get; private set; }
+
+    /// <summary>THP faults that fell back to base pages.</summary>
+    public long ThpFaultFallback { get; private set; }
+
+    /// <summary>A fault found no memory (VM_FAULT_OOM): the owner ends as if the OOM killer chose it.</summary>
+    public bool OomKilled { get; private set; }
+
+    /// <summary>Whether page <paramref name="index"/> is mapped.</summary>
+    public bool IsMapped(long index) => pte[index] >= 0;
+
+    /// <summary>Whether page <paramref name="index"/> is mapped by a THP.</summary>
+    public bool IsHuge(long index) => pmdHuge[index >> HugeMemory.HpagePmdOrder] >= 0 && pte[index] >= 0;
+
+    /// <summary>The PFN mapped at <paramref name="index"/>, or a negative value.</summary>
+    public int PfnAt(long index) => pte[index];
+
+    /// <summary>A write to page <paramref name="index"/> (handle_mm_fault for a write fault).</summary>
+    /// <returns>What the fault did.</returns>
+    /// <remarks>mm/memory.c: __handle_mm_fault — a THP is tried only while the PMD is empty, so a range that fell back stays on base pages.</remarks>
+    public FaultResult HandleMmFault(long index)
+    {
+        Debug.Assert(index >= 0 && index < NrPages, "fault inside the mapping");
+        if (pte[index] >= 0)
+        {
+            return FaultResult.Present;
+        }
+
+        Debug.Assert(pte[index] == NotPresent, "no fault on an unmapped page");
+        int r = (int)(index >> HugeMemory.HpagePmdOrder);
+        FaultResult result = FaultResult.Base;
+        if (pmdTable[r] < 0 && ThpVmaSuitable(r))
+        {
+            result = DoHugePmdAnonymousPage(r);
+        }
+
+        if (result == FaultResult.Base)
+        {
+            result = DoAnonymousPage(index, r);
+        }
+
+        OomKilled |= result == FaultResult.Oom;
+        return result;
+    }
+
+    /// <summary>munmap of pages [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>).</summary>
+    /// <remarks>mm/mmap.c: do_vmi_munmap → unmap_region: zap the pages, then free page tables no VMA covers any more.</remarks>
+    public void Unmap(long first, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, NrPages);
+        long end = first + count;
+        for (long lo = first; lo < end;)
+        {
+            int r = (int)(lo >> HugeMemory.HpagePmdOrder);
+            long hi = Math.Min(end, (long)(r + 1) << HugeMemory.HpagePmdOrder);
+            ZapRange(r, lo, hi);
+            lo = hi;
+        }
+    }
+
+    /// <summary>munmap of the whole mapping (also what exit does).</summary>
+    public void UnmapAll() => Unmap(0, NrPages);
+
+    /// <summary>unpin_user_pages of every pinned page.</summary>
+    public void UnpinAll()
+    {
+        Debug.Assert(flags.LongtermPin, "only a pinned mapping is unpinned");
+        for (long i = 0; i < NrPages; i++)
+        {
+            if (pte[i] >= 0 && alloc.Node.Pages[pte[i]].Has(PageFlags.Pinned))
+            {
+                alloc.Node.Pages[pte[i]].Clear(PageFlags.Pinned);
+                ctx.CountVmEvents(VmStatItem.NrFollPinReleased);
+            }
+        }
+    }
+
+    // thp_vma_suitable_order: the whole 2 MiB range lies in the VMA.
+    private bool ThpVmaSuitable(int r) =>
+        !flags.LongtermPin && HugeMemory.ThpVmaAllowable(flags.Thp) && pmdInVma[r] == HugeMemory.HpagePmdNr;
+
+    // mm/huge_memory.c: do_huge_pmd_anonymous_page; Base means VM_FAULT_FALLBACK.
+    private FaultResult DoHugePmdAnonymousPage(int r)
+    {
+        GfpFlags gfp = HugeMemory.VmaThpGfpMask(flags.Defrag, flags.Thp == ThpMode.Madvise);
+        int head = alloc.AllocPages(gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId);
+        stats.CountAlloc(HugeMemory.HpagePmdOrder, head < 0);
+        if (head < 0)
+        {
+            ThpFaultFallback++;
+            stats.AddMetric(ThpFaultFallbackMetric, 1);
+            ctx.CountVmEvents(VmStatItem.ThpFaultFallback);
+            return FaultResult.Base;
+        }
+
+        // __do_huge_pmd_anonymous_page deposits a page table for a later split.
+        int table = PteAllocOne();
+        if (table < 0)
+        {
+            alloc.FreePages(head, HugeMemory.HpagePmdOrder);
+            stats.Frees++;
+            return FaultResult.Oom;
+        }
+
+        pmdTable[r] = table;
+        pmdHuge[r] = head;
+        pmdHugeMapped[r] = HugeMemory.HpagePmdNr;
+        long first = (long)r << HugeMemory.HpagePmdOrder;
+        for (int i = 0; i < HugeMemory.HpagePmdNr; i++)
+        {
+            pte[first + i] = head + i;
+        }
+
+        MapFolio(head, HugeMemory.HpagePmdNr);
+        ThpFaultAlloc++;
+        stats.AddMetric(ThpFaultAllocMetric, 1);
+        ctx.CountVmEvents(VmStatItem.ThpFaultAlloc);
+        ctx.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
+        return FaultResult.Huge;
+    }
+
+    // mm/memory.c: do_anonymous_page (write fault) with __pte_alloc first.
+    private FaultResult DoAnonymousPage(long index, int r)
+    {
+        if (pmdTable[r] < 0)
+        {
+            pmdTable[r] = PteAllocOne();
+            if (pmdTable[r] < 0)
+            {
+                return FaultResult.Oom;
+            }
+        }
+
+        int pfn = alloc.AllocPages(AnonGfp(), 0, OwnerKind.Anon, ownerId);
+        stats.CountAlloc(0, pfn < 0);
+        if (pfn < 0)
+        {
+            return FaultResult.Oom;
+        }
+
+        pte[index] = pfn;
+        MapFolio(pfn, 1);
+        return FaultResult.Base;
+    }
+
+    // vma_alloc_zeroed_movable_folio; under memalloc_pin_save() current_gfp_context strips __GFP_MOVABLE.
+    private GfpFlags AnonGfp() =>
+        flags.LongtermPin ? (GfpFlags.HighUserMovable | GfpFlags.Zero) & ~GfpFlags.Movable : GfpFlags.HighUserMovable | GfpFlags.Zero;
+
+    // mm/memory.c: __pte_alloc → pte_alloc_one (GFP_PGTABLE_USER), accounted in NR_PAGETABLE.
+    private int PteAllocOne()
+    {
+        int table = alloc.AllocPages(GfpFlags.KernelAccount | GfpFlags.Zero, 0, OwnerKind.PageTable, ownerId);
+        stats.CountAlloc(0, table < 0);
+        if (table >= 0)
+        {
+            ctx.CountVmEvents(VmStatItem.NrPageTablePages);
+        }
+
+        return table;
+    }
+
+    // folio_add_new_anon_rmap + folio_add_lru_vma (+ mlock, + the long-term pin), one fault.
+    private void MapFolio(int head, int nrPages)
+    {
+        ref PageFrame page = ref alloc.Node.Pages[head];
+        page.Set(PageFlags.Lru | PageFlags.SwapBacked);
+        if (flags.Locked)
+        {
+            page.Set(PageFlags.Unevictable);
+            alloc.Node.PageZone(head).Stat[(int)VmStatItem.NrMlock] += nrPages;
+            ctx.CountVmEvents(VmStatItem.UnevictablePgsMlocked, nrPages);
+        }
+
+        if (flags.LongtermPin)
+        {
+            page.Set(PageFlags.Pinned);
+            ctx.CountVmEvents(VmStatItem.NrFollPinAcquired, nrPages);
+        }
+
+        RssPages += nrPages;
+        ctx.CountVmEvents(VmStatItem.Pgfault);
+        ctx.CountVmEvents(VmStatItem.NrAnonPages, nrPages);
+    }
+}

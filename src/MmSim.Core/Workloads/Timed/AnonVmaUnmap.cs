@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using MmSim.Mm;
+using MmSim.Mm.Vmstat;
+
+namespace MmSim.Workloads.Timed;
+
+// munmap: zapping page ranges, THP split and deferred split, freeing page tables.
+internal sealed partial class AnonVma
+{
+    // Zaps [lo, hi) of 2 MiB range r and removes those pages from the VMA.
+    private void ZapRange(int r, long lo, long hi)
+    {
+        Debug.Assert(hi - lo <= HugeMemory.HpagePmdNr, "one range at a time");
+        int removed = pmdHuge[r] >= 0 ? ZapHuge(r, lo, hi) : ZapPtes(lo, hi);
+        pmdInVma[r] -= removed;
+        Debug.Assert(pmdInVma[r] >= 0, "pages leave the VMA once");
+
+        // free_pgtables: a page table goes once no VMA covers any of its range.
+        if (pmdInVma[r] == 0 && pmdTable[r] >= 0)
+        {
+            alloc.FreePages(pmdTable[r], 0);
+            stats.Frees++;
+            ctx.CountVmEvents(VmStatItem.NrPageTablePages, -1);
+            pmdTable[r] = -1;
+        }
+    }
+
+    // zap_pte_range over base pages; returns the pages that left the VMA.
+    private int ZapPtes(long lo, long hi)
+    {
+        int removed = 0;
+        for (long i = lo; i < hi; i++)
+        {
+            if (pte[i] == Unmapped)
+            {
+                continue;
+            }
+
+            if (pte[i] >= 0)
+            {
+                UnmapFolio(pte[i], 1);
+                alloc.FreePages(pte[i], 0);
+                stats.Frees++;
+            }
+
+            pte[i] = Unmapped;
+            removed++;
+        }
+
+        return removed;
+    }
+
+    // zap_huge_pmd for a whole range; otherwise __split_huge_pmd, zap the PTEs and queue the
+    // partly mapped folio for deferred split, which frees nothing until reclaim's shrinker runs.
+    private int ZapHuge(int r, long lo, long hi)
+    {
+        int head = pmdHuge[r];
+        bool whole = hi - lo == HugeMemory.HpagePmdNr;
+        var state = (PmdState)pmdState[r];
+        if ((state & PmdState.Split) == 0)
+        {
+            ctx.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, -HugeMemory.HpagePmdNr);
+            if (!whole)
+            {
+                state |= PmdState.Split;
+                ctx.CountVmEvents(VmStatItem.ThpSplitPmd);
+            }
+        }
+
+        int removed = 0;
+        for (long i = lo; i < hi; i++)
+        {
+            if (pte[i] == Unmapped)
+            {
+                continue;
+            }
+
+            Debug.Assert(pte[i] >= 0, "every page of a THP is mapped until unmapped");
+            pte[i] = Unmapped;
+            removed++;
+        }
+
+        pmdHugeMapped[r] -= removed;
+        ctx.CountVmEvents(VmStatItem.NrAnonPages, -removed);
+        RssPages -= removed;
+        if (pmdHugeMapped[r] == 0)
+        {
+            UnmapFolio(head, HugeMemory.HpagePmdNr, rmapDone: true);
+            alloc.FreePages(head, HugeMemory.HpagePmdOrder);
+            stats.Frees++;
+            pmdHuge[r] = -1;
+            state = PmdState.None;
+        }
+        else if ((state & PmdState.DeferredSplit) == 0)
+        {
+            state |= PmdState.DeferredSplit;
+            ctx.CountVmEvents(VmStatItem.ThpDeferredSplitPage);
+        }
+
+        pmdState[r] = (byte)state;
+        return removed;
+    }
+
+    // folio_remove_rmap (+ munlock); rmapDone: the mapped-page counters were already lowered.
+    private void UnmapFolio(int head, int nrPages, bool rmapDone = false)
+    {
+        ref PageFrame page = ref alloc.Node.Pages[head];
+        Debug.Assert(!page.Has(PageFlags.Pinned), "a pinned page is unpinned before it is unmapped");
+        if (flags.Locked)
+        {
+            alloc.Node.PageZone(head).Stat[(int)VmStatItem.NrMlock] -= nrPages;
+            ctx.CountVmEvents(VmStatItem.UnevictablePgsMunlocked, nrPages);
+        }
+
+        if (!rmapDone)
+        {
+            RssPages -= nrPages;
+            ctx.CountVmEvents(VmStatItem.NrAnonPages, -nrPages);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using MmSim.Mm;
+using MmSim.Mm.PageAlloc;
+using MmSim.Runs;
+using MmSim.Scenario;
+using MmSim.Sim;
+
+namespace MmSim.Workloads.Timed;
+
+/// <summary>The <c>frag</c> preset: at its time, lays down the fragmentation pattern and holds it until the run ends.</summary>
+/// <param name="config">The resolved preset.</param>
+/// <param name="stats">Where to count; a preset that includes frag passes its own.</param>
+internal sealed class FragWorkload(FragWorkloadConfig config, WorkloadStats? stats = null) : ITimedWorkload
+{
+    private RunContext? ctx;
+
+    public string Type => config.Type;
+
+    public WorkloadStats Stats { get; } = stats ?? new();
+
+    public void Start(RunContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        this.ctx = ctx;
+        TaskHandle.Spawn(ctx, config.Type, Body);
+    }
+
+    private IEnumerable<Wait> Body(TaskHandle self)
+    {
+        RunContext run = ctx!;
+        if (config.AtNs > run.Sim.Now)
+        {
+            yield return Wait.Sleep(config.AtNs - run.Sim.Now);
+        }
+
+        Frag.LayDown(run, Stats, config.Fill, config.Keep, config.Pattern, self.Task.Pid);
+        yield return Wait.On(new WaitQueue($"{config.Type}:{self.Task.Pid} pause"), TaskState.Interruptible, "sys_pause");
+    }
+}
+
+/// <summary>The fragmentation pattern of <c>frag</c>, laid down in one go.</summary>
+internal static class Frag
+{
+    /// <summary>Metric: order-0 pages kept.</summary>
+    public const string KeptPages = "frag_kept_pages";
+
+    /// <summary>Metric: order-0 pages freed again.</summary>
+    public const string FreedPages = "frag_freed_pages";
+
+    /// <summary>Metric: whole free 2 MiB blocks taken after the fill.</summary>
+    public const string BlocksTaken = "frag_blocks_taken";
+
+    private const GfpFlags FillGfp = GfpFlags.HighUserMovable;
+
+    /// <summary>
+    /// Fills memory with order-0 movable LRU pages up to <paramref name="fill"/> of managed memory,
+    /// frees all but <paramref name="keep"/> of every 2 MiB chunk, and, if the allocator stopped the fill,
+    /// takes the whole free 2 MiB blocks its watermark reserve kept back.
+    /// </summary>
+    /// <returns>The blocks held (the kept pages and the taken blocks).</returns>
+    public static LiveBlocks LayDown(RunContext ctx, WorkloadStats stats, Percent fill, Percent keep, FragPattern pattern, int ownerId)
+    {
+        PageAllocator alloc = ctx.Alloc;
+        long managed = ManagedPages(alloc);
+        var held = new LiveBlocks((int)Math.Min(managed, 1 << 20));
+        bool refused = Fill(alloc, stats, fill.Of(managed), held, ownerId);
+        int keepPerChunk = (int)Math.Max(1, keep.Of(HugeMemory.HpagePmdNr));
+        var kept = new LiveBlocks(held.Count / 2 + 16);
+        long freed = 0;
+        for (int i = 0; i < held.Count; i++)
+        {
+            (int pfn, int order) = held[i];
+            if (Keeps(pfn & (HugeMemory.HpagePmdNr - 1), keepPerChunk, pattern))
+            {
+                kept.Add(pfn, order);
+                continue;
+            }
+
+            alloc.FreePages(pfn, order);
+            freed++;
+        }
+
+        held.Clear();
+
+        stats.Frees += freed;
+        stats.AddMetric(KeptPages, kept.Pages);
+        stats.AddMetric(FreedPages, freed);
+        if (refused)
+        {
+            stats.AddMetric(BlocksTaken, TakeWholeBlocks(alloc, stats, kept, managed, ownerId));
+        }
+
+        return kept;
+    }
+
+    /// <summary>Whether page <paramref name="offset"/> of a chunk is kept: <paramref name="k"/> per chunk, spread evenly or at the head.</summary>
+    public static bool Keeps(int offset, int k, FragPattern pattern) =>
+        pattern == FragPattern.Head ? offset < k : offset * k % HugeMemory.HpagePmdNr < k;
+
+    /// <summary>Managed pages of the node.</summary>
+    public static long ManagedPages(PageAllocator alloc)
+    {
+        long managed = 0;
+        foreach (Zone z in alloc.Node.Zones)
+        {
+            managed += z.ManagedPages;
+        }
+
+        return managed;
+    }
+
+    // Returns true when the allocator refused before the target was reached.
+    private static bool Fill(PageAllocator alloc, WorkloadStats stats, long targetPages, LiveBlocks held, int ownerId)
+    {
+        while (held.Pages < targetPages)
+        {
+            int pfn = alloc.AllocPages(FillGfp, 0, OwnerKind.Anon, ownerId);
+            stats.CountAlloc(0, pfn < 0);
+            if (pfn < 0)
+            {
+                return true;
+            }
+
+            alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.SwapBacked);
+            held.Add(pfn, 0);
+        }
+
+        return false;
+    }
+
+    // The reserve below the min watermark stays in whole blocks; once the frees lift the zone above
+    // its watermarks those blocks are the only order-9 memory left, and the pattern takes them. A
+    // free block can also sit on a per-cpu list, where an order-9 watermark check does not see it:
+    // the pcp lists are drained (drain_all_pages) and the blocks taken until none is left.
+    private static long TakeWholeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, int ownerId)
+    {
+        long taken = 0;
+        long before;
+        do
+        {
+            before = taken;
+            alloc.DrainAllPages();
+            taken += TakeFreeBlocks(alloc, stats, held, managed, ownerId);
+        }
+        while (taken > before);
+
+        return taken;
+    }
+
+    private static long TakeFreeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, int ownerId)
+    {
+        long taken = 0;
+        for (long i = 0; i <= managed >> HugeMemory.HpagePmdOrder; i++)
+        {
+            int pfn = alloc.AllocPages(FillGfp | GfpFlags.Comp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId);
+            if (pfn < 0)
+            {
+                break;
+            }
+
+            stats.CountAlloc(HugeMemory.HpagePmdOrder, failed: false);
+            alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.SwapBacked);
+            held.Add(pfn, HugeMemory.HpagePmdOrder);
+            taken++;
+        }
+
+        return taken;
+    }
+}

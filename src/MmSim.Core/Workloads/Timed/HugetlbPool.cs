@@ -1,0 +1,46 @@
+using MmSim.Mm;
+using MmSim.Mm.Vmstat;
+using MmSim.Runs;
+
+namespace MmSim.Workloads.Timed;
+
+/// <summary>
+/// The pool of 2 MiB hugetlb pages (mm/hugetlb.c) as far as writing /proc/sys/vm/nr_hugepages
+/// grows it: fresh huge pages from the buddy allocator until the count or the first failure.
+/// </summary>
+/// <param name="ctx">The run.</param>
+/// <param name="stats">Where the allocations are counted.</param>
+internal sealed class HugetlbPool(RunContext ctx, WorkloadStats stats)
+{
+    // htlb_alloc_mask for a migratable 2 MiB hstate, plus what alloc_buddy_hugetlb_folio adds.
+    private const GfpFlags HugetlbGfp = GfpFlags.HighUserMovable | GfpFlags.Comp | GfpFlags.RetryMayFail | GfpFlags.NoWarn | GfpFlags.ThisNode;
+
+    private readonly List<int> folios = [];
+
+    /// <summary>Huge pages in the pool (nr_hugepages).</summary>
+    public long NrHugepages => folios.Count;
+
+    /// <summary>Grows the pool to <paramref name="count"/> huge pages or until an allocation fails (set_max_huge_pages).</summary>
+    /// <returns>The pool size afterwards.</returns>
+    /// <remarks>mm/hugetlb.c: set_max_huge_pages → alloc_pool_huge_folio → alloc_buddy_hugetlb_folio; the loop stops at the first failure.</remarks>
+    public long SetMaxHugePages(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        while (folios.Count < count)
+        {
+            int pfn = ctx.Alloc.AllocPages(HugetlbGfp, HugeMemory.HpagePmdOrder, OwnerKind.Hugetlb, 0);
+            stats.CountAlloc(HugeMemory.HpagePmdOrder, pfn < 0);
+            if (pfn < 0)
+            {
+                ctx.CountVmEvents(VmStatItem.HtlbBuddyAllocFail);
+                break;
+            }
+
+            ctx.CountVmEvents(VmStatItem.HtlbBuddyAllocSuccess);
+            ctx.CountVmEvents(VmStatItem.NrHugetlb, HugeMemory.HpagePmdNr);
+            folios.Add(pfn);
+        }
+
+        return folios.Count;
+    }
+}

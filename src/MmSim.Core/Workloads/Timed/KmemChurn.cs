@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using MmSim.Runs;
+using MmSim.Scenario;
+using MmSim.Sim;
+using SimDistribution = MmSim.Sim.Distribution;
+
+namespace MmSim.Workloads.Timed;
+
+/// <summary>
+/// Kernel memory that comes and goes: blocks allocated at Poisson arrival times, each freed after a
+/// lifetime drawn for it. One task keeps the blocks in a deadline heap and sleeps until the next
+/// arrival or expiry, whichever is first. The allocation itself is the caller's (a slab, a network
+/// buffer).
+/// </summary>
+internal sealed class KmemChurn
+{
+    private readonly PriorityQueue<(int Pfn, int Order), (long DeadlineNs, long Seq)> live = new();
+    private readonly int[] orders;
+    private readonly long[] cumulative;
+    private long seq;
+
+    /// <param name="orders">Weights of the orders to allocate.</param>
+    /// <param name="arrivals">Gaps between allocations.</param>
+    /// <param name="lifetime">Lifetime of each block.</param>
+    public KmemChurn(ValueList<OrderWeight> orders, SimDistribution arrivals, SimDistribution lifetime)
+    {
+        var o = new List<int>();
+        var c = new List<long>();
+        long sum = 0;
+        foreach (OrderWeight w in orders)
+        {
+            if (w.Weight > 0)
+            {
+                sum += w.Weight;
+                o.Add(w.Order);
+                c.Add(sum);
+            }
+        }
+
+        Debug.Assert(sum > 0, "the loader refuses all-zero weights");
+        this.orders = [.. o];
+        cumulative = [.. c];
+        Arrivals = arrivals;
+        Lifetime = lifetime;
+    }
+
+    /// <summary>Gaps between allocations.</summary>
+    public SimDistribution Arrivals { get; }
+
+    /// <summary>Lifetime of each block.</summary>
+    public SimDistribution Lifetime { get; }
+
+    /// <summary>Pages held now.</summary>
+    public long Pages { get; private set; }
+
+    /// <summary>
+    /// The task body: from <paramref name="startNs"/> on, at each arrival calls <paramref name="allocate"/>
+    /// with an order drawn from the weights (it returns the block it got, or pfn -1), and at each expiry
+    /// calls <paramref name="free"/>.
+    /// </summary>
+    public IEnumerable<Wait> Run(RunContext ctx, Prng prng, long startNs, Func<int, (int Pfn, int Order)> allocate, Action<int, int> free)
+    {
+        long nextArrivalNs = Math.Max(startNs, ctx.Sim.Now);
+        while (true)
+        {
+            bool expiryFirst = live.TryPeek(out _, out (long DeadlineNs, long Seq) due) && due.DeadlineNs <= nextArrivalNs;
+            long wakeNs = expiryFirst ? due.DeadlineNs : nextArrivalNs;
+            if (wakeNs > ctx.Sim.Now)
+            {
+                yield return Wait.Sleep(wakeNs - ctx.Sim.Now);
+            }
+
+            if (expiryFirst)
+            {
+                (int pfn, int order) = live.Dequeue();
+                Pages -= 1L << order;
+                free(pfn, order);
+                continue;
+            }
+
+            (int got, int gotOrder) = allocate(PickOrder(prng));
+            if (got >= 0)
+            {
+                Pages += 1L << gotOrder;
+                live.Enqueue((got, gotOrder), (TaskRandom.After(ctx.Sim.Now, Lifetime.Sample(prng)), seq++));
+            }
+
+            nextArrivalNs = TaskRandom.After(ctx.Sim.Now, Arrivals.Sample(prng));
+        }
+    }
+
+    /// <summary>Frees every live block at once (a shrinker emptied the cache); returns the pages freed.</summary>
+    public long FreeAll(Action<int, int> free)
+    {
+        long pages = Pages;
+        while (live.TryDequeue(out (int Pfn, int Order) block, out _))
+        {
+            free(block.Pfn, block.Order);
+        }
+
+        Pages = 0;
+        return pages;
+    }
+
+    private int PickOrder(Prng prng)
+    {
+        long r = (long)prng.NextBelow((ulong)cumulative[^1]);
+        int i = 0;
+        while (cumulative[i] <= r)
+        {
+            i++;
+        }
+
+        return orders[i];
+    }
+}

@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using MmSim.Mm;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmstat;
+using MmSim.Runs;
+
+namespace MmSim.Workloads.Timed;
+
+/// <summary>One cached file: its address_space (index → page) and its inode state.</summary>
+internal sealed class CachedFile(string name, int id, long nrPages)
+{
+    /// <summary>File name.</summary>
+    public string Name => name;
+
+    /// <summary>Id recorded as the owner of its pages (1 for the first file opened in the run, …).</summary>
+    public int Id => id;
+
+    /// <summary>Pages of the file.</summary>
+    public long NrPages => Pfn.Length;
+
+    /// <summary>PFN of each cached page, -1 when not cached (the mapping's xarray).</summary>
+    public int[] Pfn { get; private set; } = NewIndex(nrPages);
+
+    /// <summary>Pages in the page cache.</summary>
+    public long NrCached { get; set; }
+
+    /// <summary>Dirty pages.</summary>
+    public long NrDirty { get; set; }
+
+    /// <summary>The inode and its dentry are in their slab caches.</summary>
+    public bool InodeLoaded { get; set; }
+
+    /// <summary>Makes the file at least <paramref name="pages"/> long (another workload named it larger).</summary>
+    public void Extend(long pages)
+    {
+        if (pages <= Pfn.Length)
+        {
+            return;
+        }
+
+        int[] index = NewIndex(pages);
+        Array.Copy(Pfn, index, Pfn.Length);
+        Pfn = index;
+    }
+
+    private static int[] NewIndex(long pages)
+    {
+        var index = new int[pages];
+        Array.Fill(index, -1);
+        return index;
+    }
+}
+
+/// <summary>
+/// The page cache of the run's files (mm/filemap.c) and what drop_caches does to it
+/// (fs/drop_caches.c, mm/truncate.c: invalidate_mapping_pages). No readahead, no writeback and no
+/// reclaim: a page enters on first access and leaves only when caches are dropped.
+/// </summary>
+internal sealed class PageCache : IReclaimableSlab
+{
+    // /proc/slabinfo on x86-64: ext4_inode_cache has 27 objects per order-3 slab (3 in an order-0
+    // slab), dentry 21 per order-0 slab.
+    private const int InodeSlabOrder = 3;
+    private const int InodesPerSlab = 27;
+    private const int InodesPerMinSlab = 3;
+    private const int DentriesPerSlab = 21;
+
+    // 512-byte sectors per page: pgpgin is counted in sectors.
+    private const int SectorsPerPage = MmConstants.PageSize / 512;
+
+    private readonly RunContext ctx;
+    private readonly PageAllocator alloc;
+    private readonly List<CachedFile> files = [];
+    private readonly Dictionary<string, CachedFile> byName = new(StringComparer.Ordinal);
+    private readonly SlabCache icache;
+    private readonly SlabCache dcache;
+
+    public PageCache(RunContext ctx, RunState state)
+    {
+        this.ctx = ctx;
+        alloc = ctx.Alloc;
+        icache = new SlabCache(ctx, SlabStats, "ext4_inode_cache", 1, InodeSlabOrder, InodesPerSlab, InodesPerMinSlab);
+        dcache = new SlabCache(ctx, SlabStats, "dentry", 2, 0, DentriesPerSlab, DentriesPerSlab);
+        state.RegisterReclaimable(this);
+    }
+
+    /// <summary>Counts of the inode and dentry slabs (no workload owns them).</summary>
+    public WorkloadStats SlabStats { get; } = new();
+
+    /// <summary>Pages held by the inode and dentry caches.</summary>
+    public long InodeSlabPages => icache.Pages + dcache.Pages;
+
+    /// <summary>Files in the order first opened.</summary>
+    public IReadOnlyList<CachedFile> Files => files;
+
+    /// <summary>The file named <paramref name="name"/>, made at least <paramref name="nrPages"/> long.</summary>
+    public CachedFile Open(string name, long nrPages)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nrPages, 1);
+        if (byName.TryGetValue(name, out CachedFile? file))
+        {
+            file.Extend(nrPages);
+            return file;
+        }
+
+        file = new CachedFile(name, files.Count + 1, nrPages);
+        files.Add(file);
+        byName.Add(name, file);
+        return file;
+    }
+
+    /// <summary>read() of page <paramref name="index"/> (filemap_read; a miss allocates as page_cache_ra_unbounded does).</summary>
+    /// <returns>False when the page was not cached and no memory could be had (-ENOMEM).</returns>
+    public bool Read(CachedFile file, long index, WorkloadStats stats)
+    {
+        LoadInode(file);
+        if (file.Pfn[index] >= 0)
+        {
+            return true;
+        }
+
+        // readahead_gfp_mask: mapping_gfp_mask | __GFP_NORETRY | __GFP_NOWARN.
+        if (!AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.NoRetry | GfpFlags.NoWarn, stats))
+        {
+            return false;
+        }
+
+        ctx.CountVmEvents(VmStatItem.Pgpgin, SectorsPerPage);
+        return true;
+    }
+
+    /// <summary>write() of a whole page (generic_perform_write: write_begin, copy, dirty).</summary>
+    /// <returns>False when no memory could be had.</returns>
+    public bool Write(CachedFile file, long index, WorkloadStats stats)
+    {
+        LoadInode(file);
+        if (file.Pfn[index] < 0 && !AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.Write, stats))
+        {
+            return false;
+        }
+
+        int pfn = file.Pfn[index];
+        ref PageFrame page = ref alloc.Node.Pages[pfn];
+        if (!page.Has(PageFlags.Dirty))
+        {
+            // folio_mark_dirty → folio_account_dirtied.
+            page.Set(PageFlags.Dirty);
+            file.NrDirty++;
+            ctx.CountVmEvents(VmStatItem.NrDirty);
+            ctx.CountVmEvents(VmStatItem.NrDirtied);
+            alloc.Node.PageZone(pfn).Stat[(int)VmStatItem.NrZoneWritePending]++;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// unlink of a file nobody holds open, then creating it again empty: truncate_inode_pages frees every
+    /// cached page, dirty ones included (their dirty accounting is cancelled), and evict frees the inode
+    /// and its dentry.
+    /// </summary>
+    /// <returns>Pages freed from the page cache.</returns>
+    /// <remarks>mm/truncate.c: truncate_inode_pages_range; fs/inode.c: evict.</remarks>
+    public long Unlink(CachedFile file)
+    {
+        long freed = 0;
+        int[] index = file.Pfn;
+        for (long i = 0; i < index.Length && file.NrCached > 0; i++)
+        {
+            int pfn = index[i];
+            if (pfn < 0)
+            {
+                continue;
+            }
+
+            if (alloc.Node.Pages[pfn].Has(PageFlags.Dirty))
+            {
+                // folio_cancel_dirty → folio_account_cleaned.
+                file.NrDirty--;
+                ctx.CountVmEvents(VmStatItem.NrDirty, -1);
+                alloc.Node.PageZone(pfn).Stat[(int)VmStatItem.NrZoneWritePending]--;
+            }
+
+            alloc.FreePages(pfn, 0);
+            index[i] = -1;
+            file.NrCached--;
+            freed++;
+        }
+
+        ctx.CountVmEvents(VmStatItem.NrFilePages, -freed);
+        if (file.InodeLoaded)
+        {
+            file.InodeLoaded = false;
+            icache.FreeObject();
+            dcache.FreeObject();
+        }
+
+        return freed;
+    }
+
+    /// <summary>drop_caches bit 1: invalidate_mapping_pages on every file; returns the pages freed.</summary>
+    public long DropPagecache()
+    {
+        long freed = 0;
+        foreach (CachedFile file in files)
+        {
+            freed += InvalidateMappingPages(file);
+        }
+
+        return freed;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// fs/inode.c: prune_icache_sb evicts unused inodes, dropping their clean pages (pginodesteal);
+    /// an inode with dirty pages stays, as do its inode and dentry objects.
+    /// </remarks>
+    public long DropSlab()
+    {
+        long keep = 0;
+        foreach (CachedFile file in files)
+        {
+            if (!file.InodeLoaded)
+            {
+                continue;
+            }
+
+            if (file.NrDirty > 0)
+            {
+                keep++;
+                continue;
+            }
+
+            ctx.CountVmEvents(VmStatItem.Pginodesteal, InvalidateMappingPages(file));
+            file.InodeLoaded = false;
+        }
+
+        return icache.Shrink(keep) + dcache.Shrink(keep);
+    }
+
+    // The first access opens the file: iget loads the inode, the lookup adds a dentry.
+    private void LoadInode(CachedFile file)
+    {
+        if (file.InodeLoaded)
+        {
+            return;
+        }
+
+        // Without memory for them the open would fail; the access goes on regardless (counted in SlabStats).
+        file.InodeLoaded = icache.AllocObject() & dcache.AllocObject();
+    }
+
+    // filemap_add_folio of a new order-0 folio: an LRU page of the file, in NR_FILE_PAGES.
+    private bool AddToPageCache(CachedFile file, long index, GfpFlags gfp, WorkloadStats stats)
+    {
+        int pfn = alloc.AllocPages(gfp, 0, OwnerKind.File, file.Id);
+        stats.CountAlloc(0, pfn < 0);
+        if (pfn < 0)
+        {
+            return false;
+        }
+
+        alloc.Node.Pages[pfn].Set(PageFlags.Lru);
+        file.Pfn[index] = pfn;
+        file.NrCached++;
+        ctx.CountVmEvents(VmStatItem.NrFilePages);
+        return true;
+    }
+
+    // mm/truncate.c: mapping_evict_folio skips dirty, writeback, locked and mapped folios.
+    private long InvalidateMappingPages(CachedFile file)
+    {
+        long freed = 0;
+        int[] index = file.Pfn;
+        for (long i = 0; i < index.Length && file.NrCached > 0; i++)
+        {
+            int pfn = index[i];
+            if (pfn < 0 || (alloc.Node.Pages[pfn].Flags & (uint)(PageFlags.Dirty | PageFlags.Writeback | PageFlags.Locked)) != 0)
+            {
+                continue;
+            }
+
+            alloc.FreePages(pfn, 0);
+            index[i] = -1;
+            file.NrCached--;
+            freed++;
+        }
+
+        ctx.CountVmEvents(VmStatItem.NrFilePages, -freed);
+        Debug.Assert(file.NrCached >= file.NrDirty, "dirty pages stay cached");
+        return freed;
+    }
+}
+
+/// <summary>fs/drop_caches.c: what writing to /proc/sys/vm/drop_caches does.</summary>
+internal static class DropCaches
+{
+    /// <summary>drop_caches_sysctl_handler: bit 1 drops clean page cache, bit 2 shrinks reclaimable slab.</summary>
+    /// <returns>Pages freed.</returns>
+    public static long Write(RunContext ctx, long value)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 3);
+        RunState state = RunState.Of(ctx);
+        long freed = 0;
+        if ((value & 1) != 0)
+        {
+            freed += state.PageCache.DropPagecache();
+            ctx.CountVmEvents(VmStatItem.DropPagecache);
+        }
+
+        if ((value & 2) != 0)
+        {
+            foreach (IReclaimableSlab cache in state.Reclaimable)
+            {
+                freed += cache.DropSlab();
+            }
+
+            ctx.CountVmEvents(VmStatItem.DropSlab);
+        }
+
+        return freed;
+    }
+}

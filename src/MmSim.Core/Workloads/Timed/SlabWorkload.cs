@@ -1,0 +1,60 @@
+using MmSim.Runs;
+using MmSim.Scenario;
+using MmSim.Sim;
+
+namespace MmSim.Workloads.Timed;
+
+/// <summary>The <c>slab</c> workload: a cache whose slabs are allocated at a rate and live a lifetime each.</summary>
+/// <param name="config">The resolved workload.</param>
+/// <param name="stats">Where to count; a preset passes its own.</param>
+internal sealed class SlabWorkload(SlabWorkloadConfig config, WorkloadStats? stats = null) : ITimedWorkload, IReclaimableSlab
+{
+    /// <summary>Metric: slabs not allocated because the cache reached max_bytes.</summary>
+    public const string SkippedMaxBytes = "skipped_max_bytes";
+
+    private readonly KmemChurn churn = new(config.Orders, TaskRandom.Poisson(config.Rate), TaskRandom.ToDistribution(config.Lifetime));
+    private RunContext? ctx;
+    private int cacheId;
+
+    public string Type => config.Type;
+
+    public WorkloadStats Stats { get; } = stats ?? new();
+
+    public void Start(RunContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        this.ctx = ctx;
+        if (config.Reclaimable)
+        {
+            RunState.Of(ctx).RegisterReclaimable(this);
+        }
+
+        TaskHandle self = TaskHandle.Spawn(ctx, config.Reclaimable ? "slab-reclaim" : "slab", Body, kernelThread: true);
+        cacheId = self.Task.Pid;
+    }
+
+    /// <inheritdoc/>
+    public long DropSlab() => churn.FreeAll(Free);
+
+    // An iterator of its own, so the stream is taken when the task first runs, after Spawn returned.
+    private IEnumerable<Wait> Body(TaskHandle self)
+    {
+        foreach (Wait w in churn.Run(ctx!, TaskRandom.For(ctx!, self.Task), config.StartNs, Allocate, Free))
+        {
+            yield return w;
+        }
+    }
+
+    private (int Pfn, int Order) Allocate(int order)
+    {
+        if (config.MaxBytes is long max && (churn.Pages + (1L << order)) * Units.PageSizeBytes > max)
+        {
+            Stats.AddMetric(SkippedMaxBytes, 1);
+            return (-1, 0);
+        }
+
+        return Slub.AllocateSlab(ctx!, Stats, config.Reclaimable, order, cacheId);
+    }
+
+    private void Free(int pfn, int order) => Slub.FreeSlab(ctx!, Stats, config.Reclaimable, pfn, order);
+}

@@ -1,0 +1,144 @@
+using MmSim.Mm;
+using MmSim.Mm.Vmstat;
+using MmSim.Runs;
+
+namespace MmSim.Workloads.Timed;
+
+/// <summary>
+/// The page side of mm/slub.c: allocating and freeing one slab with the order fallback of
+/// allocate_slab, and the slab counters. <see cref="SlabCache"/> puts objects in slabs.
+/// </summary>
+internal static class Slub
+{
+    /// <summary>Allocates one slab (allocate_slab → alloc_slab_page).</summary>
+    /// <param name="ctx">The run.</param>
+    /// <param name="stats">Where to count the allocations.</param>
+    /// <param name="reclaimable">SLAB_RECLAIM_ACCOUNT: __GFP_RECLAIMABLE and nr_slab_reclaimable.</param>
+    /// <param name="order">The cache's preferred order (oo); the minimum order (s->min) is 0.</param>
+    /// <param name="cacheId">Owner id recorded on the slab.</param>
+    /// <returns>The slab's first PFN and order, or (-1, 0).</returns>
+    /// <remarks>
+    /// mm/slub.c: allocate_slab — "Let the initial higher-order allocation fail under memory pressure
+    /// so we fall-back to the minimum order allocation": the first try has __GFP_NOWARN|__GFP_NORETRY and,
+    /// when it could reclaim, __GFP_NOMEMALLOC and no reclaim at all.
+    /// </remarks>
+    public static (int Pfn, int Order) AllocateSlab(RunContext ctx, WorkloadStats stats, bool reclaimable, int order, int cacheId)
+    {
+        GfpFlags flags = GfpFlags.Kernel | (reclaimable ? GfpFlags.Reclaimable : 0) | (order > 0 ? GfpFlags.Comp : 0);
+        GfpFlags allocGfp = (flags | GfpFlags.NoWarn | GfpFlags.NoRetry) & ~GfpFlags.NoFail;
+        if ((allocGfp & GfpFlags.DirectReclaim) != 0 && order > 0)
+        {
+            allocGfp = (allocGfp | GfpFlags.NoMemAlloc) & ~GfpFlags.Reclaim;
+        }
+
+        OwnerKind owner = reclaimable ? OwnerKind.SlabReclaimable : OwnerKind.Slab;
+        int pfn = ctx.Alloc.AllocPages(allocGfp, order, owner, cacheId);
+        stats.CountAlloc(order, pfn < 0);
+        if (pfn < 0 && order > 0)
+        {
+            order = 0;
+            pfn = ctx.Alloc.AllocPages(flags, 0, owner, cacheId);
+            stats.CountAlloc(0, pfn < 0);
+        }
+
+        if (pfn >= 0)
+        {
+            AccountSlab(ctx, reclaimable, 1L << order);
+        }
+
+        return (pfn, pfn < 0 ? 0 : order);
+    }
+
+    /// <summary>Frees a slab (__free_slab).</summary>
+    public static void FreeSlab(RunContext ctx, WorkloadStats stats, bool reclaimable, int pfn, int order)
+    {
+        AccountSlab(ctx, reclaimable, -(1L << order));
+        ctx.Alloc.FreePages(pfn, order);
+        stats.Frees++;
+    }
+
+    // mm/slab.h: account_slab / unaccount_slab (NR_SLAB_{RECLAIMABLE,UNRECLAIMABLE}_B, kept in pages here).
+    private static void AccountSlab(RunContext ctx, bool reclaimable, long nrPages) =>
+        ctx.CountVmEvents(reclaimable ? VmStatItem.NrSlabReclaimable : VmStatItem.NrSlabUnreclaimable, nrPages);
+}
+
+/// <summary>
+/// A kmem_cache seen by its objects: objects go into free slots of its slabs, a new slab is allocated
+/// when none is free, and a shrinker frees objects in bulk (the dentry and inode caches).
+/// </summary>
+/// <param name="ctx">The run.</param>
+/// <param name="stats">Where the cache's slab allocations are counted.</param>
+/// <param name="name">Cache name, as /proc/slabinfo shows it.</param>
+/// <param name="id">Owner id recorded on its slabs.</param>
+/// <param name="order">Preferred slab order (oo).</param>
+/// <param name="objectsPerSlab">Objects in a slab of <paramref name="order"/>.</param>
+/// <param name="objectsPerMinSlab">Objects in an order-0 slab (s->min).</param>
+/// <remarks>
+/// Which slab an object lands in is not tracked: after a shrink the cache keeps just enough slabs for
+/// the objects still in use, the oldest ones (see docs/fidelity.md).
+/// </remarks>
+internal sealed class SlabCache(RunContext ctx, WorkloadStats stats, string name, int id, int order, int objectsPerSlab, int objectsPerMinSlab)
+{
+    private readonly LiveBlocks slabs = new(64);
+    private long capacity;
+
+    /// <summary>Cache name.</summary>
+    public string Name => name;
+
+    /// <summary>Objects in use.</summary>
+    public long Objects { get; private set; }
+
+    /// <summary>Pages held by its slabs.</summary>
+    public long Pages => slabs.Pages;
+
+    /// <summary>Takes one object (kmem_cache_alloc); false when no slab could be allocated.</summary>
+    public bool AllocObject()
+    {
+        if (Objects == capacity)
+        {
+            (int pfn, int got) = Slub.AllocateSlab(ctx, stats, reclaimable: true, order, id);
+            if (pfn < 0)
+            {
+                return false;
+            }
+
+            slabs.Add(pfn, got);
+            capacity += ObjectsIn(got);
+        }
+
+        Objects++;
+        return true;
+    }
+
+    /// <summary>Frees one object (kmem_cache_free); a slab left without objects is freed.</summary>
+    public void FreeObject()
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(Objects);
+        Shrink(Objects - 1);
+    }
+
+    /// <summary>A shrinker freed all but <paramref name="keepObjects"/> objects: frees the slabs no longer needed, newest first.</summary>
+    /// <returns>Pages freed.</returns>
+    public long Shrink(long keepObjects)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keepObjects, Objects);
+        Objects = keepObjects;
+        long pages = slabs.Pages;
+        while (slabs.Count > 0)
+        {
+            (int pfn, int got) = slabs.PeekLast();
+            if (capacity - ObjectsIn(got) < Objects)
+            {
+                break;
+            }
+
+            slabs.RemoveAt(slabs.Count - 1);
+            capacity -= ObjectsIn(got);
+            Slub.FreeSlab(ctx, stats, reclaimable: true, pfn, got);
+        }
+
+        return pages - slabs.Pages;
+    }
+
+    private int ObjectsIn(int slabOrder) => slabOrder == order ? objectsPerSlab : objectsPerMinSlab;
+}

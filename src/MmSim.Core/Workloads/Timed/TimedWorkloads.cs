@@ -1,0 +1,40 @@
+// Timed workloads: tasks on the engine that fault, read, pin and churn memory over simulated time.
+// This file maps a resolved workload to its runtime object. The mechanisms the tasks drive live
+// beside it, named after their kernel files: AnonVma (mm/memory.c anonymous faults, munmap),
+// HugeMemory (mm/huge_memory.c THP gfp), PageCache (mm/filemap.c, fs/drop_caches.c), SlabCache and
+// Slub (mm/slub.c), PageFrag (mm/page_frag_cache.c), HugetlbPool (mm/hugetlb.c). Untimed workloads
+// (churn, op scripts) are in the parent folder; the run that calls Start is in Runs/.
+using MmSim.Scenario;
+
+namespace MmSim.Workloads.Timed;
+
+/// <summary>Creates the runtime object of a timed workload from its resolved configuration.</summary>
+public static class TimedWorkloads
+{
+    /// <summary>The timed workload for <paramref name="config"/>, or null for the untimed types (<c>churn</c>, <c>ops</c>) and types this version cannot run (the runner reports those by name before time 0).</summary>
+    /// <param name="config">A resolved workload from a loaded scenario.</param>
+    /// <returns>A workload ready to <see cref="ITimedWorkload.Start"/>, or null.</returns>
+    /// <remarks>
+    /// Each task of a created workload draws from its own stream, split from <see cref="Runs.RunContext.Random"/>
+    /// by the task's pid when it first runs, so a run reproduces from its seed.
+    /// </remarks>
+    public static ITimedWorkload? Create(WorkloadConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config switch
+        {
+            ChurnWorkloadConfig or OpsWorkloadConfig => null,
+            AnonWorkloadConfig c => new AnonWorkload(c),
+            PageCacheWorkloadConfig c => new PageCacheWorkload(c),
+            SlabWorkloadConfig c => new SlabWorkload(c),
+            NetbufWorkloadConfig c => new NetbufWorkload(c),
+            PinnedWorkloadConfig c => new PinnedWorkload(c),
+            StepsWorkloadConfig c => new StepsWorkload(c),
+            FragWorkloadConfig c => new FragWorkload(c),
+            CompactionTestWorkloadConfig c => new CompactionTestWorkload(c),
+            ThpChallengeWorkloadConfig c => new ThpChallengeWorkload(c),
+            ThpCompactWorkloadConfig c => new ThpCompactWorkload(c),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,147 @@
+using MmSim.Mm;
+using MmSim.Mm.Vmstat;
+using MmSim.Runs;
+using MmSim.Scenario;
+using MmSim.Sim;
+using MmSim.Workloads;
+using MmSim.Workloads.Timed;
+
+namespace MmSim.Tests.Workloads;
+
+public class AnonWorkloadTests
+{
+    private const long Ms = 1_000_000;
+
+    [Fact]
+    public void Thp_always_on_a_fresh_machine_gets_huge_pages_and_never_falls_back()
+    {
+        var trace = new AllocRecorder();
+        var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: anon\n    size: 256MiB\n    thp: always\n", trace: trace);
+        h.RunUntil(1000 * Ms);
+        Assert.Equal(128, h.VmStat(VmStatItem.ThpFaultAlloc));
+        Assert.Equal(0, h.VmStat(VmStatItem.ThpFaultFallback));
+        Assert.Equal(128, h.VmStat(VmStatItem.NrAnonTransparentHugepages));
+        Assert.Equal(65536, h.VmStat(VmStatItem.NrAnonPages));
+
+        // One deposited page table per huge page (GFP_PGTABLE_USER), and enabled=always without
+        // madvise under defrag=madvise uses GFP_TRANSHUGE_LIGHT.
+        Assert.Equal(128, h.VmStat(VmStatItem.NrPageTablePages));
+        Assert.All(trace.Events.Where(e => !e.Free && e.Order == 9), e => Assert.Equal(GfpFlags.TransHugeLight, e.Gfp));
+        Assert.Equal(128, trace.Events.Count(e => !e.Free && e.Order == 0 && e.Gfp == (GfpFlags.KernelAccount | GfpFlags.Zero)));
+        Assert.Equal(128, h.Workloads[0].Stats.Metric(AnonVma.ThpFaultAllocMetric));
+        h.Verify("anon thp=always");
+    }
+
+    [Fact]
+    public void Thp_on_a_fragmented_machine_falls_back_to_base_pages_for_the_range()
+    {
+        string yaml = TimedHarness.NormalMachine() + "workloads:\n  - type: frag\n  - type: anon\n    size: 64MiB\n    thp: madvise\n    start: 1ms\n";
+        var h = TimedHarness.Start(yaml);
+        h.RunUntil(1000 * Ms);
+        Assert.Equal(32, h.VmStat(VmStatItem.ThpFaultFallback));
+        Assert.Equal(0, h.VmStat(VmStatItem.ThpFaultAlloc));
+        WorkloadStats anon = h.Workloads[1].Stats;
+        Assert.Equal((32, 0, 0), (anon.Metric(AnonVma.ThpFaultFallbackMetric), anon.Metric(AnonVma.ThpFaultAllocMetric), anon.Metric(AnonFill.FaultOom)));
+        Assert.Equal(16384 + 32, anon.Allocs - 32);
+        h.Verify("anon on frag");
+    }
+
+    [Fact]
+    public void Madvised_mapping_uses_GFP_TRANSHUGE_under_defrag_madvise_and_defrag_picks_the_mask()
+    {
+        Assert.Equal(GfpFlags.TransHuge, HugeMemory.VmaThpGfpMask(ThpDefrag.Madvise, vmaMadvised: true));
+        Assert.Equal(GfpFlags.TransHugeLight, HugeMemory.VmaThpGfpMask(ThpDefrag.Madvise, vmaMadvised: false));
+        Assert.Equal(GfpFlags.TransHuge, HugeMemory.VmaThpGfpMask(ThpDefrag.Always, vmaMadvised: true));
+        Assert.Equal(GfpFlags.TransHuge | GfpFlags.NoRetry, HugeMemory.VmaThpGfpMask(ThpDefrag.Always, vmaMadvised: false));
+        Assert.Equal(GfpFlags.TransHugeLight | GfpFlags.KswapdReclaim, HugeMemory.VmaThpGfpMask(ThpDefrag.Defer, vmaMadvised: true));
+        Assert.Equal(GfpFlags.TransHugeLight | GfpFlags.KswapdReclaim, HugeMemory.VmaThpGfpMask(ThpDefrag.DeferMadvise, vmaMadvised: false));
+        Assert.Equal(GfpFlags.TransHuge, HugeMemory.VmaThpGfpMask(ThpDefrag.DeferMadvise, vmaMadvised: true));
+        Assert.Equal(GfpFlags.TransHugeLight, HugeMemory.VmaThpGfpMask(ThpDefrag.Never, vmaMadvised: true));
+
+        var trace = new AllocRecorder();
+        TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: anon\n    size: 8MiB\n    thp: madvise\n", trace: trace).RunUntil(100 * Ms);
+        Assert.Equal([GfpFlags.TransHuge, GfpFlags.TransHuge, GfpFlags.TransHuge, GfpFlags.TransHuge], trace.Events.Where(e => e.Order == 9).Select(e => e.Gfp));
+    }
+
+    [Fact]
+    public void Thp_never_faults_base_pages_at_the_fault_rate_with_a_page_table_per_2MiB()
+    {
+        var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: anon\n    size: 64MiB\n    thp: never\n    fill_time: 1s\n    lifetime: const(2s)\n");
+        h.RunUntil(500 * Ms);
+
+        // Page k is touched at k * 1s / 16384: pages 0..8192 by 500ms.
+        Assert.Equal(8193, h.VmStat(VmStatItem.NrAnonPages));
+        h.RunUntil(1500 * Ms);
+        Assert.Equal(16384, h.VmStat(VmStatItem.NrAnonPages));
+        Assert.Equal(16384, h.VmStat(VmStatItem.Pgfault));
+        Assert.Equal(32, h.VmStat(VmStatItem.NrPageTablePages));
+        Assert.Equal(0, h.VmStat(VmStatItem.ThpFaultAlloc) + h.VmStat(VmStatItem.ThpFaultFallback));
+        int pfn = FirstPageOf(h, OwnerKind.Anon);
+        Assert.True(h.Alloc.Node.Pages[pfn].Has(PageFlags.Lru));
+        Assert.Equal(MigrateType.Movable, h.Alloc.Node.PageblockMigratetype(pfn));
+        h.Verify("anon thp=never");
+    }
+
+    [Fact]
+    public void At_the_end_of_its_lifetime_the_process_frees_every_page_and_page_table()
+    {
+        var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: anon\n    size: 100MiB\n    lifetime: const(300ms)\n    mlock: true\n");
+        h.Alloc.DrainAllPages();
+        long free0 = h.FreePages;
+        h.RunUntil(200 * Ms);
+        Assert.Equal(25600, h.Alloc.Node.Zones.Sum(z => z.Stat[(int)VmStatItem.NrMlock]));
+        Assert.True(h.Alloc.Node.Pages[FirstPageOf(h, OwnerKind.Anon)].Has(PageFlags.Unevictable));
+        h.RunUntil(300 * Ms);
+        h.Alloc.DrainAllPages();
+        Assert.Equal(free0, h.FreePages);
+        Assert.Equal((0, 0, 0), (h.VmStat(VmStatItem.NrAnonPages), h.VmStat(VmStatItem.NrAnonTransparentHugepages), h.VmStat(VmStatItem.NrPageTablePages)));
+        Assert.Equal(0, h.Alloc.Node.Zones.Sum(z => z.Stat[(int)VmStatItem.NrMlock]));
+        Assert.Equal(h.Workloads[0].Stats.Allocs, h.Workloads[0].Stats.Frees);
+        Assert.Equal(TaskState.Dead, h.Sim.Tasks[0].State);
+        h.Verify("anon exit");
+    }
+
+    [Fact]
+    public void A_zero_lifetime_still_lets_simulated_time_advance_between_runs()
+    {
+        var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: anon\n    size: 4MiB\n    lifetime: const(0)\n    repeat: 1000000\n");
+        Assert.Equal(RunStopReason.TimeLimit, h.RunUntil(1000));
+        Assert.InRange(h.Workloads[0].Stats.Metric(AnonWorkload.RunsMetric), 1000, 1001);
+        h.Verify("zero lifetime");
+    }
+
+    [Fact]
+    public void Unmapping_half_of_a_THP_splits_it_and_keeps_it_until_the_rest_goes()
+    {
+        var h = TimedHarness.Start(TimedHarness.Machine());
+        var stats = new WorkloadStats();
+        var vma = new AnonVma(h.Ctx, stats, 1024, new AnonVmaFlags(ThpMode.Always, ThpDefrag.Madvise, false, false), 1);
+        Assert.Equal(FaultResult.Huge, vma.HandleMmFault(0));
+        Assert.Equal(FaultResult.Present, vma.HandleMmFault(7));
+        vma.Unmap(0, 256);
+        Assert.Equal(1, h.VmStat(VmStatItem.ThpSplitPmd));
+        Assert.Equal(1, h.VmStat(VmStatItem.ThpDeferredSplitPage));
+        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonTransparentHugepages));
+        Assert.Equal(256, h.VmStat(VmStatItem.NrAnonPages));
+        Assert.True(h.Alloc.Node.Pages[vma.PfnAt(256) - 256].Has(PageFlags.Allocated));
+        vma.Unmap(256, 256);
+        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonPages));
+        Assert.Equal(0, h.VmStat(VmStatItem.NrPageTablePages));
+        Assert.Equal(2, stats.Frees);
+        h.Verify("deferred split");
+    }
+
+    private static int FirstPageOf(TimedHarness h, OwnerKind owner)
+    {
+        PageFrame[] pages = h.Alloc.Node.Pages;
+        for (int pfn = 0; pfn < pages.Length; pfn++)
+        {
+            if (pages[pfn].Has(PageFlags.Allocated) && pages[pfn].OwnerKind == owner)
+            {
+                return pfn;
+            }
+        }
+
+        throw new InvalidOperationException($"no {owner} page");
+    }
+}

@@ -1,0 +1,125 @@
+using MmSim.Mm;
+using MmSim.Mm.Vmstat;
+using MmSim.Scenario;
+using MmSim.Tests.Scenario;
+using MmSim.Workloads;
+using MmSim.Workloads.Timed;
+
+namespace MmSim.Tests.Workloads;
+
+/// <summary>Each preset, run from its shipped scenario, shows its characteristic signature.</summary>
+public class PresetTests
+{
+    private const long Ms = 1_000_000;
+
+    [Fact]
+    public void Frag_leaves_no_free_order_9_block_while_more_than_a_quarter_of_memory_is_free()
+    {
+        var h = TimedHarness.Start(TimedHarness.NormalMachine("2GiB") + "workloads:\n  - type: frag\n");
+        h.RunUntil(Ms);
+        h.Alloc.DrainAllPages();
+        Assert.Equal(0, h.FreeBlocksAtLeast(MmConstants.PageblockOrder));
+        Assert.True(h.FreePages * 4 > h.ManagedPages, $"{h.FreePages} of {h.ManagedPages} pages free");
+
+        // The spread pattern keeps one page in four: free memory is in order-0 and order-1 holes,
+        // bar the few pieces the watermark reserve kept from the fill.
+        long bigPages = 0;
+        foreach (Mm.PageAlloc.Zone z in h.Alloc.Node.Zones)
+        {
+            bigPages += Enumerable.Range(2, MmConstants.NrPageOrders - 2).Sum(o => z.NrFree[o] << o);
+        }
+
+        Assert.True(bigPages * 100 < h.FreePages, $"{bigPages} of {h.FreePages} free pages in blocks of order 2 or more");
+        WorkloadStats stats = h.Workloads[0].Stats;
+        Assert.Equal(stats.Metric(Frag.FreedPages), stats.Metric(Frag.KeptPages) * 3, tolerance: stats.Metric(Frag.KeptPages) / 100.0);
+        h.Verify("frag");
+    }
+
+    [Fact]
+    public void The_frag_scenario_leaves_DMA32_without_huge_pages_and_its_THP_process_falls_back()
+    {
+        TimedHarness h = Shipped("frag");
+        h.RunUntil(h.Config.DurationNs);
+        h.Alloc.DrainAllPages();
+        Assert.Equal(0, h.FreeBlocksAtLeast(MmConstants.PageblockOrder, ZoneType.Dma32));
+        Assert.True(h.FreePages * 4 > h.ManagedPages);
+        Assert.Equal(64, h.VmStat(VmStatItem.ThpFaultFallback));
+        Assert.Equal(0, h.VmStat(VmStatItem.ThpFaultAlloc));
+        h.Verify("frag scenario");
+    }
+
+    [Fact]
+    public void Compaction_test_gets_few_huge_pages_without_compaction()
+    {
+        TimedHarness h = Shipped("compaction_test");
+        h.RunUntil(h.Config.DurationNs);
+        WorkloadStats s = h.Workloads[0].Stats;
+        long requested = s.Metric(CompactionTestWorkload.HugepagesRequested);
+        long got = s.Metric(CompactionTestWorkload.HugepagesAllocated);
+        Assert.InRange(requested, 180, 220);
+        Assert.InRange(got, 1, requested - 1);
+        Assert.True(s.Metric(CompactionTestWorkload.CompactionIndex) > 3);
+        Assert.Equal(0, s.Metric(CompactionTestWorkload.Passed));
+        Assert.Equal(got, h.VmStat(VmStatItem.HtlbBuddyAllocSuccess));
+        Assert.Equal(1, h.VmStat(VmStatItem.HtlbBuddyAllocFail));
+        Assert.Equal(got * 512, h.VmStat(VmStatItem.NrHugetlb));
+
+        // What it got is what the mappings never touched: the fragmented half yields nothing.
+        Assert.True(got * 2 * Units.MiB < h.ManagedPages * Units.PageSizeBytes * 3 / 10);
+        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonPages));
+        h.Verify("compaction_test");
+    }
+
+    [Fact]
+    public void Compaction_test_with_100MiB_mappings_leaves_whole_blocks_between_them()
+    {
+        var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: compaction_test\n    chunk: 100MiB\n");
+        h.RunUntil(2000 * Ms);
+        Assert.Equal(1, h.Workloads[0].Stats.Metric(CompactionTestWorkload.Passed));
+        h.Verify("compaction_test 100MiB");
+    }
+
+    [Fact]
+    public void Thpchallenge_falls_back_more_as_the_load_fills_and_fragments_memory()
+    {
+        TimedHarness h = Shipped("thpchallenge");
+        long half = h.Config.DurationNs / 2;
+        long blocksAtStart = h.FreeBlocksAtLeast(MmConstants.PageblockOrder);
+        h.RunUntil(half);
+        long fallbackFirstHalf = h.VmStat(VmStatItem.ThpFaultFallback);
+        long allocFirstHalf = h.VmStat(VmStatItem.ThpFaultAlloc);
+        h.RunUntil(h.Config.DurationNs);
+        long fallbackSecondHalf = h.VmStat(VmStatItem.ThpFaultFallback) - fallbackFirstHalf;
+        Assert.Equal(0, fallbackFirstHalf);
+        Assert.True(allocFirstHalf > 500, $"{allocFirstHalf} THP faults in the first half");
+        Assert.True(fallbackSecondHalf > 0, "THP faults fall back once the load has taken the whole blocks");
+        Assert.True(h.FreeBlocksAtLeast(MmConstants.PageblockOrder) * 4 < blocksAtStart);
+        Assert.True(h.VmStat(VmStatItem.NrFilePages) > h.ManagedPages / 2);
+        Assert.True(h.VmStat(VmStatItem.NrSlabReclaimable) > 0 && h.VmStat(VmStatItem.NrSlabUnreclaimable) > 0);
+        Assert.Equal(h.VmStat(VmStatItem.ThpFaultFallback), h.Workloads[0].Stats.Metric(AnonVma.ThpFaultFallbackMetric));
+        h.Verify("thpchallenge");
+    }
+
+    [Fact]
+    public void Thpcompact_gets_a_THP_success_rate_below_100_percent()
+    {
+        TimedHarness h = Shipped("thpcompact");
+        h.RunUntil(h.Config.DurationNs);
+        WorkloadStats s = h.Workloads[0].Stats;
+        long huge = s.Metric(ThpCompactWorkload.Huge);
+        long baseFaults = s.Metric(ThpCompactWorkload.Base);
+        Assert.Equal(4, s.Metric(ThpCompactWorkload.WorkersDone));
+        // thpcompact.c: nr_hpages = anon_size / nr_threads / HPAGESIZE / 2 faults per worker.
+        long anonBytes = h.ManagedPages * Units.PageSizeBytes * 40 / 100;
+        Assert.Equal(4 * (anonBytes / 4 / (2 * Units.MiB) / 2), huge + baseFaults);
+        Assert.True(huge > 0 && baseFaults > 0, $"{huge} huge, {baseFaults} base faults");
+        Assert.True(h.VmStat(VmStatItem.ThpFaultFallback) > 0);
+        Assert.True(h.VmStat(VmStatItem.ThpDeferredSplitPage) > 0, "holes punched in THPs go to the deferred-split queue");
+        Assert.True(h.VmStat(VmStatItem.NrFilePages) > 0);
+        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonTransparentHugepages));
+        h.Verify("thpcompact");
+    }
+
+    private static TimedHarness Shipped(string preset) =>
+        TimedHarness.Start(File.ReadAllText(Path.Combine(TestFiles.RepoRoot, "scenarios", "presets", preset + ".yaml")));
+}
