@@ -90,6 +90,7 @@ internal static class CompareCommand
 
     private static readonly (string Column, string Header, Func<RunSummary, double> Get)[] Metrics =
     [
+        ("huge_pct", "THP fault success %", s => Pct(s.ThpFaultAlloc, s.ThpFaultAlloc + s.ThpFaultFallback)),
         ("alloc_fail_pct", "alloc failures %", s => Pct(s.Workloads.Sum(w => w.AllocFailures), s.Workloads.Sum(w => w.Allocs))),
         ("order9_fail_pct", "order-9 failures %", s => Pct(s.Workloads.Sum(w => w.AllocFailuresByOrder[9]), s.Workloads.Sum(w => w.Allocs))),
         ("unmovable_blocks", "unmovable blocks", s => s.Pageblocks[0]),

@@ -44,6 +44,12 @@ public sealed record RunSummary
     /// <summary>Of those, fallbacks below pageblock order (fragmenting=1).</summary>
     public required long ExtfragFragmenting { get; init; }
 
+    /// <summary>thp_fault_alloc: THP faults that got a huge page.</summary>
+    public required long ThpFaultAlloc { get; init; }
+
+    /// <summary>thp_fault_fallback: THP faults that fell back to base pages.</summary>
+    public required long ThpFaultFallback { get; init; }
+
     /// <summary>Workload outcomes in scenario order.</summary>
     public required IReadOnlyList<WorkloadSummary> Workloads { get; init; }
 
@@ -122,6 +128,8 @@ public sealed record RunSummary
             FreeOrder9Blocks = free9,
             ExtfragEvents = a.ExtfragEvents,
             ExtfragFragmenting = a.ExtfragFragmenting,
+            ThpFaultAlloc = node.VmStat[(int)VmStatItem.ThpFaultAlloc],
+            ThpFaultFallback = node.VmStat[(int)VmStatItem.ThpFaultFallback],
             Workloads = wl,
             InvariantChecks = runner.ChecksRun,
             DurationNs = runner.Timed?.DurationNs ?? 0,
