@@ -37,13 +37,26 @@ public static class Program
 
         try
         {
-            return parsed.Invoke();
+            // System.CommandLine's own handler would print the stack trace: mmsim reports instead.
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("MMSIM_DEBUG") != "1")
         {
-            // Never a stack trace for the user: one line, and how to get the details.
-            Console.Error.WriteLine($"mmsim: internal error: {e.GetType().Name}: {e.Message} (set MMSIM_DEBUG=1 for the stack trace)");
-            return ExitInternal;
+            return Report(e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e);
         }
+    }
+
+    // Never a stack trace for the user: one line. A file that cannot be written or read is the
+    // user's to fix (exit 2); anything else is a bug in mmsim (exit 70).
+    private static int Report(Exception e)
+    {
+        if (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"mmsim: {e.Message}");
+            return ExitBadInput;
+        }
+
+        Console.Error.WriteLine($"mmsim: internal error: {e.GetType().Name}: {e.Message} (set MMSIM_DEBUG=1 for the stack trace)");
+        return ExitInternal;
     }
 }

@@ -60,4 +60,20 @@ public class CliErrorTests
         Assert.Equal(2, code);
         Assert.StartsWith("mmsim: ", err, StringComparison.Ordinal);
     }
+
+    // An output folder that cannot be written is the user's problem: one line, exit 2, no stack.
+    [Fact]
+    public void An_unwritable_result_folder_gives_one_line_not_a_stack_trace()
+    {
+        string dir = Directory.CreateTempSubdirectory("mmsim-cli").FullName;
+        string scenario = Path.Combine(dir, "s.yaml");
+        File.WriteAllText(scenario, "version: 1\nmachine:\n  zones:\n    - name: Normal\n      size: 64MiB\n");
+        string blocker = Path.Combine(dir, "file");
+        File.WriteAllText(blocker, "not a folder");
+        (int code, _, string err) = Mmsim("run", scenario, "--out", Path.Combine(blocker, "out"));
+        Assert.Equal(2, code);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.StartsWith("mmsim: ", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MmSim.Mm.PageAlloc;
 using MmSim.Runs;
 
 namespace MmSim.Workloads.Timed;
@@ -8,12 +9,13 @@ namespace MmSim.Workloads.Timed;
 /// naming a file share its pages) and the reclaimable slab caches that drop_caches shrinks.
 /// </summary>
 /// <remarks>
-/// Kept beside the run rather than in it, so the workloads own their state; one per
-/// <see cref="RunContext"/>, created on first use and collected with the run.
+/// Kept beside the run rather than in it, so the workloads own their state; one per run, keyed by
+/// the run's allocator (each workload gets its own <see cref="RunContext"/>, so the context cannot
+/// be the key), created on first use and collected with the run.
 /// </remarks>
 internal sealed class RunState
 {
-    private static readonly ConditionalWeakTable<RunContext, RunState> States = [];
+    private static readonly ConditionalWeakTable<PageAllocator, RunState> States = [];
 
     private readonly List<IReclaimableSlab> reclaimable = [];
 
@@ -25,8 +27,8 @@ internal sealed class RunState
     /// <summary>Caches drop_slab shrinks, in registration order.</summary>
     public IReadOnlyList<IReclaimableSlab> Reclaimable => reclaimable;
 
-    /// <summary>The shared state of <paramref name="ctx"/>.</summary>
-    public static RunState Of(RunContext ctx) => States.GetValue(ctx, c => new RunState(c));
+    /// <summary>The shared state of the run <paramref name="ctx"/> belongs to.</summary>
+    public static RunState Of(RunContext ctx) => States.GetValue(ctx.Alloc, _ => new RunState(ctx));
 
     /// <summary>Registers a cache whose slabs drop_caches frees (a SLAB_RECLAIM_ACCOUNT cache with a shrinker).</summary>
     public void RegisterReclaimable(IReclaimableSlab cache) => reclaimable.Add(cache);
