@@ -42,8 +42,17 @@ public static class Program
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("MMSIM_DEBUG") != "1")
         {
-            return Report(e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e);
+            return Report(e is AggregateException a ? FirstCause(a) : e);
         }
+    }
+
+    // compare runs in parallel: report the first cause when all runs failed the same way (e.g. an
+    // unwritable --out), else the aggregate.
+    private static Exception FirstCause(AggregateException a)
+    {
+        var inner = a.Flatten().InnerExceptions;
+        bool sameKind = inner.All(x => x.GetType() == inner[0].GetType());
+        return inner.Count > 0 && sameKind ? inner[0] : a;
     }
 
     // Never a stack trace for the user: one line. A file that cannot be written or read is the
