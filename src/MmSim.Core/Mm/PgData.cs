@@ -90,6 +90,26 @@ public sealed class PgData
         f = (byte)((f & ~PbMigrateMask) | (byte)mt);
     }
 
+    /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events / mod_node_page_state).</summary>
+    /// <param name="item">A node or event item.</param>
+    /// <param name="delta">Amount.</param>
+    public void CountVmEvents(VmStatItem item, long delta = 1) => VmStat[(int)item] += delta;
+
+    /// <summary>Managed pages of all zones (totalram_pages): fixed once the node has booted.</summary>
+    public long ManagedPages
+    {
+        get
+        {
+            long sum = 0;
+            foreach (Zone z in Zones)
+            {
+                sum += z.ManagedPages;
+            }
+
+            return sum;
+        }
+    }
+
     /// <summary>Sum of a zone stat item over all zones (global_zone_page_state).</summary>
     /// <param name="item">A zone stat item.</param>
     /// <returns>The sum.</returns>

@@ -45,5 +45,5 @@ public sealed class RunContext
     /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events).</summary>
     /// <param name="item">A node or event item.</param>
     /// <param name="delta">Amount.</param>
-    public void CountVmEvents(VmStatItem item, long delta = 1) => Alloc.Node.VmStat[(int)item] += delta;
+    public void CountVmEvents(VmStatItem item, long delta = 1) => Alloc.Node.CountVmEvents(item, delta);
 }

@@ -1,3 +1,4 @@
+using MmSim.Mm.Vmstat;
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.DebugVm;
@@ -249,10 +250,7 @@ public sealed class ScenarioRunner
         // it pcp->high only grows and thousands of free pages stay hidden on the pcp lists.
         if (opsDone % (SimTime.NsPerSec / NsPerOp) == 0)
         {
-            foreach (Zone zone in Allocator!.Node.Zones)
-            {
-                Allocator.DecayPcpHigh(zone);
-            }
+            VmstatWorker.RefreshCpuVmStats(Allocator!);
         }
 
         if (options.CheckEvery > 0 && opsDone % options.CheckEvery == 0)

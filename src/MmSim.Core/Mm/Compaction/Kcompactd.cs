@@ -335,5 +335,5 @@ public sealed class Kcompactd
         cc.TotalFreeScanned = 0;
     }
 
-    private void CountVmEvents(VmStatItem item, long delta) => alloc.Node.VmStat[(int)item] += delta;
+    private void CountVmEvents(VmStatItem item, long delta) => alloc.Node.CountVmEvents(item, delta);
 }

@@ -168,11 +168,6 @@ public static class FreeAreaChecker
 
                 pagesOnLists += 1L << order;
             }
-
-            if (n != pcp.ListLength[pindex])
-            {
-                problems.Add($"zone {zone.Name} pcp list {pindex}: length {pcp.ListLength[pindex]} but holds {n}");
-            }
         }
 
         if (pagesOnLists != pcp.Count)

@@ -8,9 +8,8 @@ public sealed partial class PageAllocator
     /// ALLOC_NOFRAGMENT, walks once more without it when every zone failed.
     /// </summary>
     /// <remarks>mm/page_alloc.c: get_page_from_freelist (one node, no cpusets, no dirty spreading).</remarks>
-    private int GetPageFromFreelist(GfpFlags gfp, int order, AllocFlags flags, in AllocContext ac)
+    private int GetPageFromFreelist(int order, AllocFlags flags, in AllocContext ac)
     {
-        _ = gfp;
         while (true)
         {
             bool noFallback = (flags & AllocFlags.NoFragment) != 0;

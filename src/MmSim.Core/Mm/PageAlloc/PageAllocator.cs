@@ -72,7 +72,7 @@ public sealed partial class PageAllocator
             // Forbid the first pass from falling back to types that fragment memory until all
             // local zones are considered.
             AllocFlags flags = AllocFlags.WmarkLow | CmaFlag(ac.Migratetype) | AllocFlagsNofragment(ac.PreferredZone, gfp);
-            pfn = GetPageFromFreelist(gfp, order, flags, ac);
+            pfn = GetPageFromFreelist(order, flags, ac);
             if (pfn < 0)
             {
                 pfn = AllocPagesSlowpath(gfp, order, ac);
@@ -199,26 +199,13 @@ public sealed partial class PageAllocator
     private int AllocPagesSlowpath(GfpFlags gfp, int order, in AllocContext ac)
     {
         AllocFlags flags = GfpToAllocFlags(gfp, order, ac.Migratetype);
-        if ((flags & AllocFlags.Kswapd) != 0 && WakeupKswapd != null)
+        // mm/page_alloc.c: wake_all_kswapds — one node, so one wake-up, for the preferred zone.
+        if ((flags & AllocFlags.Kswapd) != 0)
         {
-            WakeAllKswapds(order, ac);
+            WakeupKswapd?.Invoke(ac.PreferredZone!, order, ac.HighestZoneIdx);
         }
 
-        return GetPageFromFreelist(gfp, order, flags, ac);
-    }
-
-    // mm/page_alloc.c: wake_all_kswapds — one node: wake for each eligible zone once.
-    private void WakeAllKswapds(int order, in AllocContext ac)
-    {
-        for (int z = (int)ac.HighestZoneIdx; z >= 0; z--)
-        {
-            Zone zone = Node.Zones[z];
-            if (zone.IsPopulated)
-            {
-                WakeupKswapd!(zone, order, ac.HighestZoneIdx);
-                return;
-            }
-        }
+        return GetPageFromFreelist(order, flags, ac);
     }
 
     // mm/page_alloc.c: prep_new_page / post_alloc_hook, and page_owner's __set_page_owner.
@@ -243,5 +230,5 @@ public sealed partial class PageAllocator
     }
 
     /// <summary>Adds to a vm event counter (count_vm_events).</summary>
-    private void CountVmEvents(VmStatItem item, long delta) => Node.VmStat[(int)item] += delta;
+    private void CountVmEvents(VmStatItem item, long delta) => Node.CountVmEvents(item, delta);
 }

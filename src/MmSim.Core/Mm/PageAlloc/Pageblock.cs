@@ -25,15 +25,15 @@ public sealed partial class PageAllocator
     /// </remarks>
     internal bool PrepMoveFreepagesBlock(Zone zone, int pfn, out int startPfn, out int numFree, out int numMovable)
     {
-        int start = pfn & ~(MmConstants.PageblockNrPages - 1);
-        int end = start + MmConstants.PageblockNrPages;
-        startPfn = start;
         numFree = 0;
         numMovable = 0;
-        if (!zone.SpansPfn(start) || !zone.SpansPfn(end - 1))
+        if (!BlockInZone(zone, pfn, out startPfn))
         {
             return false;
         }
+
+        int start = startPfn;
+        int end = start + MmConstants.PageblockNrPages;
 
         for (int p = start; p < end;)
         {
@@ -64,6 +64,14 @@ public sealed partial class PageAllocator
         return true;
     }
 
+    // The zone check of prep_move_freepages_block: the caller only holds this zone's lock, so a
+    // block straddling into another zone is left alone.
+    private static bool BlockInZone(Zone zone, int pfn, out int startPfn)
+    {
+        startPfn = pfn & ~(MmConstants.PageblockNrPages - 1);
+        return zone.SpansPfn(startPfn) && zone.SpansPfn(startPfn + MmConstants.PageblockNrPages - 1);
+    }
+
     // mm/page_alloc.c: __move_freepages_block — moves every buddy in the block to new_mt's lists.
     internal int MoveFreepagesBlockRaw(Zone zone, int startPfn, MigrateType oldMt, MigrateType newMt)
     {
@@ -90,7 +98,8 @@ public sealed partial class PageAllocator
     // mm/page_alloc.c: move_freepages_block — returns -1 when the block straddles the zone.
     internal int MoveFreepagesBlock(Zone zone, int pfn, MigrateType oldMt, MigrateType newMt)
     {
-        if (!PrepMoveFreepagesBlock(zone, pfn, out int start, out _, out _))
+        // prep_move_freepages_block with num_free == NULL: only the zone check, no counting walk.
+        if (!BlockInZone(zone, pfn, out int start))
         {
             return -1;
         }

@@ -52,7 +52,6 @@ public sealed partial class PageAllocator
             page.Order = order;
             page.AllocMt = MigrateTypes.None;
             IntrusiveList.AddTail(pages, pcp.ListHead, pcp.ListTail, pindex, pfn);
-            pcp.ListLength[pindex]++;
         }
 
         return i;
@@ -130,7 +129,6 @@ public sealed partial class PageAllocator
         page.Flags = (uint)PageFlags.Pcp;
         page.Order = order;
         IntrusiveList.AddHead(pages, pcp.ListHead, pcp.ListTail, pindex, pfn);
-        pcp.ListLength[pindex]++;
         pcp.Count += 1 << order;
 
         int batch = pcp.Batch;
@@ -321,7 +319,6 @@ public sealed partial class PageAllocator
     private void PcpListDel(PerCpuPages pcp, int pindex, int pfn)
     {
         IntrusiveList.Remove(pages, pcp.ListHead, pcp.ListTail, pindex, pfn);
-        pcp.ListLength[pindex]--;
         pages[pfn].Clear(PageFlags.Pcp);
     }
 }

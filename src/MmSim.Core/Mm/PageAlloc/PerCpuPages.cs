@@ -62,8 +62,6 @@ public sealed class PerCpuPages
     /// <summary>Tail PFN of each list (-1 when empty).</summary>
     internal int[] ListTail { get; } = new int[NrLists];
 
-    /// <summary>Number of blocks on each list.</summary>
-    internal int[] ListLength { get; } = new int[NrLists];
 
     /// <summary>pcp_allowed_order: orders that go through the pcp lists (≤ 3, and THP's pageblock order).</summary>
     /// <param name="order">Order.</param>

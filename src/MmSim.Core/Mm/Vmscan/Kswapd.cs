@@ -256,5 +256,5 @@ public sealed partial class Kswapd
     private int ReadHighestZoneidx(int prevHighestZoneidx) =>
         KswapdHighestZoneidx == MaxNrZones ? prevHighestZoneidx : KswapdHighestZoneidx;
 
-    private void CountVmEvent(VmStatItem item) => alloc.Node.VmStat[(int)item]++;
+    private void CountVmEvent(VmStatItem item) => alloc.Node.CountVmEvents(item);
 }
