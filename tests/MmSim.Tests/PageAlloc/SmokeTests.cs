@@ -2,6 +2,7 @@ using MmSim.Mm;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
+using MmSim.Sim;
 using MmSim.Tests.Support;
 
 namespace MmSim.Tests.PageAlloc;
@@ -23,22 +24,22 @@ public class SmokeTests
     public void RandomChurnKeepsInvariants()
     {
         PageAllocator a = TestMachines.Standard(64 * TestMachines.MiB * 4);
-        var rng = new Random(1);
+        var rng = new Prng(1);
         var live = new List<(int Pfn, int Order)>();
         GfpFlags[] gfps = [GfpFlags.HighUserMovable, GfpFlags.Kernel, GfpFlags.Kernel | GfpFlags.Reclaimable, GfpFlags.Atomic];
         for (int i = 0; i < 20000; i++)
         {
-            if (live.Count > 0 && rng.Next(100) < 45)
+            if (live.Count > 0 && rng.NextBelow(100) < 45)
             {
-                int k = rng.Next(live.Count);
+                int k = (int)rng.NextBelow((ulong)live.Count);
                 a.FreePages(live[k].Pfn, live[k].Order);
                 live[k] = live[^1];
                 live.RemoveAt(live.Count - 1);
             }
             else
             {
-                int order = rng.Next(10) < 8 ? 0 : rng.Next(11);
-                int pfn = a.AllocPages(gfps[rng.Next(gfps.Length)], order);
+                int order = rng.NextBelow(10) < 8 ? 0 : (int)rng.NextBelow(11);
+                int pfn = a.AllocPages(gfps[rng.NextBelow((ulong)gfps.Length)], order);
                 if (pfn >= 0)
                 {
                     live.Add((pfn, order));
