@@ -64,12 +64,10 @@ public sealed class ChurnWorkload
 
         int o = orderTable.Pick(prng);
         GfpFlags gfp = gfpTable.Pick(prng);
-        Stats.Allocs++;
         int p = alloc.AllocPages(gfp, o, OwnerKind.Script, 0);
+        Stats.CountAlloc(o, p < 0);
         if (p < 0)
         {
-            Stats.AllocFailures++;
-            Stats.AllocFailuresByOrder[o]++;
             return;
         }
 
