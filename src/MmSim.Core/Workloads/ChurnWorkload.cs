@@ -33,13 +33,7 @@ public sealed class ChurnWorkload
         ArgumentNullException.ThrowIfNull(gfps);
         this.alloc = alloc;
         this.prng = prng;
-        long managed = 0;
-        foreach (Zone z in alloc.Node.Zones)
-        {
-            managed += z.ManagedPages;
-        }
-
-        fillPages = managed * fillBasisPoints / 10_000;
+        fillPages = alloc.Node.ManagedPages * fillBasisPoints / 10_000;
         orderTable = new WeightedTable<int>(orders);
         gfpTable = new WeightedTable<GfpFlags>(gfps);
         live = new LiveBlocks(1024);

@@ -47,8 +47,8 @@ internal sealed class ThpCompactWorkload(ThpCompactWorkloadConfig config) : ITim
             yield return Wait.Sleep(config.StartNs - run.Sim.Now);
         }
 
-        Frag.LayDown(run, Stats, config.Fill, FragKeep, FragPattern.Spread, self.Task.Pid);
-        long managedBytes = Frag.ManagedPages(run.Alloc) * Units.PageSizeBytes;
+        Frag.LayDown(run, Stats, config.Fill, FragKeep, FragPattern.Spread, self.Task.Pid, out long managedPages);
+        long managedBytes = managedPages * Units.PageSizeBytes;
         var sizes = new ThpCompactSizes(config.AnonSize.Of(managedBytes), config.FileSize.Of(managedBytes), config.Threads);
         file = RunState.Of(run).PageCache.Open("thpcompact", Math.Max(1, sizes.FilePerThreadPages * config.Threads));
         barrier = new Completion("thpcompact init_barrier");
