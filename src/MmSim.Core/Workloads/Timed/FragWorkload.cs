@@ -27,13 +27,13 @@ internal sealed class FragWorkload(FragWorkloadConfig config, WorkloadStats? sta
     private IEnumerable<Wait> Body(TaskHandle self)
     {
         RunContext run = ctx!;
-        if (config.AtNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.AtNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.AtNs - run.Sim.Now);
+            yield return sleep;
         }
 
         Frag.LayDown(run, Stats, config.Fill, config.Keep, config.Pattern, self.Task.Pid, out _);
-        yield return Wait.On(new WaitQueue($"{config.Type}:{self.Task.Pid} pause"), TaskState.Interruptible, "sys_pause");
+        yield return TaskWaits.Pause(config.Type, self.Task.Pid);
     }
 }
 

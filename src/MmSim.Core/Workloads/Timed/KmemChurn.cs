@@ -48,9 +48,9 @@ internal sealed class KmemChurn
         {
             bool expiryFirst = live.TryPeek(out _, out (long DeadlineNs, long Seq) due) && due.DeadlineNs <= nextArrivalNs;
             long wakeNs = expiryFirst ? due.DeadlineNs : nextArrivalNs;
-            if (wakeNs > ctx.Sim.Now)
+            if (TaskWaits.TrySleepUntil(ctx.Sim, wakeNs, out Wait sleep))
             {
-                yield return Wait.Sleep(wakeNs - ctx.Sim.Now);
+                yield return sleep;
             }
 
             if (expiryFirst)

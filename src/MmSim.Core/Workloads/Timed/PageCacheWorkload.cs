@@ -62,9 +62,9 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
         SimDistribution gaps = TaskRandom.Poisson(rate);
         PageCache cache = RunState.Of(run).PageCache;
         long cursor = 0;
-        if (config.StartNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.StartNs - run.Sim.Now);
+            yield return sleep;
         }
 
         while (true)
@@ -88,9 +88,9 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
         Prng prng = TaskRandom.For(run, self.Task);
         SimDistribution gaps = TaskRandom.Poisson(rate);
         PageCache cache = RunState.Of(run).PageCache;
-        if (config.StartNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.StartNs - run.Sim.Now);
+            yield return sleep;
         }
 
         while (true)
