@@ -15,10 +15,8 @@ public sealed class ChurnWorkload
     private readonly PageAllocator alloc;
     private readonly Prng prng;
     private readonly long fillPages;
-    private readonly int[] orderTable;
-    private readonly long[] orderCumulative;
-    private readonly GfpFlags[] gfpTable;
-    private readonly long[] gfpCumulative;
+    private readonly WeightedTable<int> orderTable;
+    private readonly WeightedTable<GfpFlags> gfpTable;
     private readonly LiveBlocks live;
 
     /// <summary>Creates the workload.</summary>
@@ -35,15 +33,9 @@ public sealed class ChurnWorkload
         ArgumentNullException.ThrowIfNull(gfps);
         this.alloc = alloc;
         this.prng = prng;
-        long managed = 0;
-        foreach (Zone z in alloc.Node.Zones)
-        {
-            managed += z.ManagedPages;
-        }
-
-        fillPages = managed * fillBasisPoints / 10_000;
-        (orderTable, orderCumulative) = Cumulative(orders);
-        (gfpTable, gfpCumulative) = Cumulative(gfps);
+        fillPages = alloc.Node.ManagedPages * fillBasisPoints / 10_000;
+        orderTable = new WeightedTable<int>(orders);
+        gfpTable = new WeightedTable<GfpFlags>(gfps);
         live = new LiveBlocks(1024);
     }
 
@@ -64,14 +56,12 @@ public sealed class ChurnWorkload
             return;
         }
 
-        int o = orderTable[Pick(orderCumulative)];
-        GfpFlags gfp = gfpTable[Pick(gfpCumulative)];
-        Stats.Allocs++;
+        int o = orderTable.Pick(prng);
+        GfpFlags gfp = gfpTable.Pick(prng);
         int p = alloc.AllocPages(gfp, o, OwnerKind.Script, 0);
+        Stats.CountAlloc(o, p < 0);
         if (p < 0)
         {
-            Stats.AllocFailures++;
-            Stats.AllocFailuresByOrder[o]++;
             return;
         }
 
@@ -87,42 +77,5 @@ public sealed class ChurnWorkload
             (int pfn, int order) = live.RemoveAt(live.Count - 1);
             alloc.FreePages(pfn, order);
         }
-    }
-
-    private int Pick(long[] cumulative)
-    {
-        long r = (long)prng.NextBelow((ulong)cumulative[^1]);
-        int i = 0;
-        while (cumulative[i] <= r)
-        {
-            i++;
-        }
-
-        return i;
-    }
-
-    private static (T[] Values, long[] Cumulative) Cumulative<T>(IReadOnlyList<(T Value, long Weight)> table)
-    {
-        var values = new List<T>();
-        var cumulative = new List<long>();
-        long sum = 0;
-        foreach ((T value, long weight) in table)
-        {
-            if (weight <= 0)
-            {
-                continue;
-            }
-
-            sum += weight;
-            values.Add(value);
-            cumulative.Add(sum);
-        }
-
-        if (values.Count == 0)
-        {
-            throw new ArgumentException("a weight table needs at least one positive weight");
-        }
-
-        return (values.ToArray(), cumulative.ToArray());
     }
 }

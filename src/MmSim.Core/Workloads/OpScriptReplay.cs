@@ -63,12 +63,10 @@ public sealed class OpScriptReplay
         }
 
         var gfp = (GfpFlags)e.GfpMask;
-        Stats.Allocs++;
         int p = alloc.AllocPages(gfp, e.Order, OwnerKind.Script, e.IdIndex);
+        Stats.CountAlloc(e.Order, p < 0);
         if (p < 0)
         {
-            Stats.AllocFailures++;
-            Stats.AllocFailuresByOrder[e.Order]++;
             return;
         }
 

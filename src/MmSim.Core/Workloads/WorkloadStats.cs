@@ -59,6 +59,24 @@ public sealed class WorkloadStats
             return;
         }
 
+        Append(name, value);
+    }
+
+    /// <summary>Adds to a metric (records it first if new).</summary>
+    internal void AddMetric(string name, long delta)
+    {
+        int i = IndexOf(name);
+        if (i >= 0)
+        {
+            metrics[i] = metrics[i] with { Value = metrics[i].Value + delta };
+            return;
+        }
+
+        Append(name, delta);
+    }
+
+    private void Append(string name, long value)
+    {
         if (metrics.Count >= MetricsMax)
         {
             throw new InvalidOperationException($"more than {MetricsMax} metrics in one workload; '{name}' is one too many");
@@ -66,9 +84,6 @@ public sealed class WorkloadStats
 
         metrics.Add(new WorkloadMetric(name, value));
     }
-
-    /// <summary>Adds to a metric (records it first if new).</summary>
-    internal void AddMetric(string name, long delta) => SetMetric(name, Metric(name) + delta);
 
     private int IndexOf(string name)
     {

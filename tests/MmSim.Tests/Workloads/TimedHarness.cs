@@ -69,7 +69,7 @@ internal sealed class TimedHarness
 
     public long FreePages => Alloc.Node.GlobalZonePageState(VmStatItem.NrFreePages);
 
-    public long ManagedPages => Frag.ManagedPages(Alloc);
+    public long ManagedPages => Alloc.Node.ManagedPages;
 
     /// <summary>Free buddy blocks of at least <paramref name="order"/>, in the given zones (all when none given).</summary>
     public long FreeBlocksAtLeast(int order, params ZoneType[] zones)

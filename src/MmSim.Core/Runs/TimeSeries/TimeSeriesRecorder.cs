@@ -20,6 +20,10 @@ namespace MmSim.Runs.TimeSeries;
 /// </remarks>
 public sealed class TimeSeriesRecorder
 {
+    // The ps letter of each state (TaskState.ToChar), as strings made once rather than one per row.
+    private static readonly string[] StateLetters =
+        [.. Enumerable.Range(0, (int)TaskState.Dead + 1).Select(i => ((TaskState)i).ToChar().ToString())];
+
     private readonly PageAllocator alloc;
     private readonly int dirtyRatioPercent;
     private readonly int dirtyBackgroundRatioPercent;
@@ -194,7 +198,7 @@ public sealed class TimeSeriesRecorder
             TaskTimeNs.Add(timeNs);
             TaskPids.Add(task.Pid);
             TaskComms.Add(task.Comm);
-            TaskStates.Add(StateLetter(task.State));
+            TaskStates.Add(StateLetters[(int)task.State]);
         }
     }
 
@@ -218,12 +222,4 @@ public sealed class TimeSeriesRecorder
             }
         }
     }
-
-    private static string StateLetter(TaskState state) => state switch
-    {
-        TaskState.Running or TaskState.Runnable => "R",
-        TaskState.Interruptible => "S",
-        TaskState.Uninterruptible => "D",
-        _ => "X",
-    };
 }

@@ -46,6 +46,12 @@ internal sealed class FieldDecl
     /// <summary>Extra rule beyond min/max: returns an error message for a bad value, else null.</summary>
     public Func<object, string?>? Check { get; init; }
 
+    /// <summary>
+    /// Extra rule that also gives the value to store, so text a binder needs parsed is parsed once:
+    /// returns (value, null), or (null, error message) for a bad value. Runs after <see cref="Check"/>.
+    /// </summary>
+    public Func<object, (object? Value, string? Error)>? Convert { get; init; }
+
     /// <summary>Allowed-range text for the reference when <see cref="Check"/> makes it more than min/max.</summary>
     public string? RangeDoc { get; init; }
 

@@ -19,6 +19,12 @@ internal static class ScalarReader
         }
 
         string? rule = value is null ? null : f.Check?.Invoke(value);
+        if (rule is null && value is not null && f.Convert is not null)
+        {
+            (object? converted, rule) = f.Convert(value);
+            value = converted;
+        }
+
         return rule is null || Units.Fail(rule, out error);
     }
 

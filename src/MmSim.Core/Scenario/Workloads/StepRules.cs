@@ -55,7 +55,7 @@ internal static class StepRules
             },
             new()
             {
-                Name = "gfp", Kind = FieldKind.String, DefaultDoc = "none", Check = v => GfpNames.TryParse((string)v, out _, out string e) ? null : e,
+                Name = "gfp", Kind = FieldKind.String, DefaultDoc = "none", Convert = ParseGfp,
                 Doc = "GFP flags of an alloc, kernel names joined by `|`",
                 Get = FieldDecl.Of<StepConfig>(s => s.Gfp),
             },
@@ -166,25 +166,23 @@ internal static class StepRules
     private static StepConfig Build(FieldValues v)
     {
         StepAction action = Parse(v.Get<string>("do"));
-        var gfp = (string?)v.Raw("gfp");
-        uint mask = 0;
-        if (gfp is not null)
-        {
-            GfpNames.TryParse(gfp, out mask, out _);
-        }
-
+        var gfp = (GfpText?)v.Raw("gfp");
         bool alloc = action == StepAction.Alloc;
         return new StepConfig(
             v.Get<long>("at"),
             action,
             (string?)v.Raw("id"),
-            gfp,
-            mask,
+            gfp?.Text,
+            gfp?.Mask ?? 0,
             alloc ? (long?)v.Raw("order") ?? 0 : null,
             alloc ? (long?)v.Raw("count") ?? 1 : null,
             (long?)v.Raw("size"),
             action == StepAction.DropCaches ? (long?)v.Raw("value") ?? 3 : null);
     }
+
+    // The gfp text is parsed once, when read; the step keeps both the text and the mask.
+    private static (object? Value, string? Error) ParseGfp(object text) =>
+        GfpNames.TryParse((string)text, out uint mask, out string error) ? (new GfpText((string)text, mask), null) : (null, error);
 
     // alloc and pin name something that must not be live yet; free names something that is.
     private static bool CheckName(StepConfig step, FieldValues item, HashSet<string> live, LoadContext ctx)
@@ -214,3 +212,8 @@ internal static class StepRules
         return false;
     }
 }
+
+/// <summary>A step's gfp field as read: the text as written and its parsed mask.</summary>
+/// <param name="Text">The mask as written.</param>
+/// <param name="Mask">The parsed mask.</param>
+internal readonly record struct GfpText(string Text, uint Mask);

@@ -108,15 +108,6 @@ internal sealed partial class AnonVma
     /// <summary>Pages of the mapping.</summary>
     public long NrPages { get; }
 
-    /// <summary>Pages mapped now (RSS).</summary>
-    public long RssPages { get; private set; }
-
-    /// <summary>THP faults that got a huge page.</summary>
-    public long ThpFaultAlloc { get; private set; }
-
-    /// <summary>THP faults that fell back to base pages.</summary>
-    public long ThpFaultFallback { get; private set; }
-
     /// <summary>A fault found no memory (VM_FAULT_OOM): the owner ends as if the OOM killer chose it.</summary>
     public bool OomKilled { get; private set; }
 
@@ -202,7 +193,6 @@ internal sealed partial class AnonVma
         stats.CountAlloc(HugeMemory.HpagePmdOrder, head < 0);
         if (head < 0)
         {
-            ThpFaultFallback++;
             stats.AddMetric(ThpFaultFallbackMetric, 1);
             ctx.CountVmEvents(VmStatItem.ThpFaultFallback);
             return FaultResult.Base;
@@ -227,7 +217,6 @@ internal sealed partial class AnonVma
         }
 
         MapFolio(head, HugeMemory.HpagePmdNr);
-        ThpFaultAlloc++;
         stats.AddMetric(ThpFaultAllocMetric, 1);
         ctx.CountVmEvents(VmStatItem.ThpFaultAlloc);
         ctx.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
@@ -293,7 +282,6 @@ internal sealed partial class AnonVma
             ctx.CountVmEvents(VmStatItem.NrFollPinAcquired, nrPages);
         }
 
-        RssPages += nrPages;
         ctx.CountVmEvents(VmStatItem.Pgfault);
         ctx.CountVmEvents(VmStatItem.NrAnonPages, nrPages);
     }

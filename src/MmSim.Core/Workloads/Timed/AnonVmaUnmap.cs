@@ -82,7 +82,6 @@ internal sealed partial class AnonVma
 
         pmdHugeMapped[r] -= removed;
         ctx.CountVmEvents(VmStatItem.NrAnonPages, -removed);
-        RssPages -= removed;
         if (pmdHugeMapped[r] == 0)
         {
             UnmapFolio(head, HugeMemory.HpagePmdNr, rmapDone: true);
@@ -114,7 +113,6 @@ internal sealed partial class AnonVma
 
         if (!rmapDone)
         {
-            RssPages -= nrPages;
             ctx.CountVmEvents(VmStatItem.NrAnonPages, -nrPages);
         }
     }

@@ -36,10 +36,9 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
         Prng prng = TaskRandom.For(run, task);
         SimDistribution? lifetime = config.Lifetime is null ? null : TaskRandom.ToDistribution(config.Lifetime);
         var flags = new AnonVmaFlags(config.Thp, config.Defrag, config.Mlock, LongtermPin: false);
-        var waker = new WaitQueue($"{config.Type}:{task.Pid} pause");
-        if (config.StartNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.StartNs - run.Sim.Now);
+            yield return sleep;
         }
 
         for (long i = 0; i < config.Repeat; i++)
@@ -57,11 +56,11 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
             // no lifetime the process pauses until the run ends.
             if (!vma.OomKilled && exitNs == long.MaxValue)
             {
-                yield return Wait.On(waker, TaskState.Interruptible, "sys_pause");
+                yield return TaskWaits.Pause(config.Type, task.Pid);
             }
-            else if (!vma.OomKilled && exitNs > run.Sim.Now)
+            else if (!vma.OomKilled && TaskWaits.TrySleepUntil(run.Sim, exitNs, out Wait untilExit))
             {
-                yield return Wait.Sleep(exitNs - run.Sim.Now);
+                yield return untilExit;
             }
 
             vma.UnmapAll();

@@ -49,9 +49,9 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
     private IEnumerable<Wait> Body(TaskHandle self)
     {
         RunContext run = ctx!;
-        if (config.StartNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.StartNs - run.Sim.Now);
+            yield return sleep;
         }
 
         long memFreeKb = run.Alloc.Node.GlobalZonePageState(VmStatItem.NrFreePages) * (Units.PageSizeBytes / Units.KiB);

@@ -27,13 +27,13 @@ internal sealed class FragWorkload(FragWorkloadConfig config, WorkloadStats? sta
     private IEnumerable<Wait> Body(TaskHandle self)
     {
         RunContext run = ctx!;
-        if (config.AtNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.AtNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.AtNs - run.Sim.Now);
+            yield return sleep;
         }
 
-        Frag.LayDown(run, Stats, config.Fill, config.Keep, config.Pattern, self.Task.Pid);
-        yield return Wait.On(new WaitQueue($"{config.Type}:{self.Task.Pid} pause"), TaskState.Interruptible, "sys_pause");
+        Frag.LayDown(run, Stats, config.Fill, config.Keep, config.Pattern, self.Task.Pid, out _);
+        yield return TaskWaits.Pause(config.Type, self.Task.Pid);
     }
 }
 
@@ -54,13 +54,14 @@ internal static class Frag
     /// <summary>
     /// Fills memory with order-0 movable LRU pages up to <paramref name="fill"/> of managed memory,
     /// frees all but <paramref name="keep"/> of every 2 MiB chunk, and, if the allocator stopped the fill,
-    /// takes the whole free 2 MiB blocks its watermark reserve kept back.
+    /// takes the whole free 2 MiB blocks its watermark reserve kept back. Also gives back the node's
+    /// managed pages (the basis of the fill share), so a caller need not sum the zones again.
     /// </summary>
     /// <returns>The blocks held (the kept pages and the taken blocks).</returns>
-    public static LiveBlocks LayDown(RunContext ctx, WorkloadStats stats, Percent fill, Percent keep, FragPattern pattern, int ownerId)
+    public static LiveBlocks LayDown(RunContext ctx, WorkloadStats stats, Percent fill, Percent keep, FragPattern pattern, int ownerId, out long managed)
     {
         PageAllocator alloc = ctx.Alloc;
-        long managed = ManagedPages(alloc);
+        managed = alloc.Node.ManagedPages;
         var held = new LiveBlocks((int)Math.Min(managed, 1 << 20));
         bool refused = Fill(alloc, stats, fill.Of(managed), held, ownerId);
         int keepPerChunk = (int)Math.Max(1, keep.Of(HugeMemory.HpagePmdNr));
@@ -95,18 +96,6 @@ internal static class Frag
     /// <summary>Whether page <paramref name="offset"/> of a chunk is kept: <paramref name="k"/> per chunk, spread evenly or at the head.</summary>
     public static bool Keeps(int offset, int k, FragPattern pattern) =>
         pattern == FragPattern.Head ? offset < k : offset * k % HugeMemory.HpagePmdNr < k;
-
-    /// <summary>Managed pages of the node.</summary>
-    public static long ManagedPages(PageAllocator alloc)
-    {
-        long managed = 0;
-        foreach (Zone z in alloc.Node.Zones)
-        {
-            managed += z.ManagedPages;
-        }
-
-        return managed;
-    }
 
     // Returns true when the allocator refused before the target was reached.
     private static bool Fill(PageAllocator alloc, WorkloadStats stats, long targetPages, LiveBlocks held, int ownerId)

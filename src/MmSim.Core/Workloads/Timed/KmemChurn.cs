@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -15,8 +14,7 @@ namespace MmSim.Workloads.Timed;
 internal sealed class KmemChurn
 {
     private readonly PriorityQueue<(int Pfn, int Order), (long DeadlineNs, long Seq)> live = new();
-    private readonly int[] orders;
-    private readonly long[] cumulative;
+    private readonly WeightedTable<int> orders;
     private long seq;
 
     /// <param name="orders">Weights of the orders to allocate.</param>
@@ -24,22 +22,7 @@ internal sealed class KmemChurn
     /// <param name="lifetime">Lifetime of each block.</param>
     public KmemChurn(ValueList<OrderWeight> orders, SimDistribution arrivals, SimDistribution lifetime)
     {
-        var o = new List<int>();
-        var c = new List<long>();
-        long sum = 0;
-        foreach (OrderWeight w in orders)
-        {
-            if (w.Weight > 0)
-            {
-                sum += w.Weight;
-                o.Add(w.Order);
-                c.Add(sum);
-            }
-        }
-
-        Debug.Assert(sum > 0, "the loader refuses all-zero weights");
-        this.orders = [.. o];
-        cumulative = [.. c];
+        this.orders = new WeightedTable<int>(orders.Select(w => (w.Order, w.Weight)));
         Arrivals = arrivals;
         Lifetime = lifetime;
     }
@@ -65,9 +48,9 @@ internal sealed class KmemChurn
         {
             bool expiryFirst = live.TryPeek(out _, out (long DeadlineNs, long Seq) due) && due.DeadlineNs <= nextArrivalNs;
             long wakeNs = expiryFirst ? due.DeadlineNs : nextArrivalNs;
-            if (wakeNs > ctx.Sim.Now)
+            if (TaskWaits.TrySleepUntil(ctx.Sim, wakeNs, out Wait sleep))
             {
-                yield return Wait.Sleep(wakeNs - ctx.Sim.Now);
+                yield return sleep;
             }
 
             if (expiryFirst)
@@ -78,7 +61,7 @@ internal sealed class KmemChurn
                 continue;
             }
 
-            (int got, int gotOrder) = allocate(PickOrder(prng));
+            (int got, int gotOrder) = allocate(orders.Pick(prng));
             if (got >= 0)
             {
                 Pages += 1L << gotOrder;
@@ -100,17 +83,5 @@ internal sealed class KmemChurn
 
         Pages = 0;
         return pages;
-    }
-
-    private int PickOrder(Prng prng)
-    {
-        long r = (long)prng.NextBelow((ulong)cumulative[^1]);
-        int i = 0;
-        while (cumulative[i] <= r)
-        {
-            i++;
-        }
-
-        return orders[i];
     }
 }

@@ -62,9 +62,9 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
         SimDistribution gaps = TaskRandom.Poisson(rate);
         PageCache cache = RunState.Of(run).PageCache;
         long cursor = 0;
-        if (config.StartNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.StartNs - run.Sim.Now);
+            yield return sleep;
         }
 
         while (true)
@@ -88,9 +88,9 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
         Prng prng = TaskRandom.For(run, self.Task);
         SimDistribution gaps = TaskRandom.Poisson(rate);
         PageCache cache = RunState.Of(run).PageCache;
-        if (config.StartNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.StartNs - run.Sim.Now);
+            yield return sleep;
         }
 
         while (true)
@@ -151,22 +151,13 @@ internal sealed class FileSet
         }
         else
         {
-            // The last file whose first page is at or before the page.
-            int lo = 0, hi = firstPage.Length - 1;
-            while (lo < hi)
+            // The last file whose first page is at or before the page (every file has a page at
+            // least, so the first pages are distinct and ascending).
+            i = Array.BinarySearch(firstPage, page);
+            if (i < 0)
             {
-                int mid = (lo + hi + 1) >> 1;
-                if (firstPage[mid] <= page)
-                {
-                    lo = mid;
-                }
-                else
-                {
-                    hi = mid - 1;
-                }
+                i = ~i - 1;
             }
-
-            i = lo;
         }
 
         return (files[i].File, page - firstPage[i]);

@@ -30,9 +30,9 @@ internal sealed class PinnedWorkload(PinnedWorkloadConfig config) : ITimedWorklo
     private IEnumerable<Wait> Body(TaskHandle self)
     {
         RunContext run = ctx!;
-        if (config.AtNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.AtNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.AtNs - run.Sim.Now);
+            yield return sleep;
         }
 
         Buffer = LongtermPin.Pin(run, Stats, config.SizeBytes / Units.PageSizeBytes, self.Task.Pid);
@@ -44,7 +44,7 @@ internal sealed class PinnedWorkload(PinnedWorkloadConfig config) : ITimedWorklo
 
         if (config.ReleaseAtNs is not long releaseNs)
         {
-            yield return Wait.On(new WaitQueue($"{config.Type}:{self.Task.Pid} pause"), TaskState.Interruptible, "sys_pause");
+            yield return TaskWaits.Pause(config.Type, self.Task.Pid);
             yield break;
         }
 

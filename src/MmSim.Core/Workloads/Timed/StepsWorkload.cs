@@ -40,9 +40,9 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
         RunContext run = ctx!;
         foreach (StepConfig step in config.Steps)
         {
-            if (step.AtNs > run.Sim.Now)
+            if (TaskWaits.TrySleepUntil(run.Sim, step.AtNs, out Wait sleep))
             {
-                yield return Wait.Sleep(step.AtNs - run.Sim.Now);
+                yield return sleep;
             }
 
             Debug.Assert(run.Sim.Now == step.AtNs, "steps run at exactly their time");
@@ -51,7 +51,7 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
         }
 
         // What the script still holds stays held until the run ends.
-        yield return Wait.On(new WaitQueue($"{config.Type}:{self.Task.Pid} pause"), TaskState.Interruptible, "sys_pause");
+        yield return TaskWaits.Pause(config.Type, self.Task.Pid);
     }
 
     private void Run(StepConfig step, int pid)

@@ -34,6 +34,37 @@ internal static class TaskRandom
     public static long After(long nowNs, long ns) => ns > long.MaxValue - nowNs ? long.MaxValue : nowNs + ns;
 }
 
+/// <summary>Waits that many workload task bodies share.</summary>
+internal static class TaskWaits
+{
+    /// <summary>
+    /// A sleep until <paramref name="atNs"/> when that is still ahead; false (and no wait, not even a
+    /// zero-length one) when it is now or past.
+    /// </summary>
+    /// <param name="sim">The simulator (for the time now).</param>
+    /// <param name="atNs">When to wake.</param>
+    /// <param name="wait">The sleep, when true is returned.</param>
+    /// <returns>Whether the caller has to yield <paramref name="wait"/>.</returns>
+    public static bool TrySleepUntil(Simulator sim, long atNs, out Wait wait)
+    {
+        if (atNs > sim.Now)
+        {
+            wait = Wait.Sleep(atNs - sim.Now);
+            return true;
+        }
+
+        wait = default;
+        return false;
+    }
+
+    /// <summary>pause(2) until the run ends: an interruptible wait on a queue of the task's own that nothing wakes.</summary>
+    /// <param name="type">Workload type (names the queue in reports).</param>
+    /// <param name="pid">The task's pid.</param>
+    /// <returns>The wait.</returns>
+    public static Wait Pause(string type, int pid) =>
+        Wait.On(new WaitQueue($"{type}:{pid} pause"), TaskState.Interruptible, "sys_pause");
+}
+
 /// <summary>
 /// The task a body belongs to, filled in right after <see cref="Simulator.Spawn"/> returns: a body
 /// is created before its task exists but first runs after, so it can always read its own task.

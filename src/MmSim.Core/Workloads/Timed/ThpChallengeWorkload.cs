@@ -26,7 +26,7 @@ internal sealed class ThpChallengeWorkload(ThpChallengeWorkloadConfig config) : 
     public void Start(RunContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        long managedBytes = Frag.ManagedPages(ctx.Alloc) * Units.PageSizeBytes;
+        long managedBytes = ctx.Alloc.Node.ManagedPages * Units.PageSizeBytes;
         long nrFiles = Math.Max(1, config.Cache.Of(managedBytes) / config.FileSizeBytes);
         var files = new List<CachedFileConfig>((int)nrFiles);
         for (long i = 0; i < nrFiles; i++)

@@ -42,13 +42,13 @@ internal sealed class ThpCompactWorkload(ThpCompactWorkloadConfig config) : ITim
     private IEnumerable<Wait> Coordinator(TaskHandle self)
     {
         RunContext run = ctx!;
-        if (config.StartNs > run.Sim.Now)
+        if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
-            yield return Wait.Sleep(config.StartNs - run.Sim.Now);
+            yield return sleep;
         }
 
-        Frag.LayDown(run, Stats, config.Fill, FragKeep, FragPattern.Spread, self.Task.Pid);
-        long managedBytes = Frag.ManagedPages(run.Alloc) * Units.PageSizeBytes;
+        Frag.LayDown(run, Stats, config.Fill, FragKeep, FragPattern.Spread, self.Task.Pid, out long managedPages);
+        long managedBytes = managedPages * Units.PageSizeBytes;
         var sizes = new ThpCompactSizes(config.AnonSize.Of(managedBytes), config.FileSize.Of(managedBytes), config.Threads);
         file = RunState.Of(run).PageCache.Open("thpcompact", Math.Max(1, sizes.FilePerThreadPages * config.Threads));
         barrier = new Completion("thpcompact init_barrier");
@@ -59,7 +59,7 @@ internal sealed class ThpCompactWorkload(ThpCompactWorkloadConfig config) : ITim
         }
 
         // The frag pattern stays for the rest of the run.
-        yield return Wait.On(new WaitQueue($"{config.Type}:{self.Task.Pid} pause"), TaskState.Interruptible, "sys_pause");
+        yield return TaskWaits.Pause(config.Type, self.Task.Pid);
     }
 
     // pthread_barrier_wait: the last worker to arrive releases all.
