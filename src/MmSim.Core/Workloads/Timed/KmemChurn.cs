@@ -13,7 +13,7 @@ namespace MmSim.Workloads.Timed;
 /// </summary>
 internal sealed class KmemChurn
 {
-    private readonly PriorityQueue<(int Pfn, int Order), (long DeadlineNs, long Seq)> live = new();
+    private readonly DeadlineHeap live = new();
     private readonly WeightedTable<int> orders;
     private long seq;
 
@@ -46,8 +46,8 @@ internal sealed class KmemChurn
         long nextArrivalNs = Math.Max(startNs, ctx.Sim.Now);
         while (true)
         {
-            bool expiryFirst = live.TryPeek(out _, out (long DeadlineNs, long Seq) due) && due.DeadlineNs <= nextArrivalNs;
-            long wakeNs = expiryFirst ? due.DeadlineNs : nextArrivalNs;
+            bool expiryFirst = live.TryPeekDeadline(out long dueNs) && dueNs <= nextArrivalNs;
+            long wakeNs = expiryFirst ? dueNs : nextArrivalNs;
             if (TaskWaits.TrySleepUntil(ctx.Sim, wakeNs, out Wait sleep))
             {
                 yield return sleep;
@@ -55,7 +55,7 @@ internal sealed class KmemChurn
 
             if (expiryFirst)
             {
-                (int pfn, int order) = live.Dequeue();
+                (int pfn, int order) = live.Pop();
                 Pages -= 1L << order;
                 free(pfn, order);
                 continue;
@@ -65,7 +65,7 @@ internal sealed class KmemChurn
             if (got >= 0)
             {
                 Pages += 1L << gotOrder;
-                live.Enqueue((got, gotOrder), (TaskRandom.After(ctx.Sim.Now, Lifetime.Sample(prng)), seq++));
+                live.Push(TaskRandom.After(ctx.Sim.Now, Lifetime.Sample(prng)), seq++, got, gotOrder);
             }
 
             nextArrivalNs = TaskRandom.After(ctx.Sim.Now, Arrivals.Sample(prng));
@@ -76,9 +76,10 @@ internal sealed class KmemChurn
     public long FreeAll(Action<int, int> free)
     {
         long pages = Pages;
-        while (live.TryDequeue(out (int Pfn, int Order) block, out _))
+        while (live.Count > 0)
         {
-            free(block.Pfn, block.Order);
+            (int pfn, int order) = live.Pop();
+            free(pfn, order);
         }
 
         Pages = 0;
