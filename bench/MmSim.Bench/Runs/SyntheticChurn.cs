@@ -21,7 +21,7 @@ internal sealed class SyntheticChurn(int tasks, int fillPercent) : ITimedWorkloa
 
     public WorkloadStats Stats { get; } = new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         long managed = 0;
         foreach (Mm.PageAlloc.Zone z in ctx.Alloc.Node.Zones)
@@ -36,7 +36,7 @@ internal sealed class SyntheticChurn(int tasks, int fillPercent) : ITimedWorkloa
         }
     }
 
-    private IEnumerable<Wait> Body(RunContext ctx, Prng rng, long sharePages)
+    private IEnumerable<Wait> Body(WorkloadContext ctx, Prng rng, long sharePages)
     {
         var pfns = new List<int>();
         var orders = new List<int>();

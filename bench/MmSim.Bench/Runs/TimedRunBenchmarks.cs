@@ -1,3 +1,5 @@
+using MmSim.Kernel;
+using MmSim.Workloads;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -68,9 +70,10 @@ public class TimedRunBenchmarks
 
     private static long Run(PageAllocator alloc, TimeSeriesRecorder? series)
     {
-        var sim = new Simulator(1);
-        KernelDaemons daemons = KernelDaemons.Start(sim, alloc, Config);
-        new SyntheticChurn(Tasks, FillPercent).Start(new RunContext(sim, alloc, new Prng(1)) { Daemons = daemons });
+        var kernel = LinuxKernel.Create(alloc, KernelFromConfig.Params(Config), 1);
+        Simulator sim = kernel.Sim;
+        kernel.StartDaemons();
+        new SyntheticChurn(Tasks, FillPercent).Start(new WorkloadContext(kernel, new Prng(1)));
         if (series is not null)
         {
             series.Engine = sim;

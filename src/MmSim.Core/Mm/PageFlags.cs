@@ -1,6 +1,7 @@
+using MmSim.Mm.Rmap;
 namespace MmSim.Mm;
 
-/// <summary>Boolean page flags packed in <see cref="PageFrame.Flags"/> above the packed fields.</summary>
+/// <summary>Boolean page flags packed in <see cref="PageFrame.Flags"/> above the packed fields (bits 11–31, all used).</summary>
 /// <remarks>include/linux/page-flags.h (PG_*), plus the page types (PageBuddy) and simulator-only states.</remarks>
 [Flags]
 #pragma warning disable CA1711 // "Flags" is the kernel's own word.
@@ -57,6 +58,21 @@ public enum PageFlags : uint
 
     /// <summary>PG_swapbacked: anonymous or shmem.</summary>
     SwapBacked = 1u << 26,
+
+    /// <summary>PG_uptodate: the folio's contents are valid.</summary>
+    Uptodate = 1u << 27,
+
+    /// <summary>PG_private: the filesystem attached private data (buffer heads, iomap state), one reference.</summary>
+    Private = 1u << 28,
+
+    /// <summary>PG_swapcache: an anonymous folio in the swap cache.</summary>
+    SwapCache = 1u << 29,
+
+    /// <summary>PG_mlocked: mapped by a VM_LOCKED VMA.</summary>
+    Mlocked = 1u << 30,
+
+    /// <summary>Mapped by at least one page table (folio_mapped); the mapcount is 1 unless <see cref="Rmap.FolioRefs"/> records more.</summary>
+    Mapped = 1u << 31,
 }
 
 /// <summary>Who owns an allocated block (page_owner's view plus the subsystem).</summary>

@@ -31,6 +31,8 @@ public sealed class PgData
         Array.Fill(PageblockFlags, (byte)MigrateType.Movable);
         Zones = zones;
         ZoneOfPfn = new byte[PageblockFlags.Length];
+        FolioIndex = new int[nodeSpannedPages];
+        FolioMemcg = new ushort[nodeSpannedPages];
     }
 
     /// <summary>node_spanned_pages (the node starts at PFN 0).</summary>
@@ -38,6 +40,18 @@ public sealed class PgData
 
     /// <summary>The memory map, indexed by PFN.</summary>
     public PageFrame[] Pages { get; }
+
+    /// <summary>
+    /// page-&gt;index of each allocated head page: its index in the mapping recorded in
+    /// <see cref="PageFrame.Owner"/> (file page offset, or page offset in the anonymous VMA).
+    /// </summary>
+    /// <remarks>A side array (4 bytes per page) rather than a field of the hot 16-byte frame; set by
+    /// whoever adds the folio to its mapping, zeroed when the block is allocated.</remarks>
+    public int[] FolioIndex { get; }
+
+    /// <summary>The memcg id each allocated head page is charged to (folio_memcg; 0 = root or not charged).</summary>
+    /// <remarks>2 bytes per page; mem_cgroup ids are 16-bit in the kernel too (MEM_CGROUP_ID_MAX).</remarks>
+    public ushort[] FolioMemcg { get; }
 
     /// <summary>Per-pageblock flags: migratetype (bits 0–2), skip and isolate bits.</summary>
     public byte[] PageblockFlags { get; }

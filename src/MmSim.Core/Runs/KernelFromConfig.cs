@@ -1,5 +1,10 @@
 using MmSim.Mm;
+using MmSim.Kernel;
+using MmSim.Mm.Compaction;
+using MmSim.Mm.Compaction.Impl;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmscan.Impl;
+using MmSim.Sim;
 using MmSim.Scenario;
 
 namespace MmSim.Runs;
@@ -46,6 +51,43 @@ public static class KernelFromConfig
             DefragMode = s.DefragMode != 0,
             PercpuPagelistHighFraction = s.PercpuPagelistHighFraction,
             IsolateBit = !IsBefore(config.Kernel.Release, 6, 17),
+        };
+    }
+
+    /// <summary>Everything the kernel of a scenario boots with: allocator options, sysctls, mechanisms.</summary>
+    /// <param name="config">The resolved scenario.</param>
+    /// <returns>The kernel's parameters.</returns>
+    public static KernelParams Params(ScenarioConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        SysctlConfig s = config.Sysctl;
+        return new KernelParams
+        {
+            Alloc = Options(config),
+            HungTask = new HungTaskSysctl
+            {
+                HungTaskTimeoutSecs = s.HungTaskTimeoutSecs,
+                HungTaskCheckIntervalSecs = s.HungTaskCheckIntervalSecs,
+                HungTaskWarnings = s.HungTaskWarnings,
+            },
+            Compaction = CompactionSysctl(config),
+            Compact = NoCompaction.Instance,
+            Reclaim = NoReclaim.Instance,
+        };
+    }
+
+    /// <summary>The compaction sysctls of a scenario.</summary>
+    /// <param name="config">The resolved scenario.</param>
+    /// <returns>kcompactd's settings.</returns>
+    public static CompactionSysctl CompactionSysctl(ScenarioConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new CompactionSysctl
+        {
+            CompactionProactiveness = config.Sysctl.CompactionProactiveness,
+            ExtfragThreshold = config.Sysctl.ExtfragThreshold,
+            DefragMode = config.Sysctl.DefragMode != 0,
+            ProactiveWmarksBefore616 = IsBefore(config.Kernel.Release, 6, 16),
         };
     }
 

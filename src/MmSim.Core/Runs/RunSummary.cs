@@ -1,3 +1,4 @@
+using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;

@@ -1,3 +1,4 @@
+using MmSim.Kernel;
 using MmSim.Mm.Vmstat;
 using System.Diagnostics;
 using MmSim.Mm;
@@ -53,6 +54,9 @@ public sealed class ScenarioRunner
     /// <summary>The seed in force.</summary>
     public ulong Seed { get; }
 
+    /// <summary>The booted kernel (after <see cref="Run"/>).</summary>
+    public LinuxKernel? Kernel { get; private set; }
+
     /// <summary>The booted allocator (after <see cref="Run"/>).</summary>
     public PageAllocator? Allocator { get; private set; }
 
@@ -82,8 +86,10 @@ public sealed class ScenarioRunner
     public IReadOnlyList<WorkloadResult> Run(IKmemTrace? trace = null)
     {
         ITimedWorkload?[] timed = CreateTimedWorkloads();
-        PageAllocator alloc = MmInit.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Options(config));
+        LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), Seed);
+        PageAllocator alloc = kernel.Alloc;
         alloc.Trace = trace;
+        Kernel = kernel;
         Allocator = alloc;
         Check("boot");
         TimeSeries = new TimeSeriesRecorder(alloc, config.Sysctl.DirtyRatio, config.Sysctl.DirtyBackgroundRatio);
@@ -108,7 +114,7 @@ public sealed class ScenarioRunner
 
         if (hasTimedWorkloads)
         {
-            RunTimed(alloc, timed, root.Split(TimedPhaseStreamId), results);
+            RunTimed(kernel, timed, root.Split(TimedPhaseStreamId), results);
         }
         else
         {
@@ -142,14 +148,14 @@ public sealed class ScenarioRunner
     /// The engine phase: daemons, then every timed workload, started at time 0; samples at 0, every
     /// sampling interval and at the end; the deadlock detector's final scan.
     /// </summary>
-    private void RunTimed(PageAllocator alloc, ITimedWorkload?[] timed, Prng stream, WorkloadResult?[] results)
+    private void RunTimed(LinuxKernel kernel, ITimedWorkload?[] timed, Prng stream, WorkloadResult?[] results)
     {
-        var sim = new Simulator(Seed);
+        Simulator sim = kernel.Sim;
         engine = sim;
-        KernelDaemons daemons = KernelDaemons.Start(sim, alloc, config);
+        KernelDaemons daemons = kernel.StartDaemons();
         for (int i = 0; i < timed.Length; i++)
         {
-            timed[i]?.Start(new RunContext(sim, alloc, stream.Split((ulong)i + 1)) { Daemons = daemons });
+            timed[i]?.Start(new WorkloadContext(kernel, stream.Split((ulong)i + 1)));
         }
 
         TimeSeriesRecorder series = TimeSeries!;

@@ -1,3 +1,4 @@
+using MmSim.Kernel;
 using MmSim.Sim;
 
 namespace MmSim.Runs;

@@ -25,6 +25,7 @@ public sealed class SimTask
         Comm = comm;
         IsKernelThread = isKernelThread;
         Body = body;
+        Frame = body;
         StartTimeNs = startNs;
         State = TaskState.Runnable;
     }
@@ -74,6 +75,15 @@ public sealed class SimTask
 
     /// <summary>The coroutine.</summary>
     internal IEnumerator<Wait> Body { get; }
+
+    /// <summary>Callers of the running nested coroutine, innermost last (<see cref="Wait.Call"/>); null until the first call.</summary>
+    internal Stack<IEnumerator<Wait>>? Callers { get; set; }
+
+    /// <summary>The coroutine frame that runs now: the innermost callee, or the body.</summary>
+    internal IEnumerator<Wait> Frame { get; set; }
+
+    /// <summary>How deep the calls are nested now (0 while the body itself runs).</summary>
+    public int CallDepth => Callers?.Count ?? 0;
 
     /// <summary>Bumped on every sleep and wake-up; a resume event carrying an older value is stale.</summary>
     internal int WaitGeneration { get; set; }

@@ -41,6 +41,10 @@ public sealed class Simulator
     // advance; after this many in a row it is livelocked and the run fails instead of hanging.
     private const int ImmediateWaitsMax = 1 << 20;
 
+    /// <summary>How deep <see cref="Wait.Call"/>s may nest: the kernel's call chains (fault → slowpath →
+    /// compaction → migration → folio wait) are a handful deep; more is a runaway recursion.</summary>
+    public const int CallDepthMax = 64;
+
     private readonly EventQueue queue = new();
     private readonly CallbackPool callbacks = new();
     private readonly List<SimTask> tasks = [];
@@ -286,7 +290,7 @@ public sealed class Simulator
                 {
                     return;
                 }
-                if (BeginWait(task, task.Body.Current))
+                if (BeginWait(task, task.Frame.Current))
                 {
                     return;
                 }
@@ -300,29 +304,52 @@ public sealed class Simulator
         }
     }
 
-    /// <summary>Advances the body to its next wait; false when it has finished.</summary>
+    /// <summary>Advances the running frame to its next wait, returning from finished callees; false when the body has finished.</summary>
     private bool StepBody(SimTask task)
     {
-        bool more;
-        try
+        for (int depth = 0; depth <= CallDepthMax; depth++)
         {
-            more = task.Body.MoveNext();
+            bool more;
+            try
+            {
+                more = task.Frame.MoveNext();
+            }
+            catch (Exception e)
+            {
+                task.State = TaskState.Dead;
+                task.ExitTimeNs = Now;
+                Trace(task, SchedTraceKind.ProcessExit);
+                throw new SimTaskException(task, Now, e);
+            }
+            if (more)
+            {
+                return true;
+            }
+            task.Frame.Dispose();
+            if (task.Callers is not { Count: > 0 } callers)
+            {
+                task.State = TaskState.Dead;
+                task.ExitTimeNs = Now;
+                Trace(task, SchedTraceKind.ProcessExit);
+                return false;
+            }
+            // The callee returned: its caller continues at once, as a C function continues after a call.
+            task.Frame = callers.Pop();
         }
-        catch (Exception e)
+        throw new SimTaskException(task, Now, new InvalidOperationException("more nested coroutine returns than calls"));
+    }
+
+    /// <summary>Starts a nested coroutine (<see cref="Wait.Call"/>); it runs at once, so the call never waits by itself.</summary>
+    private void BeginCall(SimTask task, in Wait wait)
+    {
+        Stack<IEnumerator<Wait>> callers = task.Callers ??= new Stack<IEnumerator<Wait>>(4);
+        if (callers.Count >= CallDepthMax)
         {
-            task.State = TaskState.Dead;
-            task.ExitTimeNs = Now;
-            Trace(task, SchedTraceKind.ProcessExit);
-            throw new SimTaskException(task, Now, e);
+            throw new SimTaskException(task, Now, new InvalidOperationException(
+                $"nested coroutine calls deeper than {CallDepthMax}: a runaway recursion"));
         }
-        if (!more)
-        {
-            task.State = TaskState.Dead;
-            task.ExitTimeNs = Now;
-            Trace(task, SchedTraceKind.ProcessExit);
-            task.Body.Dispose();
-        }
-        return more;
+        callers.Push(task.Frame);
+        task.Frame = wait.Callee!.GetEnumerator();
     }
 
     /// <summary>Starts a wait; true if the task now waits, false if the wait completed at once.</summary>
@@ -346,6 +373,9 @@ public sealed class Simulator
                 return BeginCompletionWait(task, wait);
             case WaitKind.Lock:
                 return BeginLockWait(task, wait);
+            case WaitKind.Call:
+                BeginCall(task, wait);
+                return false;
             default:
                 throw new SimTaskException(task, Now, new InvalidOperationException("The body yielded default(Wait)."));
         }

@@ -22,6 +22,9 @@ public enum WaitKind
 
     /// <summary>Acquire a <see cref="SimMutex"/>.</summary>
     Lock,
+
+    /// <summary>Run a nested coroutine (a kernel path that may sleep) and resume when it returns.</summary>
+    Call,
 }
 
 /// <summary>
@@ -49,8 +52,9 @@ public readonly struct Wait : IEquatable<Wait>
     /// <summary>Wait site recorded for <see cref="Sleep"/> in D state.</summary>
     public const string SiteScheduleTimeoutUninterruptible = "schedule_timeout_uninterruptible";
 
-    private Wait(WaitKind kind, long ns, TaskState state, WaitQueue? queue, IWaitTarget? target, string? site)
+    private Wait(WaitKind kind, long ns, TaskState state, WaitQueue? queue, IWaitTarget? target, string? site, IEnumerable<Wait>? callee = null)
     {
+        Callee = callee;
         Kind = kind;
         Ns = ns;
         State = state;
@@ -76,6 +80,9 @@ public readonly struct Wait : IEquatable<Wait>
 
     /// <summary>The kernel function the task waits in.</summary>
     public string? Site { get; }
+
+    /// <summary>The nested coroutine a <see cref="WaitKind.Call"/> runs.</summary>
+    public IEnumerable<Wait>? Callee { get; }
 
     /// <summary>Charges <paramref name="ns"/> of CPU work: the task stays Running and resumes after the delay.</summary>
     /// <param name="ns">Cost in nanoseconds, ≥ 0; 0 lets every other event due now run first (<c>cond_resched</c>).</param>
@@ -158,10 +165,27 @@ public readonly struct Wait : IEquatable<Wait>
         return new Wait(WaitKind.Lock, -1, TaskState.Uninterruptible, null, mutex, waitSite);
     }
 
+    /// <summary>
+    /// Runs <paramref name="callee"/> as part of the calling task, as a kernel path that may sleep runs
+    /// on the caller's stack: its waits are the task's waits, and the caller resumes when it returns.
+    /// </summary>
+    /// <param name="callee">The nested coroutine, e.g. the allocation slowpath or a folio wait.</param>
+    /// <returns>The wait; it takes no simulated time unless the callee waits.</returns>
+    /// <remarks>
+    /// A call costs no event: the engine steps the callee at once, and steps the caller again the
+    /// moment the callee ends. Results pass through state the caller can read (the task context);
+    /// nesting is bounded by <see cref="Simulator.CallDepthMax"/>.
+    /// </remarks>
+    public static Wait Call(IEnumerable<Wait> callee)
+    {
+        ArgumentNullException.ThrowIfNull(callee);
+        return new Wait(WaitKind.Call, -1, TaskState.Running, null, null, null, callee);
+    }
+
     /// <inheritdoc/>
     public bool Equals(Wait other) =>
         Kind == other.Kind && Ns == other.Ns && State == other.State &&
-        ReferenceEquals(Queue, other.Queue) && ReferenceEquals(Target, other.Target) &&
+        ReferenceEquals(Queue, other.Queue) && ReferenceEquals(Target, other.Target) && ReferenceEquals(Callee, other.Callee) &&
         string.Equals(Site, other.Site, StringComparison.Ordinal);
 
     /// <inheritdoc/>

@@ -18,5 +18,5 @@ public interface ITimedWorkload
 
     /// <summary>Spawns the workload's task(s) on the engine; called once at time 0.</summary>
     /// <param name="ctx">The run.</param>
-    void Start(RunContext ctx);
+    void Start(WorkloadContext ctx);
 }

@@ -63,7 +63,7 @@ public sealed class OpScriptReplay
         }
 
         var gfp = (GfpFlags)e.GfpMask;
-        int p = alloc.AllocPages(gfp, e.Order, OwnerKind.Script, e.IdIndex);
+        int p = alloc.AllocPages(gfp, e.Order, OwnerKind.Script, 0);
         Stats.CountAlloc(e.Order, p < 0);
         if (p < 0)
         {

@@ -1,7 +1,8 @@
+using MmSim.Mm;
 namespace MmSim.Workloads;
 
 /// <summary>What an allocator workload did: the counts a summary reports.</summary>
-public sealed class WorkloadStats
+public sealed class WorkloadStats : Mm.IAllocAccount
 {
     // A workload records a handful of named results; a list keeps them in first-recorded order.
     private const int MetricsMax = 64;
@@ -38,8 +39,8 @@ public sealed class WorkloadStats
         return i < 0 ? 0 : metrics[i].Value;
     }
 
-    /// <summary>Counts one allocation request of <paramref name="order"/> and whether it failed.</summary>
-    internal void CountAlloc(int order, bool failed)
+    /// <inheritdoc/>
+    public void CountAlloc(int order, bool failed)
     {
         Allocs++;
         if (failed)
@@ -48,6 +49,9 @@ public sealed class WorkloadStats
             AllocFailuresByOrder[order]++;
         }
     }
+
+    /// <inheritdoc/>
+    public void CountFree() => Frees++;
 
     /// <summary>Sets a metric (records it first if new).</summary>
     internal void SetMetric(string name, long value)
@@ -63,7 +67,7 @@ public sealed class WorkloadStats
     }
 
     /// <summary>Adds to a metric (records it first if new).</summary>
-    internal void AddMetric(string name, long delta)
+    public void AddMetric(string name, long delta)
     {
         int i = IndexOf(name);
         if (i >= 0)

@@ -75,7 +75,7 @@ public class KswapdTests
         Assert.Equal(ZoneFlags.None, rig.Normal.Flags & ZoneFlags.ReclaimActive);
 
         // Hopeless: further requests are recorded but wake nobody.
-        rig.Kswapd.WakeupKswapd(rig.Normal, 0, ZoneType.Normal);
+        rig.Kswapd.WakeupKswapd(rig.Normal, GfpFlags.Kernel, 0, ZoneType.Normal);
         Assert.Equal(1, rig.Kswapd.Wakeups);
     }
 
@@ -120,7 +120,7 @@ public class KswapdTests
 
         // A wake-up request while the node is balanced and not boosted: recorded, no wake.
         rig.Sim.Run(Ms);
-        rig.Kswapd.WakeupKswapd(zone, 3, ZoneType.Normal);
+        rig.Kswapd.WakeupKswapd(zone, GfpFlags.Kernel, 3, ZoneType.Normal);
         Assert.Equal(0, rig.Kswapd.Wakeups);
         Assert.Equal(3, rig.Kswapd.KswapdOrder);
 
@@ -128,12 +128,12 @@ public class KswapdTests
         // nap (the first one after start-up, the second after the boosted run), so both count a
         // low-watermark-hit-quickly; each boosted run reclaims nothing but takes its boost off.
         zone.WatermarkBoost = MmConstants.PageblockNrPages;
-        rig.Kswapd.WakeupKswapd(zone, 0, ZoneType.Normal);
+        rig.Kswapd.WakeupKswapd(zone, GfpFlags.Kernel, 0, ZoneType.Normal);
         rig.Sim.Run(2 * Ms);
         Assert.Equal(1, rig.Kswapd.Wakeups);
         Assert.Equal(0, zone.WatermarkBoost);
         zone.WatermarkBoost = MmConstants.PageblockNrPages;
-        rig.Kswapd.WakeupKswapd(zone, 0, ZoneType.Normal);
+        rig.Kswapd.WakeupKswapd(zone, GfpFlags.Kernel, 0, ZoneType.Normal);
         rig.Sim.Run(SimTime.FromSeconds(1));
         Assert.Equal(2, rig.Kswapd.Wakeups);
         Assert.Equal(2, rig.Vmstat(VmStatItem.KswapdLowWmarkHitQuickly));
@@ -147,10 +147,13 @@ public class KswapdTests
     {
         public int Calls { get; private set; }
 
-        public void ShrinkNode(PageAllocator alloc, ref ScanControl sc)
+        public IEnumerable<Wait> ShrinkNode(PageAllocator alloc, ScanControl sc)
         {
             Calls++;
             sc.CostNs += SimTime.NsPerMs;
+            return [];
         }
+
+        public IEnumerable<Wait> TryToFreePages(PageAllocator alloc, ScanControl sc) => [];
     }
 }

@@ -247,7 +247,7 @@ public class FallbackRulesTests
         (PageAllocator a, Zone z) = Empty();
         Block(a, 1024, MigrateType.Movable, 504, (1024, 3));
         var wakes = new List<(Zone Zone, int Order, ZoneType Idx)>();
-        a.WakeupKswapd = (zone, order, idx) => wakes.Add((zone, order, idx));
+        a.WakeupKswapd = (zone, _, order, idx) => wakes.Add((zone, order, idx));
         int pfn = a.AllocPages(GfpFlags.Kernel, 0);
         Assert.Equal(1024, pfn);
         Assert.Equal(MigrateType.Movable, TypeOf(a, 1024));
@@ -310,7 +310,7 @@ public class FallbackRulesTests
         Block(a, 1024, MigrateType.Movable, 504, (1024, 3));
         Block(a, 2048, MigrateType.Movable, 504, (2048, 3));
         var wakes = new List<(Zone Zone, int Order, ZoneType Idx)>();
-        a.WakeupKswapd = (zone, order, idx) => wakes.Add((zone, order, idx));
+        a.WakeupKswapd = (zone, _, order, idx) => wakes.Add((zone, order, idx));
 
         Assert.Equal(2048, a.RmqueueBuddy(z, 0, NoAllocFlags, MigrateType.Unmovable)); // head of the order-3 list
         Take(a, 2048, 0);

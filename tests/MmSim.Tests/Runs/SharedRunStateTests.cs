@@ -1,3 +1,4 @@
+using MmSim.Workloads;
 using MmSim.Mm.Vmstat;
 using MmSim.Runs;
 using MmSim.Scenario;
@@ -6,7 +7,7 @@ namespace MmSim.Tests.Runs;
 
 public class SharedRunStateTests
 {
-    // Each timed workload gets its own RunContext; the page cache and the drop_caches targets must
+    // Each timed workload gets its own WorkloadContext; the page cache and the drop_caches targets must
     // still be one per run, as they are one per kernel: a steps workload's drop_caches frees the
     // clean pages a pagecache workload read.
     [Fact]

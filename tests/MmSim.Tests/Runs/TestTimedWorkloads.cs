@@ -53,7 +53,7 @@ internal sealed class TestTimedWorkload(TestWorkloadConfig config) : ITimedWorkl
 
     public WorkloadStats Stats { get; } = new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         switch (config.Behaviour)
         {
@@ -85,7 +85,7 @@ internal sealed class TestTimedWorkload(TestWorkloadConfig config) : ITimedWorkl
         }
     }
 
-    private IEnumerable<Wait> Churn(RunContext ctx, Prng rng, long targetPages)
+    private IEnumerable<Wait> Churn(WorkloadContext ctx, Prng rng, long targetPages)
     {
         var live = new List<(int Pfn, int Order)>();
         long held = 0;
@@ -116,7 +116,7 @@ internal sealed class TestTimedWorkload(TestWorkloadConfig config) : ITimedWorkl
         }
     }
 
-    private long FreeRandom(RunContext ctx, Prng rng, List<(int Pfn, int Order)> live)
+    private long FreeRandom(WorkloadContext ctx, Prng rng, List<(int Pfn, int Order)> live)
     {
         if (live.Count == 0)
         {

@@ -1,3 +1,4 @@
+using MmSim.Mm.Memory;
 using MmSim.Mm;
 using MmSim.Mm.Vmstat;
 using MmSim.Runs;
@@ -115,7 +116,7 @@ public class AnonWorkloadTests
     {
         var h = TimedHarness.Start(TimedHarness.Machine());
         var stats = new WorkloadStats();
-        var vma = new AnonVma(h.Ctx, stats, 1024, new AnonVmaFlags(ThpMode.Always, ThpDefrag.Madvise, false, false), 1);
+        var vma = h.Kernel.Mmap(stats, 1024, new AnonVmaFlags(ThpMode.Always, ThpDefrag.Madvise, false, false), "test");
         Assert.Equal(FaultResult.Huge, vma.HandleMmFault(0));
         Assert.Equal(FaultResult.Present, vma.HandleMmFault(7));
         vma.Unmap(0, 256);

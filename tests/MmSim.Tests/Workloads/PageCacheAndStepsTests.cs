@@ -1,3 +1,4 @@
+using MmSim.Mm.Filemap;
 using MmSim.Mm;
 using MmSim.Mm.Vmstat;
 using MmSim.Workloads;
@@ -18,7 +19,7 @@ public class PageCacheAndStepsTests
         h.RunUntil(2000 * Ms);
         Assert.Equal(3072, h.VmStat(VmStatItem.NrFilePages));
         Assert.Equal(3072 * 4, h.VmStat(VmStatItem.Pgpgin));
-        PageCache cache = RunState.Of(h.Ctx).PageCache;
+        PageCache cache = h.Kernel.PageCache;
         Assert.Equal(["a", "b"], cache.Files.Select(f => f.Name));
         foreach (CachedFile f in cache.Files)
         {
@@ -43,7 +44,7 @@ public class PageCacheAndStepsTests
         string file = "    files:\n      - { name: shared, size: 4MiB }\n    read_rate: 10000/s\n    pattern: random\n";
         var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: pagecache\n" + file + "  - type: pagecache\n" + file);
         h.RunUntil(3000 * Ms);
-        Assert.Single(RunState.Of(h.Ctx).PageCache.Files);
+        Assert.Single(h.Kernel.PageCache.Files);
         Assert.Equal(1024, h.VmStat(VmStatItem.NrFilePages));
         Assert.Equal(1024, h.Workloads.Sum(w => w.Stats.Allocs));
     }
@@ -102,7 +103,8 @@ public class PageCacheAndStepsTests
         Assert.Equal(256, h.VmStat(VmStatItem.NrFollPinReleased));
         AllocEvent thp = Assert.Single(KernelWorkloadTests.LiveAllocations(trace));
         Assert.True(h.Alloc.Node.Pages[thp.Pfn].Has(PageFlags.Lru), "a movable block from a script is an LRU page");
-        Assert.Equal((OwnerKind.Script, 1), (h.Alloc.Node.Pages[thp.Pfn].OwnerKind, h.Alloc.Node.Pages[thp.Pfn].Owner));
+        // A script block belongs to no mapping: page->mapping is NULL, so the head page records mapping id 0.
+        Assert.Equal((OwnerKind.Script, 0), (h.Alloc.Node.Pages[thp.Pfn].OwnerKind, h.Alloc.Node.Pages[thp.Pfn].Owner));
         h.Verify("steps");
     }
 }

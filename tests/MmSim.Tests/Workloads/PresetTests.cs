@@ -1,3 +1,4 @@
+using MmSim.Mm.Memory;
 using MmSim.Mm;
 using MmSim.Mm.Vmstat;
 using MmSim.Scenario;

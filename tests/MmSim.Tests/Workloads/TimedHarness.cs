@@ -1,3 +1,4 @@
+using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
@@ -19,9 +20,10 @@ internal sealed class TimedHarness
     private TimedHarness(ScenarioConfig config, ulong seed)
     {
         Config = config;
-        Alloc = MmInit.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Options(config));
-        Sim = new Simulator(seed);
-        Ctx = new RunContext(Sim, Alloc, new Prng(seed));
+        Kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), seed);
+        Alloc = Kernel.Alloc;
+        Sim = Kernel.Sim;
+        Ctx = new WorkloadContext(Kernel, new Prng(seed));
         foreach (WorkloadConfig w in config.Workloads)
         {
             if (TimedWorkloads.Create(w) is ITimedWorkload timed)
@@ -33,11 +35,13 @@ internal sealed class TimedHarness
 
     public ScenarioConfig Config { get; }
 
+    public LinuxKernel Kernel { get; }
+
     public PageAllocator Alloc { get; }
 
     public Simulator Sim { get; }
 
-    public RunContext Ctx { get; }
+    public WorkloadContext Ctx { get; }
 
     public List<ITimedWorkload> Workloads { get; } = [];
 

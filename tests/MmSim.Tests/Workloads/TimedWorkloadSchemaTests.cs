@@ -1,3 +1,5 @@
+using MmSim.Mm.Memory;
+using MmSim.Mm.Filemap;
 using MmSim.Scenario;
 using MmSim.Workloads.Timed;
 using static MmSim.Tests.Scenario.TestFiles;

@@ -8,7 +8,7 @@ namespace MmSim.Mm.Compaction;
 /// compaction mechanism.
 /// </summary>
 /// <remarks>mm/internal.h: struct compact_control.</remarks>
-public struct CompactControl
+public sealed class CompactControl
 {
     /// <summary>The zone being compacted (zone).</summary>
     public Zone? Zone;
@@ -48,4 +48,10 @@ public struct CompactControl
 
     /// <summary>Simulated CPU time the run took, in ns; the calling daemon charges it and resets it.</summary>
     public long CostNs;
+
+    /// <summary>The outcome of the last <see cref="ICompact.CompactZone"/> or <see cref="ICompact.TryToCompactPages"/>.</summary>
+    public CompactResult Result;
+
+    /// <summary>Direct compaction for an allocation: the task's capture request, or null.</summary>
+    public CaptureControl? Capture;
 }

@@ -1,4 +1,5 @@
 using MmSim.Mm.PageAlloc;
+using MmSim.Sim;
 
 namespace MmSim.Mm.Compaction;
 
@@ -10,12 +11,22 @@ namespace MmSim.Mm.Compaction;
 /// <remarks>mm/compaction.c. Implementations: <see cref="Impl.NoCompaction"/> (the default until compaction lands).</remarks>
 public interface ICompact
 {
-    /// <summary>Compacts one zone (compact_zone(cc, NULL)).</summary>
+    /// <summary>Compacts one zone (compact_zone(cc, NULL)); the outcome goes to <see cref="CompactControl.Result"/>.</summary>
     /// <param name="alloc">The node's allocator.</param>
     /// <param name="cc">The run; the implementation adds to the scanned counters and <see cref="CompactControl.CostNs"/>.</param>
-    /// <returns>The outcome.</returns>
-    /// <remarks>Synchronous: never waits; the caller charges the cost.</remarks>
-    CompactResult CompactZone(PageAllocator alloc, ref CompactControl cc);
+    /// <returns>The coroutine the calling task awaits (<see cref="Wait.Call"/>): migration may wait on a folio.</returns>
+    /// <remarks>The caller charges <see cref="CompactControl.CostNs"/> afterwards.</remarks>
+    IEnumerable<Wait> CompactZone(PageAllocator alloc, CompactControl cc);
+
+    /// <summary>
+    /// Direct compaction for an allocation (try_to_compact_pages): compacts the eligible zones at
+    /// <see cref="CompactControl.Order"/> with the priority's mode, capturing a freed block of that order
+    /// for the task; the outcome goes to <see cref="CompactControl.Result"/> (COMPACT_SKIPPED: nothing tried).
+    /// </summary>
+    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="cc">The request (order, gfp, alloc flags, highest zone, mode, capture).</param>
+    /// <returns>The coroutine the allocating task awaits.</returns>
+    IEnumerable<Wait> TryToCompactPages(PageAllocator alloc, CompactControl cc);
 
     /// <summary>Whether compaction of <paramref name="zone"/> at <paramref name="order"/> is deferred (compaction_deferred).</summary>
     /// <param name="zone">The zone.</param>

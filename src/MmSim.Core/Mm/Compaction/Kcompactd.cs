@@ -257,11 +257,11 @@ public sealed class Kcompactd
             }
 
             cc.Zone = zone;
-            CompactResult status = Compact.CompactZone(alloc, ref cc);
+            yield return Wait.Call(Compact.CompactZone(alloc, cc));
             yield return Wait.For(cc.CostNs);
             cc.CostNs = 0;
-            AfterZoneCompacted(zone, cc.Order, status);
-            FlushScanned(ref cc);
+            AfterZoneCompacted(zone, cc.Order, cc.Result);
+            FlushScanned(cc);
         }
 
         // Done until woken again, but keep a request that arrived meanwhile for a higher order or tighter zone.
@@ -312,12 +312,12 @@ public sealed class Kcompactd
             }
 
             cc.Zone = zone;
-            Compact.CompactZone(alloc, ref cc);
+            yield return Wait.Call(Compact.CompactZone(alloc, cc));
             yield return Wait.For(cc.CostNs);
             cc.CostNs = 0;
             if (proactive)
             {
-                FlushScanned(ref cc);
+                FlushScanned(cc);
             }
         }
     }
@@ -327,7 +327,7 @@ public sealed class Kcompactd
             zone, order, highestZoneidx, flags, async: false, kcompactd: true, Sysctl.DefragMode, Sysctl.ExtfragThreshold);
 
     // count_compact_events(KCOMPACTD_*_SCANNED, cc.total_*_scanned) once per zone, as the kernel flushes them.
-    private void FlushScanned(ref CompactControl cc)
+    private void FlushScanned(CompactControl cc)
     {
         CountVmEvents(VmStatItem.CompactDaemonMigrateScanned, cc.TotalMigrateScanned);
         CountVmEvents(VmStatItem.CompactDaemonFreeScanned, cc.TotalFreeScanned);

@@ -1,3 +1,4 @@
+using MmSim.Mm.Folio;
 using MmSim.Mm.Trace;
 using MmSim.Mm.Vmstat;
 
@@ -17,6 +18,8 @@ namespace MmSim.Mm.PageAlloc;
 public sealed partial class PageAllocator
 {
     private readonly PageFrame[] pages;
+    private readonly int[] folioIndex;
+    private readonly ushort[] folioMemcg;
     private readonly bool pcpEnabled;
 
     /// <summary>Creates the allocator over a node built by <see cref="MmInit"/>.</summary>
@@ -29,6 +32,8 @@ public sealed partial class PageAllocator
         Node = pgdat;
         Options = options;
         pages = pgdat.Pages;
+        folioIndex = pgdat.FolioIndex;
+        folioMemcg = pgdat.FolioMemcg;
         pcpEnabled = options.PcpEnabled;
     }
 
@@ -42,7 +47,7 @@ public sealed partial class PageAllocator
     public IKmemTrace? Trace { get; set; }
 
     /// <summary>Called when the allocator would wake kswapd (wakeup_kswapd); the engine wires kswapd here.</summary>
-    public Action<Zone, int, ZoneType>? WakeupKswapd { get; set; }
+    public Action<Zone, GfpFlags, int, ZoneType>? WakeupKswapd { get; set; }
 
     /// <summary>Allocation attempts that failed after the min-watermark retry.</summary>
     public long AllocFailures { get; private set; }
@@ -69,16 +74,58 @@ public sealed partial class PageAllocator
         int pfn = -1;
         if (ac.PreferredZone != null)
         {
-            // Forbid the first pass from falling back to types that fragment memory until all
-            // local zones are considered.
-            AllocFlags flags = AllocFlags.WmarkLow | CmaFlag(ac.Migratetype) | AllocFlagsNofragment(ac.PreferredZone, gfp);
-            pfn = GetPageFromFreelist(order, flags, ac);
+            pfn = GetPageFromFreelistFirstPass(gfp, order, ac);
             if (pfn < 0)
             {
-                pfn = AllocPagesSlowpath(gfp, order, ac);
+                pfn = AllocPagesSlowpathNoSleep(gfp, order, ac);
             }
         }
 
+        return FinishAllocPages(pfn, gfp, order, ac, owner, ownerId);
+    }
+
+    /// <summary>
+    /// The fast path alone (get_page_from_freelist with the first pass's flags): the block on success,
+    /// ready for its owner; −1 with nothing counted on failure, for the caller to enter the slowpath.
+    /// </summary>
+    /// <param name="gfp">Allocation flags.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="owner">Owner kind recorded on the head page.</param>
+    /// <param name="ownerId">Mapping id recorded on the head page.</param>
+    /// <param name="ac">The allocation context, for the slowpath.</param>
+    /// <returns>The first PFN, or −1.</returns>
+    /// <remarks>mm/page_alloc.c: __alloc_pages_noprof up to the slowpath.</remarks>
+    public int AllocPagesFast(GfpFlags gfp, int order, OwnerKind owner, int ownerId, out AllocContext ac)
+    {
+        if ((uint)order > MmConstants.MaxPageOrder)
+        {
+            throw new ArgumentOutOfRangeException(nameof(order), order, "order must be 0..MAX_PAGE_ORDER");
+        }
+
+        ac = PrepareAllocPages(gfp);
+        int pfn = ac.PreferredZone == null ? -1 : GetPageFromFreelistFirstPass(gfp, order, ac);
+        if (pfn >= 0)
+        {
+            PrepNewPage(pfn, order, ac.Migratetype, owner, ownerId);
+            Trace?.MmPageAlloc(pfn, order, gfp, ac.Migratetype);
+        }
+
+        return pfn;
+    }
+
+    /// <summary>
+    /// Ends an allocation that went through the slowpath: prepares the block on success, or counts the
+    /// failure (and its trace line).
+    /// </summary>
+    /// <param name="pfn">The block, or −1.</param>
+    /// <param name="gfp">Allocation flags.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="ac">The allocation context.</param>
+    /// <param name="owner">Owner kind.</param>
+    /// <param name="ownerId">Mapping id.</param>
+    /// <returns><paramref name="pfn"/>.</returns>
+    public int FinishAllocPages(int pfn, GfpFlags gfp, int order, in AllocContext ac, OwnerKind owner, int ownerId)
+    {
         if (pfn < 0)
         {
             AllocFailures++;
@@ -89,6 +136,21 @@ public sealed partial class PageAllocator
         PrepNewPage(pfn, order, ac.Migratetype, owner, ownerId);
         Trace?.MmPageAlloc(pfn, order, gfp, ac.Migratetype);
         return pfn;
+    }
+
+    /// <summary>get_page_from_freelist with the slowpath's alloc_flags (after reclaim or compaction made progress).</summary>
+    /// <param name="gfp">Allocation flags.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="ac">The allocation context.</param>
+    /// <returns>The block (not yet prepared), or −1.</returns>
+    public int GetPageFromFreelistSlowpath(GfpFlags gfp, int order, in AllocContext ac) =>
+        GetPageFromFreelist(order, GfpToAllocFlags(gfp, order, ac.Migratetype), ac);
+
+    // The first pass: the low watermark, and no fragmenting fallback until all local zones were considered.
+    private int GetPageFromFreelistFirstPass(GfpFlags gfp, int order, in AllocContext ac)
+    {
+        AllocFlags flags = AllocFlags.WmarkLow | CmaFlag(ac.Migratetype) | AllocFlagsNofragment(ac.PreferredZone!, gfp);
+        return GetPageFromFreelist(order, flags, ac);
     }
 
     /// <summary>Frees a block allocated by <see cref="AllocPages"/> (__free_pages → free_frozen_pages).</summary>
@@ -115,7 +177,10 @@ public sealed partial class PageAllocator
     }
 
     /// <summary>The allocation context (struct alloc_context).</summary>
-    internal readonly record struct AllocContext(Zone? PreferredZone, ZoneType HighestZoneIdx, MigrateType Migratetype);
+    /// <param name="PreferredZone">The first zone of the zonelist that is populated, or null.</param>
+    /// <param name="HighestZoneIdx">highest_zoneidx of the gfp mask.</param>
+    /// <param name="Migratetype">The gfp mask's migratetype.</param>
+    public readonly record struct AllocContext(Zone? PreferredZone, ZoneType HighestZoneIdx, MigrateType Migratetype);
 
     private AllocContext PrepareAllocPages(GfpFlags gfp)
     {
@@ -193,16 +258,21 @@ public sealed partial class PageAllocator
     }
 
     /// <summary>
-    /// The part of __alloc_pages_slowpath that mmsim models so far: wake kswapd, then retry at the
-    /// min watermark with the slowpath's alloc_flags. Reclaim and compaction plug in here.
+    /// The start of __alloc_pages_slowpath, the part that never sleeps: wake kswapd, then retry at the
+    /// min watermark with the slowpath's alloc_flags. Direct compaction and reclaim follow in
+    /// <c>Mm/Slowpath</c> for requests that may sleep.
     /// </summary>
-    private int AllocPagesSlowpath(GfpFlags gfp, int order, in AllocContext ac)
+    /// <param name="gfp">Allocation flags.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="ac">The allocation context.</param>
+    /// <returns>The block (not yet prepared), or −1.</returns>
+    public int AllocPagesSlowpathNoSleep(GfpFlags gfp, int order, in AllocContext ac)
     {
         AllocFlags flags = GfpToAllocFlags(gfp, order, ac.Migratetype);
         // mm/page_alloc.c: wake_all_kswapds — one node, so one wake-up, for the preferred zone.
         if ((flags & AllocFlags.Kswapd) != 0)
         {
-            WakeupKswapd?.Invoke(ac.PreferredZone!, order, ac.HighestZoneIdx);
+            WakeupKswapd?.Invoke(ac.PreferredZone!, gfp, order, ac.HighestZoneIdx);
         }
 
         return GetPageFromFreelist(order, flags, ac);
@@ -218,6 +288,9 @@ public sealed partial class PageAllocator
         page.OwnerKind = owner;
         page.Owner = ownerId;
         page.Set(PageFlags.Allocated);
+        // The caller that adds the folio to a mapping sets its index, and charging sets its memcg.
+        folioIndex[pfn] = 0;
+        folioMemcg[pfn] = 0;
     }
 
     // mm/page_alloc.c: free_pages_prepare — page_owner reset, flags cleared, trace.

@@ -174,7 +174,7 @@ public sealed partial class PageAllocator
         if ((flags & AllocFlags.Kswapd) != 0 && (zone.Flags & ZoneFlags.BoostedWatermark) != 0)
         {
             zone.Flags &= ~ZoneFlags.BoostedWatermark;
-            WakeupKswapd?.Invoke(zone, 0, zone.Type);
+            WakeupKswapd?.Invoke(zone, GfpFlags.None, 0, zone.Type);
         }
 
         return pfn;

@@ -57,7 +57,12 @@ public sealed partial class Kswapd
                     break;
                 }
 
-                bool raisePriority = ScanPass(ref sc, highestZoneidx, nrBoostReclaim);
+                bool raisePriority = PrepareScanPass(sc, highestZoneidx, nrBoostReclaim);
+                long reclaimedBefore = sc.NrReclaimed;
+                yield return Wait.Call(reclaim.ShrinkNode(alloc, sc));
+
+                // No need to raise the priority if enough was scanned to meet the high watermark at 100 % efficiency.
+                raisePriority &= !AfterShrinkNode(sc, reclaimedBefore);
                 yield return Wait.For(sc.CostNs);
                 sc.CostNs = 0;
                 nrReclaimed = sc.NrReclaimed - nrReclaimed;
@@ -91,8 +96,8 @@ public sealed partial class Kswapd
         balancedOrder = sc.Order;
     }
 
-    /// <summary>One priority step of balance_pgdat: sets up the pass and shrinks the node; false if the priority should stay.</summary>
-    private bool ScanPass(ref ScanControl sc, int highestZoneidx, long nrBoostReclaim)
+    /// <summary>Sets up one priority step of balance_pgdat (and kswapd_shrink_node's target); false if the priority should stay.</summary>
+    private bool PrepareScanPass(ScanControl sc, int highestZoneidx, long nrBoostReclaim)
     {
         sc.ReclaimIdx = highestZoneidx;
 
@@ -101,9 +106,8 @@ public sealed partial class Kswapd
         sc.MayWritepage = nrBoostReclaim == 0;
         sc.MaySwap = nrBoostReclaim == 0;
         sc.NrScanned = 0;
-
-        // No need to raise the priority if enough was scanned to meet the high watermark at 100 % efficiency.
-        return KswapdShrinkNode(ref sc) ? false : raisePriority;
+        SetNrToReclaim(sc);
+        return raisePriority;
     }
 
     /// <summary>
@@ -196,12 +200,8 @@ public sealed partial class Kswapd
         kcompactd?.WakeupKcompactd(MmConstants.PageblockOrder, highestZoneidx);
     }
 
-    /// <summary>
-    /// One reclaim pass towards the high watermarks of the eligible zones; true when enough was scanned
-    /// that the priority need not rise.
-    /// </summary>
-    /// <remarks>mm/vmscan.c: kswapd_shrink_node; shrink_node's reset of kswapd_failures on progress.</remarks>
-    private bool KswapdShrinkNode(ref ScanControl sc)
+    /// <summary>kswapd_shrink_node's target: the high watermarks of the eligible zones.</summary>
+    private void SetNrToReclaim(ScanControl sc)
     {
         sc.NrToReclaim = 0;
         Zone[] zones = alloc.Node.Zones;
@@ -212,9 +212,14 @@ public sealed partial class Kswapd
                 sc.NrToReclaim += Math.Max(zones[z].WmarkPages(WatermarkIndex.High), SwapClusterMax);
             }
         }
+    }
 
-        long nrReclaimed = sc.NrReclaimed;
-        reclaim.ShrinkNode(alloc, ref sc);
+    /// <summary>
+    /// What kswapd_shrink_node does after shrink_node: true when enough was scanned that the priority need not rise.
+    /// </summary>
+    /// <remarks>mm/vmscan.c: kswapd_shrink_node; shrink_node's reset of kswapd_failures on progress.</remarks>
+    private bool AfterShrinkNode(ScanControl sc, long nrReclaimed)
+    {
         Debug.Assert(sc.NrReclaimed >= nrReclaimed, "reclaim never un-reclaims");
         Debug.Assert(sc.CostNs >= 0, "cost is a duration");
         if (sc.NrReclaimed > nrReclaimed)

@@ -1,4 +1,5 @@
 using MmSim.Mm.PageAlloc;
+using MmSim.Sim;
 
 namespace MmSim.Mm.Vmscan;
 
@@ -14,6 +15,13 @@ public interface IReclaim
     /// <param name="alloc">The node's allocator; reclaimed pages are freed through it.</param>
     /// <param name="sc">The pass: adds to <see cref="ScanControl.NrScanned"/>, <see cref="ScanControl.NrReclaimed"/>
     /// and <see cref="ScanControl.CostNs"/>.</param>
-    /// <remarks>Synchronous (a mechanism, not a daemon): it never waits; the caller charges <see cref="ScanControl.CostNs"/>.</remarks>
-    void ShrinkNode(PageAllocator alloc, ref ScanControl sc);
+    /// <returns>The coroutine the reclaiming task awaits (<see cref="Wait.Call"/>): reclaim may wait on writeback or throttle.</returns>
+    /// <remarks>The caller charges <see cref="ScanControl.CostNs"/> afterwards.</remarks>
+    IEnumerable<Wait> ShrinkNode(PageAllocator alloc, ScanControl sc);
+
+    /// <summary>Direct reclaim for an allocation (try_to_free_pages): progress goes to <see cref="ScanControl.NrReclaimed"/>.</summary>
+    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="sc">The request (gfp, order, highest zone, nr_to_reclaim = SWAP_CLUSTER_MAX).</param>
+    /// <returns>The coroutine the allocating task awaits.</returns>
+    IEnumerable<Wait> TryToFreePages(PageAllocator alloc, ScanControl sc);
 }

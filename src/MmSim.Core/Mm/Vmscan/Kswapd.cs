@@ -108,17 +108,6 @@ public sealed partial class Kswapd
     }
 
     /// <summary>
-    /// wakeup_kswapd as the allocator calls it, which passes no GFP mask: the request is taken to
-    /// allow direct reclaim (GFP_KERNEL, GFP_HIGHUSER_MOVABLE…), so a balanced node does not wake
-    /// kcompactd from here (docs/fidelity.md).
-    /// </summary>
-    /// <param name="zone">The zone the allocation wanted.</param>
-    /// <param name="order">Its order.</param>
-    /// <param name="highestZoneidx">Its highest usable zone.</param>
-    public void WakeupKswapd(Zone zone, int order, ZoneType highestZoneidx) =>
-        WakeupKswapd(zone, GfpFlags.Kernel, order, highestZoneidx);
-
-    /// <summary>
     /// Records the request and wakes kswapd if it sleeps and the node needs reclaim: no eligible
     /// zone meets its high watermark at <paramref name="order"/>, or a watermark is boosted.
     /// </summary>

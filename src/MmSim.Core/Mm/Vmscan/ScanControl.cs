@@ -5,10 +5,10 @@ namespace MmSim.Mm.Vmscan;
 /// <summary>
 /// The state of one reclaim pass (struct scan_control): what to reclaim, how hard, and what was
 /// done. Built by the caller (kswapd's <c>balance_pgdat</c>, later direct and memcg reclaim),
-/// passed by <c>ref</c> to <see cref="IReclaim.ShrinkNode"/>, and read back.
+/// handed to <see cref="IReclaim.ShrinkNode"/> (a coroutine, so a class rather than a stack struct), and read back.
 /// </summary>
 /// <remarks>mm/vmscan.c: struct scan_control (the fields reclaim so far needs; the rest arrive with reclaim).</remarks>
-public struct ScanControl
+public sealed class ScanControl
 {
     /// <summary>How many pages the pass should reclaim (nr_to_reclaim).</summary>
     public long NrToReclaim;

@@ -1,3 +1,4 @@
+using MmSim.Mm.Memory;
 namespace MmSim.Scenario;
 
 /// <summary>Resolved <c>compaction_test</c> preset (tools/testing/selftests/mm/compaction_test.c).</summary>

@@ -1,3 +1,4 @@
+using MmSim.Mm.Filemap;
 namespace MmSim.Scenario;
 
 /// <summary>What a scripted step does.</summary>

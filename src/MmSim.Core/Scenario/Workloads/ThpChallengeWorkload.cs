@@ -1,3 +1,4 @@
+using MmSim.Mm.Memory;
 namespace MmSim.Scenario;
 
 /// <summary>Resolved <c>thpchallenge</c> preset (after mmtests' thpchallenge).</summary>

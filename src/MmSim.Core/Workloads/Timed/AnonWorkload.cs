@@ -1,3 +1,6 @@
+using MmSim.Mm.Memory;
+using MmSim.Mm.Gup;
+using MmSim.Workloads;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -13,7 +16,7 @@ namespace MmSim.Workloads.Timed;
 /// <param name="stats">Where to count; a preset passes its own so its parts add up in one place.</param>
 internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? stats = null) : ITimedWorkload
 {
-    private RunContext? ctx;
+    private WorkloadContext? ctx;
 
     public string Type => config.Type;
 
@@ -22,7 +25,7 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
     /// <summary>Metric: runs of the process started.</summary>
     public const string RunsMetric = "runs";
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
@@ -31,7 +34,7 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
 
     private IEnumerable<Wait> Process(TaskHandle self)
     {
-        RunContext run = ctx!;
+        WorkloadContext run = ctx!;
         SimTask task = self.Task;
         Prng prng = TaskRandom.For(run, task);
         SimDistribution? lifetime = config.Lifetime is null ? null : TaskRandom.ToDistribution(config.Lifetime);
@@ -46,7 +49,7 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
             Stats.AddMetric(RunsMetric, 1);
             // A run lasts at least a nanosecond, so a zero lifetime cannot spin the loop at one instant.
             long exitNs = lifetime is SimDistribution d ? TaskRandom.After(run.Sim.Now, Math.Max(1, d.Sample(prng))) : long.MaxValue;
-            var vma = new AnonVma(run, Stats, config.SizeBytes / Units.PageSizeBytes, flags, task.Pid);
+            var vma = run.Kernel.Mmap(Stats, config.SizeBytes / Units.PageSizeBytes, flags, task.ToString());
             foreach (Wait w in AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), exitNs, Stats))
             {
                 yield return w;
@@ -79,11 +82,11 @@ internal static class AnonFill
     /// (a THP fault covers its 512 pages at once, then the writes to them take their time), until
     /// done, <paramref name="stopNs"/>, or a fault without memory (counted in <see cref="FaultOom"/>).
     /// </summary>
-    public static IEnumerable<Wait> Touch(RunContext ctx, AnonVma vma, TouchPace pace, long stopNs, WorkloadStats stats) =>
+    public static IEnumerable<Wait> Touch(WorkloadContext ctx, AnonVma vma, TouchPace pace, long stopNs, WorkloadStats stats) =>
         TouchRange(ctx, vma, 0, vma.NrPages, pace, stopNs, stats);
 
     /// <summary>As <see cref="Touch"/> for pages [<paramref name="first"/>, <paramref name="end"/>).</summary>
-    public static IEnumerable<Wait> TouchRange(RunContext ctx, AnonVma vma, long first, long end, TouchPace pace, long stopNs, WorkloadStats stats)
+    public static IEnumerable<Wait> TouchRange(WorkloadContext ctx, AnonVma vma, long first, long end, TouchPace pace, long stopNs, WorkloadStats stats)
     {
         for (long i = first; i < end;)
         {

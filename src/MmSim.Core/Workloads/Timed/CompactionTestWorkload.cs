@@ -1,3 +1,7 @@
+using MmSim.Mm.Memory;
+using MmSim.Mm.Gup;
+using MmSim.Mm.Hugetlb;
+using MmSim.Workloads;
 using MmSim.Mm.Vmstat;
 using MmSim.Runs;
 using MmSim.Scenario;
@@ -33,13 +37,13 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
     // check_compaction tests with 80% of MemFree ("Else, OOM killer comes in to play").
     private static readonly Percent CheckShare = Percent.FromWhole(80);
 
-    private RunContext? ctx;
+    private WorkloadContext? ctx;
 
     public string Type => config.Type;
 
     public WorkloadStats Stats { get; } = new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
@@ -48,7 +52,7 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
 
     private IEnumerable<Wait> Body(TaskHandle self)
     {
-        RunContext run = ctx!;
+        WorkloadContext run = ctx!;
         if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
             yield return sleep;
@@ -77,13 +81,13 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
     }
 
     // while (mem_fragmentable_MB > 0) mmap(MAP_SIZE, MAP_LOCKED) and write every page.
-    private IEnumerable<Wait> MapLocked(RunContext run, List<AnonVma> maps, long fragmentableBytes, int pid)
+    private IEnumerable<Wait> MapLocked(WorkloadContext run, List<AnonVma> maps, long fragmentableBytes, int pid)
     {
         var flags = new AnonVmaFlags(config.Thp, ThpDefrag.Madvise, Locked: true, LongtermPin: false);
         long chunkPages = config.ChunkBytes / Units.PageSizeBytes;
         for (long left = fragmentableBytes; left > 0; left -= config.ChunkBytes)
         {
-            var vma = new AnonVma(run, Stats, chunkPages, flags, pid);
+            var vma = run.Kernel.Mmap(Stats, chunkPages, flags, $"compaction_test:{pid}");
             maps.Add(vma);
             foreach (Wait w in AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), long.MaxValue, Stats))
             {
@@ -103,11 +107,11 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
     }
 
     // check_compaction: ask for huge pages for half of 80% of MemFree and judge what came back.
-    private void CheckCompaction(RunContext run, long memFreeKb)
+    private void CheckCompaction(WorkloadContext run, long memFreeKb)
     {
         long memFree80Kb = CheckShare.Of(memFreeKb);
         long requested = memFree80Kb / HugepageSizeKb / 2;
-        long got = new HugetlbPool(run, Stats).SetMaxHugePages(requested);
+        long got = run.Kernel.SetNrHugepages(Stats, requested);
         long index = got == 0 ? long.MaxValue : memFree80Kb / (got * HugepageSizeKb);
         Stats.SetMetric(HugepagesRequested, requested);
         Stats.SetMetric(HugepagesAllocated, got);

@@ -1,3 +1,5 @@
+using MmSim.Mm.Memory;
+using MmSim.Workloads;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Runs;
@@ -11,13 +13,13 @@ namespace MmSim.Workloads.Timed;
 /// <param name="stats">Where to count; a preset that includes frag passes its own.</param>
 internal sealed class FragWorkload(FragWorkloadConfig config, WorkloadStats? stats = null) : ITimedWorkload
 {
-    private RunContext? ctx;
+    private WorkloadContext? ctx;
 
     public string Type => config.Type;
 
     public WorkloadStats Stats { get; } = stats ?? new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
@@ -26,7 +28,7 @@ internal sealed class FragWorkload(FragWorkloadConfig config, WorkloadStats? sta
 
     private IEnumerable<Wait> Body(TaskHandle self)
     {
-        RunContext run = ctx!;
+        WorkloadContext run = ctx!;
         if (TaskWaits.TrySleepUntil(run.Sim, config.AtNs, out Wait sleep))
         {
             yield return sleep;
@@ -58,7 +60,7 @@ internal static class Frag
     /// managed pages (the basis of the fill share), so a caller need not sum the zones again.
     /// </summary>
     /// <returns>The blocks held (the kept pages and the taken blocks).</returns>
-    public static LiveBlocks LayDown(RunContext ctx, WorkloadStats stats, Percent fill, Percent keep, FragPattern pattern, int ownerId, out long managed)
+    public static LiveBlocks LayDown(WorkloadContext ctx, WorkloadStats stats, Percent fill, Percent keep, FragPattern pattern, int ownerId, out long managed)
     {
         PageAllocator alloc = ctx.Alloc;
         managed = alloc.Node.ManagedPages;
@@ -102,7 +104,7 @@ internal static class Frag
     {
         while (held.Pages < targetPages)
         {
-            int pfn = alloc.AllocPages(FillGfp, 0, OwnerKind.Anon, ownerId);
+            int pfn = alloc.AllocPages(FillGfp, 0, OwnerKind.Anon, 0);
             stats.CountAlloc(0, pfn < 0);
             if (pfn < 0)
             {
@@ -140,7 +142,7 @@ internal static class Frag
         long taken = 0;
         for (long i = 0; i <= managed >> HugeMemory.HpagePmdOrder; i++)
         {
-            int pfn = alloc.AllocPages(FillGfp | GfpFlags.Comp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId);
+            int pfn = alloc.AllocPages(FillGfp | GfpFlags.Comp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, 0);
             if (pfn < 0)
             {
                 break;

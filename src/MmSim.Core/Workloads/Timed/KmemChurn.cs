@@ -1,3 +1,4 @@
+using MmSim.Workloads;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -41,7 +42,7 @@ internal sealed class KmemChurn
     /// with an order drawn from the weights (it returns the block it got, or pfn -1), and at each expiry
     /// calls <paramref name="free"/>.
     /// </summary>
-    public IEnumerable<Wait> Run(RunContext ctx, Prng prng, long startNs, Func<int, (int Pfn, int Order)> allocate, Action<int, int> free)
+    public IEnumerable<Wait> Run(WorkloadContext ctx, Prng prng, long startNs, Func<int, (int Pfn, int Order)> allocate, Action<int, int> free)
     {
         long nextArrivalNs = Math.Max(startNs, ctx.Sim.Now);
         while (true)

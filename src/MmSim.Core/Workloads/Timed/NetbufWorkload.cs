@@ -1,3 +1,4 @@
+using MmSim.Workloads;
 using MmSim.Mm;
 using MmSim.Runs;
 using MmSim.Scenario;
@@ -12,14 +13,14 @@ internal sealed class NetbufWorkload(NetbufWorkloadConfig config, WorkloadStats?
 {
     private readonly KmemChurn churn = new(config.Orders, TaskRandom.Poisson(config.Rate), TaskRandom.ToDistribution(config.Lifetime));
     private readonly Ratio rxShare = new(config.RxShare.BasisPoints, Percent.BasisPointsPerWhole);
-    private RunContext? ctx;
+    private WorkloadContext? ctx;
     private Prng? prng;
 
     public string Type => config.Type;
 
     public WorkloadStats Stats { get; } = stats ?? new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
@@ -67,7 +68,7 @@ internal static class PageFrag
 
     /// <summary>__page_frag_cache_refill: order 3 without direct reclaim and easy to fail, else order 0.</summary>
     /// <returns>The page and its order, or pfn -1.</returns>
-    public static (int Pfn, int Order) Refill(RunContext ctx, WorkloadStats stats, GfpFlags gfp)
+    public static (int Pfn, int Order) Refill(WorkloadContext ctx, WorkloadStats stats, GfpFlags gfp)
     {
         GfpFlags high = (gfp & ~GfpFlags.DirectReclaim) | GfpFlags.Comp | GfpFlags.NoWarn | GfpFlags.NoRetry | GfpFlags.NoMemAlloc;
         int pfn = ctx.Alloc.AllocPages(high, CacheMaxOrder, OwnerKind.NetBuf, 0);

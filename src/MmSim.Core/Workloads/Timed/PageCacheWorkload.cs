@@ -1,3 +1,5 @@
+using MmSim.Mm.Filemap;
+using MmSim.Workloads;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -16,18 +18,18 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
     /// <summary>Metric: files deleted (and created again).</summary>
     public const string FilesDeleted = "files_deleted";
 
-    private RunContext? ctx;
+    private WorkloadContext? ctx;
     private FileSet? files;
 
     public string Type => config.Type;
 
     public WorkloadStats Stats { get; } = stats ?? new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
-        PageCache cache = RunState.Of(ctx).PageCache;
+        PageCache cache = ctx.Kernel.PageCache;
         var opened = new List<(CachedFile, long)>(config.Files.Count);
         foreach (CachedFileConfig f in config.Files)
         {
@@ -57,10 +59,10 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
     // One reader or writer: at Poisson times, one page of the files, by the access pattern.
     private IEnumerable<Wait> Accessor(TaskHandle self, bool write, RateSpec rate)
     {
-        RunContext run = ctx!;
+        WorkloadContext run = ctx!;
         Prng prng = TaskRandom.For(run, self.Task);
         SimDistribution gaps = TaskRandom.Poisson(rate);
-        PageCache cache = RunState.Of(run).PageCache;
+        PageCache cache = run.Kernel.PageCache;
         long cursor = 0;
         if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
@@ -84,10 +86,10 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
     // unlink + creat of a random file at Poisson times.
     private IEnumerable<Wait> Deleter(TaskHandle self, RateSpec rate)
     {
-        RunContext run = ctx!;
+        WorkloadContext run = ctx!;
         Prng prng = TaskRandom.For(run, self.Task);
         SimDistribution gaps = TaskRandom.Poisson(rate);
-        PageCache cache = RunState.Of(run).PageCache;
+        PageCache cache = run.Kernel.PageCache;
         if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
             yield return sleep;

@@ -1,3 +1,6 @@
+using MmSim.Mm.Folio;
+using MmSim.Mm.Slab;
+using MmSim.Workloads;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -13,24 +16,24 @@ internal sealed class SlabWorkload(SlabWorkloadConfig config, WorkloadStats? sta
     public const string SkippedMaxBytes = "skipped_max_bytes";
 
     private readonly KmemChurn churn = new(config.Orders, TaskRandom.Poisson(config.Rate), TaskRandom.ToDistribution(config.Lifetime));
-    private RunContext? ctx;
+    private WorkloadContext? ctx;
     private int cacheId;
 
     public string Type => config.Type;
 
     public WorkloadStats Stats { get; } = stats ?? new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
         if (config.Reclaimable)
         {
-            RunState.Of(ctx).RegisterReclaimable(this);
+            ctx.Kernel.Shrinkers.Register(this);
         }
 
         TaskHandle self = TaskHandle.Spawn(ctx, config.Reclaimable ? "slab-reclaim" : "slab", Body, kernelThread: true);
-        cacheId = self.Task.Pid;
+        cacheId = ctx!.Kernel.Mappings.Register(new Mapping(MappingKind.Slab, self.Task.ToString())).Id;
     }
 
     /// <inheritdoc/>
@@ -53,8 +56,8 @@ internal sealed class SlabWorkload(SlabWorkloadConfig config, WorkloadStats? sta
             return (-1, 0);
         }
 
-        return Slub.AllocateSlab(ctx!, Stats, config.Reclaimable, order, cacheId);
+        return Slub.AllocateSlab(ctx!.Alloc, Stats, config.Reclaimable, order, cacheId);
     }
 
-    private void Free(int pfn, int order) => Slub.FreeSlab(ctx!, Stats, config.Reclaimable, pfn, order);
+    private void Free(int pfn, int order) => Slub.FreeSlab(ctx!.Alloc, Stats, config.Reclaimable, pfn, order);
 }

@@ -1,3 +1,7 @@
+using MmSim.Mm.Memory;
+using MmSim.Mm.Filemap;
+using MmSim.Mm.Gup;
+using MmSim.Workloads;
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Runs;
@@ -18,8 +22,7 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
 
     // What an id names: blocks from an alloc, or a pinned buffer.
     private readonly Dictionary<string, (LiveBlocks? Blocks, AnonVma? Pinned)> named = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> idNumbers = new(StringComparer.Ordinal);
-    private RunContext? ctx;
+    private WorkloadContext? ctx;
 
     public string Type => config.Type;
 
@@ -28,7 +31,7 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
     /// <summary>Simulated time at which each step ran, in script order (for reports and tests).</summary>
     public List<long> RanAtNs { get; } = [];
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
@@ -37,7 +40,7 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
 
     private IEnumerable<Wait> Body(TaskHandle self)
     {
-        RunContext run = ctx!;
+        WorkloadContext run = ctx!;
         foreach (StepConfig step in config.Steps)
         {
             if (TaskWaits.TrySleepUntil(run.Sim, step.AtNs, out Wait sleep))
@@ -47,6 +50,19 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
 
             Debug.Assert(run.Sim.Now == step.AtNs, "steps run at exactly their time");
             RanAtNs.Add(run.Sim.Now);
+            if (step.Do == StepAction.Alloc)
+            {
+                // GFP_KERNEL and friends may sleep in the slowpath: the step's task waits there.
+                var blocks = new LiveBlocks((int)Math.Min(step.Count!.Value, 1 << 16));
+                foreach (Wait w in Alloc(step, blocks))
+                {
+                    yield return w;
+                }
+
+                named.Add(step.Id!, (blocks, null));
+                continue;
+            }
+
             Run(step, self.Task.Pid);
         }
 
@@ -58,14 +74,11 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
     {
         switch (step.Do)
         {
-            case StepAction.Alloc:
-                named.Add(step.Id!, (Alloc(step), null));
-                break;
             case StepAction.Free:
                 Free(step.Id!);
                 break;
             case StepAction.Pin:
-                AnonVma? vma = LongtermPin.Pin(ctx!, Stats, step.SizeBytes!.Value / Units.PageSizeBytes, pid);
+                AnonVma? vma = ctx!.Kernel.PinUserPagesLongterm(Stats, step.SizeBytes!.Value / Units.PageSizeBytes, $"steps:{pid}");
                 if (vma is null)
                 {
                     Stats.AddMetric(PinEnomem, 1);
@@ -74,23 +87,22 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
                 named.Add(step.Id!, (null, vma));
                 break;
             case StepAction.DropCaches:
-                Stats.AddMetric(DropCachesPages, DropCaches.Write(ctx!, step.Value!.Value));
+                Stats.AddMetric(DropCachesPages, ctx!.Kernel.DropCaches(step.Value!.Value));
                 break;
             default:
                 throw new InvalidOperationException($"step '{step.Do}' needs a mechanism this version does not model; the loader refuses it");
         }
     }
 
-    private LiveBlocks Alloc(StepConfig step)
+    private IEnumerable<Wait> Alloc(StepConfig step, LiveBlocks blocks)
     {
         var gfp = (GfpFlags)step.GfpMask;
         int order = (int)step.Order!.Value;
         long count = step.Count!.Value;
-        int id = IdNumber(step.Id!);
-        var blocks = new LiveBlocks((int)Math.Min(count, 1 << 16));
         for (long i = 0; i < count; i++)
         {
-            int pfn = ctx!.Alloc.AllocPages(gfp, order, OwnerKind.Script, id);
+            yield return Wait.Call(ctx!.Kernel.AllocPagesWait(gfp, order, OwnerKind.Script));
+            int pfn = ctx.Kernel.Current.AllocResult;
             Stats.CountAlloc(order, pfn < 0);
             if (pfn >= 0)
             {
@@ -98,8 +110,6 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
                 blocks.Add(pfn, order);
             }
         }
-
-        return blocks;
     }
 
     private void Free(string id)
@@ -118,17 +128,5 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
             ctx!.Alloc.FreePages(pfn, order);
             Stats.Frees++;
         }
-    }
-
-    // Owner ids of script allocations: 0, 1, … in order of first use, as op scripts number their ids.
-    private int IdNumber(string id)
-    {
-        if (!idNumbers.TryGetValue(id, out int n))
-        {
-            n = idNumbers.Count;
-            idNumbers.Add(id, n);
-        }
-
-        return n;
     }
 }

@@ -1,3 +1,4 @@
+using MmSim.Workloads;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -16,7 +17,7 @@ internal static class TaskRandom
     private const ulong StreamDomain = 0x7461_736B_0000_0000;
 
     /// <summary>The stream of <paramref name="task"/>.</summary>
-    public static Prng For(RunContext ctx, SimTask task) => ctx.Random.Split(StreamDomain + (ulong)task.Pid);
+    public static Prng For(WorkloadContext ctx, SimTask task) => ctx.Random.Split(StreamDomain + (ulong)task.Pid);
 
     /// <summary>The engine's form of a scenario distribution.</summary>
     public static SimDistribution ToDistribution(DistributionSpec spec) => spec.Kind switch
@@ -81,7 +82,7 @@ internal sealed class TaskHandle
     }
 
     /// <summary>Spawns <paramref name="body"/> as a task and returns the handle the body was given.</summary>
-    public static TaskHandle Spawn(RunContext ctx, string comm, Func<TaskHandle, IEnumerable<Wait>> body, bool kernelThread = false)
+    public static TaskHandle Spawn(WorkloadContext ctx, string comm, Func<TaskHandle, IEnumerable<Wait>> body, bool kernelThread = false)
     {
         var self = new TaskHandle();
         self.Task = ctx.Sim.Spawn(comm, body(self), kernelThread);

@@ -1,3 +1,4 @@
+using MmSim.Workloads;
 using System.Globalization;
 using MmSim.Runs;
 using MmSim.Scenario;
@@ -23,7 +24,7 @@ internal sealed class ThpChallengeWorkload(ThpChallengeWorkloadConfig config) : 
 
     public WorkloadStats Stats { get; } = new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         long managedBytes = ctx.Alloc.Node.ManagedPages * Units.PageSizeBytes;

@@ -1,3 +1,7 @@
+using MmSim.Mm.Memory;
+using MmSim.Mm.Filemap;
+using MmSim.Mm.Gup;
+using MmSim.Workloads;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -23,7 +27,7 @@ internal sealed class ThpCompactWorkload(ThpCompactWorkloadConfig config) : ITim
     // frag as thpcompact's setup uses it: a quarter of each filled 2 MiB chunk stays.
     private static readonly Percent FragKeep = Percent.FromWhole(25);
 
-    private RunContext? ctx;
+    private WorkloadContext? ctx;
     private CachedFile? file;
     private Completion? barrier;
     private long arrived;
@@ -32,7 +36,7 @@ internal sealed class ThpCompactWorkload(ThpCompactWorkloadConfig config) : ITim
 
     public WorkloadStats Stats { get; } = new();
 
-    public void Start(RunContext ctx)
+    public void Start(WorkloadContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
@@ -41,7 +45,7 @@ internal sealed class ThpCompactWorkload(ThpCompactWorkloadConfig config) : ITim
 
     private IEnumerable<Wait> Coordinator(TaskHandle self)
     {
-        RunContext run = ctx!;
+        WorkloadContext run = ctx!;
         if (TaskWaits.TrySleepUntil(run.Sim, config.StartNs, out Wait sleep))
         {
             yield return sleep;
@@ -50,7 +54,7 @@ internal sealed class ThpCompactWorkload(ThpCompactWorkloadConfig config) : ITim
         Frag.LayDown(run, Stats, config.Fill, FragKeep, FragPattern.Spread, self.Task.Pid, out long managedPages);
         long managedBytes = managedPages * Units.PageSizeBytes;
         var sizes = new ThpCompactSizes(config.AnonSize.Of(managedBytes), config.FileSize.Of(managedBytes), config.Threads);
-        file = RunState.Of(run).PageCache.Open("thpcompact", Math.Max(1, sizes.FilePerThreadPages * config.Threads));
+        file = run.Kernel.PageCache.Open("thpcompact", Math.Max(1, sizes.FilePerThreadPages * config.Threads));
         barrier = new Completion("thpcompact init_barrier");
         for (int i = 0; i < config.Threads; i++)
         {
@@ -96,7 +100,7 @@ internal readonly record struct ThpCompactSizes
 
 /// <summary>One worker of thpcompact.c.</summary>
 internal sealed class ThpCompactWorker(
-    RunContext ctx, WorkloadStats stats, ThpCompactWorkloadConfig config, ThpCompactSizes sizes, CachedFile file, int index, TaskHandle self, Func<Wait?> arrive)
+    WorkloadContext ctx, WorkloadStats stats, ThpCompactWorkloadConfig config, ThpCompactSizes sizes, CachedFile file, int index, TaskHandle self, Func<Wait?> arrive)
 {
     private const int HalfHuge = HugeMemory.HpagePmdNr / 2;
 
@@ -142,7 +146,7 @@ internal sealed class ThpCompactWorker(
     }
 
     private AnonVma Map(long pages, ThpMode thp) =>
-        new(ctx, stats, pages, new AnonVmaFlags(thp, ThpDefrag.Madvise, Locked: false, LongtermPin: false), self.Task.Pid);
+        ctx.Kernel.Mmap(stats, pages, new AnonVmaFlags(thp, ThpDefrag.Madvise, Locked: false, LongtermPin: false), self.Task.ToString());
 
     private IEnumerable<Wait> Write(AnonVma vma, long from, long to) =>
         AnonFill.TouchRange(ctx, vma, from, to, new TouchPace(ctx.Sim.Now, config.FaultRate), long.MaxValue, stats);
@@ -159,7 +163,7 @@ internal sealed class ThpCompactWorker(
     // Read this worker's slice of the file through a shared mapping, page by page.
     private IEnumerable<Wait> ReadFile()
     {
-        PageCache cache = RunState.Of(ctx).PageCache;
+        PageCache cache = ctx.Kernel.PageCache;
         long offset = sizes.FilePerThreadPages * index;
         var pace = new TouchPace(ctx.Sim.Now, config.FaultRate);
         for (long i = 0; i < sizes.FilePerThreadPages; i++)

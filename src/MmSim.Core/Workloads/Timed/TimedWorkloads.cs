@@ -1,3 +1,8 @@
+using MmSim.Mm.Memory;
+using MmSim.Mm.Filemap;
+using MmSim.Mm.Slab;
+using MmSim.Mm.Hugetlb;
+using MmSim.Workloads;
 // Timed workloads: tasks on the engine that fault, read, pin and churn memory over simulated time.
 // This file maps a resolved workload to its runtime object. The mechanisms the tasks drive live
 // beside it, named after their kernel files: AnonVma (mm/memory.c anonymous faults, munmap),
@@ -15,7 +20,7 @@ public static class TimedWorkloads
     /// <param name="config">A resolved workload from a loaded scenario.</param>
     /// <returns>A workload ready to <see cref="ITimedWorkload.Start"/>, or null.</returns>
     /// <remarks>
-    /// Each task of a created workload draws from its own stream, split from <see cref="Runs.RunContext.Random"/>
+    /// Each task of a created workload draws from its own stream, split from <see cref="WorkloadContext.Random"/>
     /// by the task's pid when it first runs, so a run reproduces from its seed.
     /// </remarks>
     public static ITimedWorkload? Create(WorkloadConfig config)

@@ -1,4 +1,5 @@
 using MmSim.Mm.PageAlloc;
+using MmSim.Sim;
 
 namespace MmSim.Mm.Compaction.Impl;
 
@@ -13,7 +14,16 @@ public sealed class NoCompaction : ICompact
     public static NoCompaction Instance { get; } = new();
 
     /// <inheritdoc/>
-    public CompactResult CompactZone(PageAllocator alloc, ref CompactControl cc) => CompactResult.Skipped;
+    public IEnumerable<Wait> CompactZone(PageAllocator alloc, CompactControl cc)
+    {
+        ArgumentNullException.ThrowIfNull(cc);
+        cc.Result = CompactResult.Skipped;
+        return [];
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Nothing is considered, so no zone's deferral counters move.</remarks>
+    public IEnumerable<Wait> TryToCompactPages(PageAllocator alloc, CompactControl cc) => CompactZone(alloc, cc);
 
     /// <inheritdoc/>
     public bool CompactionDeferred(Zone zone, int order) => false;

@@ -1,4 +1,5 @@
 using MmSim.Mm.PageAlloc;
+using MmSim.Sim;
 
 namespace MmSim.Mm.Vmscan.Impl;
 
@@ -17,8 +18,9 @@ public sealed class NoReclaim : IReclaim
     public static NoReclaim Instance { get; } = new();
 
     /// <inheritdoc/>
-    public void ShrinkNode(PageAllocator alloc, ref ScanControl sc)
-    {
-        // Nothing on the LRU: nothing scanned, nothing reclaimed, no time spent.
-    }
+    public IEnumerable<Wait> ShrinkNode(PageAllocator alloc, ScanControl sc) =>
+        []; // Nothing on the LRU: nothing scanned, nothing reclaimed, no time spent.
+
+    /// <inheritdoc/>
+    public IEnumerable<Wait> TryToFreePages(PageAllocator alloc, ScanControl sc) => [];
 }

@@ -1,16 +1,17 @@
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Memory;
 using MmSim.Mm;
 using MmSim.Mm.Vmstat;
-using MmSim.Runs;
 
-namespace MmSim.Workloads.Timed;
+namespace MmSim.Mm.Hugetlb;
 
 /// <summary>
 /// The pool of 2 MiB hugetlb pages (mm/hugetlb.c) as far as writing /proc/sys/vm/nr_hugepages
 /// grows it: fresh huge pages from the buddy allocator until the count or the first failure.
 /// </summary>
-/// <param name="ctx">The run.</param>
+/// <param name="alloc">The node's allocator.</param>
 /// <param name="stats">Where the allocations are counted.</param>
-internal sealed class HugetlbPool(RunContext ctx, WorkloadStats stats)
+internal sealed class HugetlbPool(PageAllocator alloc, IAllocAccount stats)
 {
     // htlb_alloc_mask for a migratable 2 MiB hstate, plus what alloc_buddy_hugetlb_folio adds.
     private const GfpFlags HugetlbGfp = GfpFlags.HighUserMovable | GfpFlags.Comp | GfpFlags.RetryMayFail | GfpFlags.NoWarn | GfpFlags.ThisNode;
@@ -28,16 +29,16 @@ internal sealed class HugetlbPool(RunContext ctx, WorkloadStats stats)
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         while (folios.Count < count)
         {
-            int pfn = ctx.Alloc.AllocPages(HugetlbGfp, HugeMemory.HpagePmdOrder, OwnerKind.Hugetlb, 0);
+            int pfn = alloc.AllocPages(HugetlbGfp, HugeMemory.HpagePmdOrder, OwnerKind.Hugetlb, 0);
             stats.CountAlloc(HugeMemory.HpagePmdOrder, pfn < 0);
             if (pfn < 0)
             {
-                ctx.CountVmEvents(VmStatItem.HtlbBuddyAllocFail);
+                alloc.Node.CountVmEvents(VmStatItem.HtlbBuddyAllocFail);
                 break;
             }
 
-            ctx.CountVmEvents(VmStatItem.HtlbBuddyAllocSuccess);
-            ctx.CountVmEvents(VmStatItem.NrHugetlb, HugeMemory.HpagePmdNr);
+            alloc.Node.CountVmEvents(VmStatItem.HtlbBuddyAllocSuccess);
+            alloc.Node.CountVmEvents(VmStatItem.NrHugetlb, HugeMemory.HpagePmdNr);
             folios.Add(pfn);
         }
 

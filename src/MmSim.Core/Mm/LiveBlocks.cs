@@ -1,4 +1,4 @@
-namespace MmSim.Workloads;
+namespace MmSim.Mm;
 
 /// <summary>
 /// The blocks a workload holds: PFN and order per slot in two arrays, removal by swapping with the

@@ -1,8 +1,9 @@
+using MmSim.Mm.PageAlloc;
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.Vmstat;
 
-namespace MmSim.Workloads.Timed;
+namespace MmSim.Mm.Memory;
 
 // munmap: zapping page ranges, THP split and deferred split, freeing page tables.
 internal sealed partial class AnonVma
@@ -19,8 +20,8 @@ internal sealed partial class AnonVma
         if (pmdInVma[r] == 0 && pmdTable[r] >= 0)
         {
             alloc.FreePages(pmdTable[r], 0);
-            stats.Frees++;
-            ctx.CountVmEvents(VmStatItem.NrPageTablePages, -1);
+            stats.CountFree();
+            alloc.Node.CountVmEvents(VmStatItem.NrPageTablePages, -1);
             pmdTable[r] = -1;
         }
     }
@@ -40,7 +41,7 @@ internal sealed partial class AnonVma
             {
                 UnmapFolio(pte[i], 1);
                 alloc.FreePages(pte[i], 0);
-                stats.Frees++;
+                stats.CountFree();
             }
 
             pte[i] = Unmapped;
@@ -59,11 +60,11 @@ internal sealed partial class AnonVma
         var state = (PmdState)pmdState[r];
         if ((state & PmdState.Split) == 0)
         {
-            ctx.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, -HugeMemory.HpagePmdNr);
+            alloc.Node.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, -HugeMemory.HpagePmdNr);
             if (!whole)
             {
                 state |= PmdState.Split;
-                ctx.CountVmEvents(VmStatItem.ThpSplitPmd);
+                alloc.Node.CountVmEvents(VmStatItem.ThpSplitPmd);
             }
         }
 
@@ -81,19 +82,19 @@ internal sealed partial class AnonVma
         }
 
         pmdHugeMapped[r] -= removed;
-        ctx.CountVmEvents(VmStatItem.NrAnonPages, -removed);
+        alloc.Node.CountVmEvents(VmStatItem.NrAnonPages, -removed);
         if (pmdHugeMapped[r] == 0)
         {
             UnmapFolio(head, HugeMemory.HpagePmdNr, rmapDone: true);
             alloc.FreePages(head, HugeMemory.HpagePmdOrder);
-            stats.Frees++;
+            stats.CountFree();
             pmdHuge[r] = -1;
             state = PmdState.None;
         }
         else if ((state & PmdState.DeferredSplit) == 0)
         {
             state |= PmdState.DeferredSplit;
-            ctx.CountVmEvents(VmStatItem.ThpDeferredSplitPage);
+            alloc.Node.CountVmEvents(VmStatItem.ThpDeferredSplitPage);
         }
 
         pmdState[r] = (byte)state;
@@ -108,12 +109,12 @@ internal sealed partial class AnonVma
         if (flags.Locked)
         {
             alloc.Node.PageZone(head).Stat[(int)VmStatItem.NrMlock] -= nrPages;
-            ctx.CountVmEvents(VmStatItem.UnevictablePgsMunlocked, nrPages);
+            alloc.Node.CountVmEvents(VmStatItem.UnevictablePgsMunlocked, nrPages);
         }
 
         if (!rmapDone)
         {
-            ctx.CountVmEvents(VmStatItem.NrAnonPages, -nrPages);
+            alloc.Node.CountVmEvents(VmStatItem.NrAnonPages, -nrPages);
         }
     }
 }

@@ -2,10 +2,9 @@ using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmscan;
 using MmSim.Mm.Vmstat;
-using MmSim.Scenario;
 using MmSim.Sim;
 
-namespace MmSim.Runs;
+namespace MmSim.Kernel;
 
 /// <summary>
 /// The kernel's background machinery of a timed run: khungtaskd and the deadlock detector, kcompactd0,
@@ -45,44 +44,21 @@ public sealed class KernelDaemons
     /// <summary>Starts every daemon on <paramref name="sim"/> and wires the allocator's kswapd wake-ups.</summary>
     /// <param name="sim">The engine, at time 0.</param>
     /// <param name="alloc">The node's allocator.</param>
-    /// <param name="config">The resolved scenario (sysctls, release).</param>
-    /// <param name="reclaim">Reclaim mechanism; null for none yet.</param>
-    /// <param name="compact">Compaction mechanism; null for none yet.</param>
+    /// <param name="sysctl">The kernel's parameters (hung-task and compaction sysctls, mechanisms).</param>
     /// <returns>The daemons.</returns>
-    public static KernelDaemons Start(Simulator sim, PageAllocator alloc, ScenarioConfig config, IReclaim? reclaim = null, ICompact? compact = null)
+    public static KernelDaemons Start(Simulator sim, PageAllocator alloc, KernelParams sysctl)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(alloc);
-        ArgumentNullException.ThrowIfNull(config);
-        SysctlConfig s = config.Sysctl;
-        var hung = new HungTaskDetector(sim, new HungTaskSysctl
-        {
-            HungTaskTimeoutSecs = s.HungTaskTimeoutSecs,
-            HungTaskCheckIntervalSecs = s.HungTaskCheckIntervalSecs,
-            HungTaskWarnings = s.HungTaskWarnings,
-        });
+        ArgumentNullException.ThrowIfNull(sysctl);
+        var hung = new HungTaskDetector(sim, sysctl.HungTask);
         var deadlocks = new DeadlockDetector(sim);
-        var kcompactd = new Kcompactd(alloc, CompactionSysctl(config), compact);
+        var kcompactd = new Kcompactd(alloc, sysctl.Compaction, sysctl.Compact);
         kcompactd.Start(sim);
-        var kswapd = new Kswapd(alloc, reclaim, kcompactd);
+        var kswapd = new Kswapd(alloc, sysctl.Reclaim, kcompactd);
         kcompactd.KswapdTask = kswapd.Start(sim);
         var vmstat = new VmstatWorker(alloc);
         vmstat.Start(sim);
         return new KernelDaemons(kswapd, kcompactd, vmstat, hung, deadlocks);
-    }
-
-    /// <summary>The compaction sysctls of a scenario.</summary>
-    /// <param name="config">The resolved scenario.</param>
-    /// <returns>kcompactd's settings.</returns>
-    public static CompactionSysctl CompactionSysctl(ScenarioConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        return new CompactionSysctl
-        {
-            CompactionProactiveness = config.Sysctl.CompactionProactiveness,
-            ExtfragThreshold = config.Sysctl.ExtfragThreshold,
-            DefragMode = config.Sysctl.DefragMode != 0,
-            ProactiveWmarksBefore616 = KernelFromConfig.IsBefore(config.Kernel.Release, 6, 16),
-        };
     }
 }

@@ -1,11 +1,11 @@
+using MmSim.Mm.Gup;
+using MmSim.Mm.Folio;
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
-using MmSim.Runs;
-using MmSim.Scenario;
 
-namespace MmSim.Workloads.Timed;
+namespace MmSim.Mm.Memory;
 
 /// <summary>How a mapping's pages are allocated and kept.</summary>
 /// <param name="Thp">How THP applies to the mapping.</param>
@@ -41,7 +41,7 @@ internal enum FaultResult
 /// Page tables: one PTE page per 2 MiB range touched (also deposited for a THP); upper levels are not
 /// modelled. State is per page (what is mapped) and per 2 MiB range (THP, page table, pages still in the VMA).
 /// </remarks>
-internal sealed partial class AnonVma
+internal sealed partial class AnonVma : Mapping
 {
     /// <summary>Metric: THP faults of the workload that got a huge page (its share of thp_fault_alloc).</summary>
     public const string ThpFaultAllocMetric = "thp_fault_alloc";
@@ -52,9 +52,9 @@ internal sealed partial class AnonVma
     private const int NotPresent = -1;
     private const int Unmapped = -2;
 
-    private readonly RunContext ctx;
     private readonly PageAllocator alloc;
-    private readonly WorkloadStats stats;
+    private readonly Rmap.Rmap rmap;
+    private readonly IAllocAccount stats;
     private readonly AnonVmaFlags flags;
     private readonly int ownerId;
     private readonly int[] pte;
@@ -64,20 +64,28 @@ internal sealed partial class AnonVma
     private readonly int[] pmdInVma;
     private readonly byte[] pmdState;
 
-    /// <summary>Maps <paramref name="nrPages"/> pages; nothing is allocated until they are touched.</summary>
-    public AnonVma(RunContext ctx, WorkloadStats stats, long nrPages, AnonVmaFlags flags, int ownerId)
+    /// <summary>Maps <paramref name="nrPages"/> pages and registers the mapping; nothing is allocated until they are touched.</summary>
+    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="rmap">The reverse map (its registry gives this mapping its id).</param>
+    /// <param name="stats">Where the owner's allocations are counted.</param>
+    /// <param name="nrPages">Length in pages.</param>
+    /// <param name="flags">THP, mlock and pin behaviour.</param>
+    /// <param name="name">Name for reports (the process).</param>
+    public AnonVma(PageAllocator alloc, Rmap.Rmap rmap, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name)
+        : base(MappingKind.Anon, name, AopsCaps.MigrateFolio)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nrPages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(nrPages, MachineSpec.MaxPages);
-        this.ctx = ctx;
-        alloc = ctx.Alloc;
+        this.alloc = alloc;
+        this.rmap = rmap;
         this.stats = stats;
         this.flags = flags;
-        this.ownerId = ownerId;
+        ownerId = rmap.Mappings.Register(this).Id;
         NrPages = nrPages;
         int ranges = (int)((nrPages + HugeMemory.HpagePmdNr - 1) >> HugeMemory.HpagePmdOrder);
         pte = new int[nrPages];
         Array.Fill(pte, NotPresent);
+        Slots = pte;
         pmdHuge = new int[ranges];
         Array.Fill(pmdHuge, -1);
         pmdHugeMapped = new int[ranges];
@@ -175,8 +183,8 @@ internal sealed partial class AnonVma
         {
             if (pte[i] >= 0 && alloc.Node.Pages[pte[i]].Has(PageFlags.Pinned))
             {
-                alloc.Node.Pages[pte[i]].Clear(PageFlags.Pinned);
-                ctx.CountVmEvents(VmStatItem.NrFollPinReleased);
+                rmap.Refs.AddPins(pte[i], -1);
+                alloc.Node.CountVmEvents(VmStatItem.NrFollPinReleased);
             }
         }
     }
@@ -194,7 +202,7 @@ internal sealed partial class AnonVma
         if (head < 0)
         {
             stats.AddMetric(ThpFaultFallbackMetric, 1);
-            ctx.CountVmEvents(VmStatItem.ThpFaultFallback);
+            alloc.Node.CountVmEvents(VmStatItem.ThpFaultFallback);
             return FaultResult.Base;
         }
 
@@ -203,7 +211,7 @@ internal sealed partial class AnonVma
         if (table < 0)
         {
             alloc.FreePages(head, HugeMemory.HpagePmdOrder);
-            stats.Frees++;
+            stats.CountFree();
             return FaultResult.Oom;
         }
 
@@ -216,10 +224,10 @@ internal sealed partial class AnonVma
             pte[first + i] = head + i;
         }
 
-        MapFolio(head, HugeMemory.HpagePmdNr);
+        MapFolio(head, HugeMemory.HpagePmdNr, first);
         stats.AddMetric(ThpFaultAllocMetric, 1);
-        ctx.CountVmEvents(VmStatItem.ThpFaultAlloc);
-        ctx.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
+        alloc.Node.CountVmEvents(VmStatItem.ThpFaultAlloc);
+        alloc.Node.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
         return FaultResult.Huge;
     }
 
@@ -243,7 +251,7 @@ internal sealed partial class AnonVma
         }
 
         pte[index] = pfn;
-        MapFolio(pfn, 1);
+        MapFolio(pfn, 1, index);
         return FaultResult.Base;
     }
 
@@ -254,35 +262,36 @@ internal sealed partial class AnonVma
     // mm/memory.c: __pte_alloc → pte_alloc_one (GFP_PGTABLE_USER), accounted in NR_PAGETABLE.
     private int PteAllocOne()
     {
-        int table = alloc.AllocPages(GfpFlags.KernelAccount | GfpFlags.Zero, 0, OwnerKind.PageTable, ownerId);
+        int table = alloc.AllocPages(GfpFlags.KernelAccount | GfpFlags.Zero, 0, OwnerKind.PageTable, 0);
         stats.CountAlloc(0, table < 0);
         if (table >= 0)
         {
-            ctx.CountVmEvents(VmStatItem.NrPageTablePages);
+            alloc.Node.CountVmEvents(VmStatItem.NrPageTablePages);
         }
 
         return table;
     }
 
     // folio_add_new_anon_rmap + folio_add_lru_vma (+ mlock, + the long-term pin), one fault.
-    private void MapFolio(int head, int nrPages)
+    private void MapFolio(int head, int nrPages, long index)
     {
+        rmap.SetFolioMapping(head, this, index);
         ref PageFrame page = ref alloc.Node.Pages[head];
-        page.Set(PageFlags.Lru | PageFlags.SwapBacked);
+        page.Set(PageFlags.Lru | PageFlags.SwapBacked | PageFlags.Uptodate | PageFlags.Mapped);
         if (flags.Locked)
         {
-            page.Set(PageFlags.Unevictable);
+            page.Set(PageFlags.Unevictable | PageFlags.Mlocked);
             alloc.Node.PageZone(head).Stat[(int)VmStatItem.NrMlock] += nrPages;
-            ctx.CountVmEvents(VmStatItem.UnevictablePgsMlocked, nrPages);
+            alloc.Node.CountVmEvents(VmStatItem.UnevictablePgsMlocked, nrPages);
         }
 
         if (flags.LongtermPin)
         {
-            page.Set(PageFlags.Pinned);
-            ctx.CountVmEvents(VmStatItem.NrFollPinAcquired, nrPages);
+            rmap.Refs.AddPins(head, 1);
+            alloc.Node.CountVmEvents(VmStatItem.NrFollPinAcquired, nrPages);
         }
 
-        ctx.CountVmEvents(VmStatItem.Pgfault);
-        ctx.CountVmEvents(VmStatItem.NrAnonPages, nrPages);
+        alloc.Node.CountVmEvents(VmStatItem.Pgfault);
+        alloc.Node.CountVmEvents(VmStatItem.NrAnonPages, nrPages);
     }
 }

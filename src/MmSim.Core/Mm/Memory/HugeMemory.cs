@@ -1,7 +1,7 @@
+using MmSim.Mm.PageAlloc;
 using MmSim.Mm;
-using MmSim.Scenario;
 
-namespace MmSim.Workloads.Timed;
+namespace MmSim.Mm.Memory;
 
 /// <summary>
 /// The THP fault policy of mm/huge_memory.c: whether a mapping gets huge pages and with which gfp.

@@ -1,25 +1,28 @@
+using MmSim.Mm.Folio;
+using MmSim.Mm.Slab;
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
-using MmSim.Runs;
 
-namespace MmSim.Workloads.Timed;
+namespace MmSim.Mm.Filemap;
 
-/// <summary>One cached file: its address_space (index → page) and its inode state.</summary>
-internal sealed class CachedFile(string name, int id, long nrPages)
+/// <summary>One cached file: its address_space (index → page, registered as a <see cref="Mapping"/>) and its inode state.</summary>
+/// <remarks>include/linux/fs.h: struct address_space; the slots are i_pages.</remarks>
+internal sealed class CachedFile : Mapping
 {
-    /// <summary>File name.</summary>
-    public string Name => name;
-
-    /// <summary>Id recorded as the owner of its pages (1 for the first file opened in the run, …).</summary>
-    public int Id => id;
+    /// <summary>Creates the address space of a file of <paramref name="nrPages"/> pages.</summary>
+    public CachedFile(string name, long nrPages)
+        : base(MappingKind.File, name, AopsCaps.MigrateFolio | AopsCaps.Writepages | AopsCaps.DirtyFolio)
+    {
+        Slots = NewIndex(nrPages);
+    }
 
     /// <summary>Pages of the file.</summary>
     public long NrPages => Pfn.Length;
 
     /// <summary>PFN of each cached page, -1 when not cached (the mapping's xarray).</summary>
-    public int[] Pfn { get; private set; } = NewIndex(nrPages);
+    public int[] Pfn => Slots!;
 
     /// <summary>Pages in the page cache.</summary>
     public long NrCached { get; set; }
@@ -40,13 +43,13 @@ internal sealed class CachedFile(string name, int id, long nrPages)
 
         int[] index = NewIndex(pages);
         Array.Copy(Pfn, index, Pfn.Length);
-        Pfn = index;
+        Slots = index;
     }
 
     private static int[] NewIndex(long pages)
     {
         var index = new int[pages];
-        Array.Fill(index, -1);
+        Array.Fill(index, EmptySlot);
         return index;
     }
 }
@@ -68,24 +71,26 @@ internal sealed class PageCache : IReclaimableSlab
     // 512-byte sectors per page: pgpgin is counted in sectors.
     private const int SectorsPerPage = MmConstants.PageSize / 512;
 
-    private readonly RunContext ctx;
     private readonly PageAllocator alloc;
+    private readonly MappingRegistry mappings;
+    private readonly Rmap.Rmap rmap;
     private readonly List<CachedFile> files = [];
     private readonly Dictionary<string, CachedFile> byName = new(StringComparer.Ordinal);
     private readonly SlabCache icache;
     private readonly SlabCache dcache;
 
-    public PageCache(RunContext ctx, RunState state)
+    public PageCache(PageAllocator alloc, MappingRegistry mappings, Rmap.Rmap rmap, Shrinkers shrinkers)
     {
-        this.ctx = ctx;
-        alloc = ctx.Alloc;
-        icache = new SlabCache(ctx, SlabStats, "ext4_inode_cache", 1, InodeSlabOrder, InodesPerSlab, InodesPerMinSlab);
-        dcache = new SlabCache(ctx, SlabStats, "dentry", 2, 0, DentriesPerSlab, DentriesPerSlab);
-        state.RegisterReclaimable(this);
+        this.alloc = alloc;
+        this.mappings = mappings;
+        this.rmap = rmap;
+        icache = new SlabCache(alloc, SlabStats, "ext4_inode_cache", mappings.Register(new Mapping(MappingKind.Slab, "ext4_inode_cache")).Id, InodeSlabOrder, InodesPerSlab, InodesPerMinSlab);
+        dcache = new SlabCache(alloc, SlabStats, "dentry", mappings.Register(new Mapping(MappingKind.Slab, "dentry")).Id, 0, DentriesPerSlab, DentriesPerSlab);
+        shrinkers.Register(this);
     }
 
     /// <summary>Counts of the inode and dentry slabs (no workload owns them).</summary>
-    public WorkloadStats SlabStats { get; } = new();
+    public AllocTally SlabStats { get; } = new();
 
     /// <summary>Pages held by the inode and dentry caches.</summary>
     public long InodeSlabPages => icache.Pages + dcache.Pages;
@@ -103,7 +108,7 @@ internal sealed class PageCache : IReclaimableSlab
             return file;
         }
 
-        file = new CachedFile(name, files.Count + 1, nrPages);
+        file = mappings.Register(new CachedFile(name, nrPages));
         files.Add(file);
         byName.Add(name, file);
         return file;
@@ -111,7 +116,7 @@ internal sealed class PageCache : IReclaimableSlab
 
     /// <summary>read() of page <paramref name="index"/> (filemap_read; a miss allocates as page_cache_ra_unbounded does).</summary>
     /// <returns>False when the page was not cached and no memory could be had (-ENOMEM).</returns>
-    public bool Read(CachedFile file, long index, WorkloadStats stats)
+    public bool Read(CachedFile file, long index, IAllocAccount stats)
     {
         LoadInode(file);
         if (file.Pfn[index] >= 0)
@@ -125,13 +130,13 @@ internal sealed class PageCache : IReclaimableSlab
             return false;
         }
 
-        ctx.CountVmEvents(VmStatItem.Pgpgin, SectorsPerPage);
+        alloc.Node.CountVmEvents(VmStatItem.Pgpgin, SectorsPerPage);
         return true;
     }
 
     /// <summary>write() of a whole page (generic_perform_write: write_begin, copy, dirty).</summary>
     /// <returns>False when no memory could be had.</returns>
-    public bool Write(CachedFile file, long index, WorkloadStats stats)
+    public bool Write(CachedFile file, long index, IAllocAccount stats)
     {
         LoadInode(file);
         if (file.Pfn[index] < 0 && !AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.Write, stats))
@@ -146,8 +151,8 @@ internal sealed class PageCache : IReclaimableSlab
             // folio_mark_dirty → folio_account_dirtied.
             page.Set(PageFlags.Dirty);
             file.NrDirty++;
-            ctx.CountVmEvents(VmStatItem.NrDirty);
-            ctx.CountVmEvents(VmStatItem.NrDirtied);
+            alloc.Node.CountVmEvents(VmStatItem.NrDirty);
+            alloc.Node.CountVmEvents(VmStatItem.NrDirtied);
             alloc.Node.PageZone(pfn).Stat[(int)VmStatItem.NrZoneWritePending]++;
         }
 
@@ -177,17 +182,16 @@ internal sealed class PageCache : IReclaimableSlab
             {
                 // folio_cancel_dirty → folio_account_cleaned.
                 file.NrDirty--;
-                ctx.CountVmEvents(VmStatItem.NrDirty, -1);
+                alloc.Node.CountVmEvents(VmStatItem.NrDirty, -1);
                 alloc.Node.PageZone(pfn).Stat[(int)VmStatItem.NrZoneWritePending]--;
             }
 
-            alloc.FreePages(pfn, 0);
-            index[i] = -1;
+            RemoveFolio(pfn);
             file.NrCached--;
             freed++;
         }
 
-        ctx.CountVmEvents(VmStatItem.NrFilePages, -freed);
+        alloc.Node.CountVmEvents(VmStatItem.NrFilePages, -freed);
         if (file.InodeLoaded)
         {
             file.InodeLoaded = false;
@@ -231,7 +235,7 @@ internal sealed class PageCache : IReclaimableSlab
                 continue;
             }
 
-            ctx.CountVmEvents(VmStatItem.Pginodesteal, InvalidateMappingPages(file));
+            alloc.Node.CountVmEvents(VmStatItem.Pginodesteal, InvalidateMappingPages(file));
             file.InodeLoaded = false;
         }
 
@@ -251,7 +255,7 @@ internal sealed class PageCache : IReclaimableSlab
     }
 
     // filemap_add_folio of a new order-0 folio: an LRU page of the file, in NR_FILE_PAGES.
-    private bool AddToPageCache(CachedFile file, long index, GfpFlags gfp, WorkloadStats stats)
+    private bool AddToPageCache(CachedFile file, long index, GfpFlags gfp, IAllocAccount stats)
     {
         int pfn = alloc.AllocPages(gfp, 0, OwnerKind.File, file.Id);
         stats.CountAlloc(0, pfn < 0);
@@ -260,11 +264,19 @@ internal sealed class PageCache : IReclaimableSlab
             return false;
         }
 
-        alloc.Node.Pages[pfn].Set(PageFlags.Lru);
+        alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.Uptodate);
+        rmap.SetFolioMapping(pfn, file, index);
         file.Pfn[index] = pfn;
         file.NrCached++;
-        ctx.CountVmEvents(VmStatItem.NrFilePages);
+        alloc.Node.CountVmEvents(VmStatItem.NrFilePages);
         return true;
+    }
+
+    // __filemap_remove_folio, then the page cache's reference is dropped and the folio freed.
+    private void RemoveFolio(int pfn)
+    {
+        rmap.Unmap(pfn);
+        alloc.FreePages(pfn, 0);
     }
 
     // mm/truncate.c: mapping_evict_folio skips dirty, writeback, locked and mapped folios.
@@ -280,13 +292,12 @@ internal sealed class PageCache : IReclaimableSlab
                 continue;
             }
 
-            alloc.FreePages(pfn, 0);
-            index[i] = -1;
+            RemoveFolio(pfn);
             file.NrCached--;
             freed++;
         }
 
-        ctx.CountVmEvents(VmStatItem.NrFilePages, -freed);
+        alloc.Node.CountVmEvents(VmStatItem.NrFilePages, -freed);
         Debug.Assert(file.NrCached >= file.NrDirty, "dirty pages stay cached");
         return freed;
     }
@@ -296,27 +307,30 @@ internal sealed class PageCache : IReclaimableSlab
 internal static class DropCaches
 {
     /// <summary>drop_caches_sysctl_handler: bit 1 drops clean page cache, bit 2 shrinks reclaimable slab.</summary>
+    /// <param name="node">The node (for the counters).</param>
+    /// <param name="pageCache">The page cache.</param>
+    /// <param name="shrinkers">The registered shrinkers, in registration order.</param>
+    /// <param name="value">1, 2 or 3.</param>
     /// <returns>Pages freed.</returns>
-    public static long Write(RunContext ctx, long value)
+    public static long Write(PgData node, PageCache pageCache, Shrinkers shrinkers, long value)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 3);
-        RunState state = RunState.Of(ctx);
         long freed = 0;
         if ((value & 1) != 0)
         {
-            freed += state.PageCache.DropPagecache();
-            ctx.CountVmEvents(VmStatItem.DropPagecache);
+            freed += pageCache.DropPagecache();
+            node.CountVmEvents(VmStatItem.DropPagecache);
         }
 
         if ((value & 2) != 0)
         {
-            foreach (IReclaimableSlab cache in state.Reclaimable)
+            foreach (IReclaimableSlab cache in shrinkers.Registered)
             {
                 freed += cache.DropSlab();
             }
 
-            ctx.CountVmEvents(VmStatItem.DropSlab);
+            node.CountVmEvents(VmStatItem.DropSlab);
         }
 
         return freed;

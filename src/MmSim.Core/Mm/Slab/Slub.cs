@@ -1,8 +1,8 @@
+using MmSim.Mm.PageAlloc;
 using MmSim.Mm;
 using MmSim.Mm.Vmstat;
-using MmSim.Runs;
 
-namespace MmSim.Workloads.Timed;
+namespace MmSim.Mm.Slab;
 
 /// <summary>
 /// The page side of mm/slub.c: allocating and freeing one slab with the order fallback of
@@ -11,7 +11,7 @@ namespace MmSim.Workloads.Timed;
 internal static class Slub
 {
     /// <summary>Allocates one slab (allocate_slab → alloc_slab_page).</summary>
-    /// <param name="ctx">The run.</param>
+    /// <param name="alloc">The node's allocator.</param>
     /// <param name="stats">Where to count the allocations.</param>
     /// <param name="reclaimable">SLAB_RECLAIM_ACCOUNT: __GFP_RECLAIMABLE and nr_slab_reclaimable.</param>
     /// <param name="order">The cache's preferred order (oo); the minimum order (s->min) is 0.</param>
@@ -22,7 +22,7 @@ internal static class Slub
     /// so we fall-back to the minimum order allocation": the first try has __GFP_NOWARN|__GFP_NORETRY and,
     /// when it could reclaim, __GFP_NOMEMALLOC and no reclaim at all.
     /// </remarks>
-    public static (int Pfn, int Order) AllocateSlab(RunContext ctx, WorkloadStats stats, bool reclaimable, int order, int cacheId)
+    public static (int Pfn, int Order) AllocateSlab(PageAllocator alloc, IAllocAccount stats, bool reclaimable, int order, int cacheId)
     {
         GfpFlags flags = GfpFlags.Kernel | (reclaimable ? GfpFlags.Reclaimable : 0) | (order > 0 ? GfpFlags.Comp : 0);
         GfpFlags allocGfp = (flags | GfpFlags.NoWarn | GfpFlags.NoRetry) & ~GfpFlags.NoFail;
@@ -32,41 +32,41 @@ internal static class Slub
         }
 
         OwnerKind owner = reclaimable ? OwnerKind.SlabReclaimable : OwnerKind.Slab;
-        int pfn = ctx.Alloc.AllocPages(allocGfp, order, owner, cacheId);
+        int pfn = alloc.AllocPages(allocGfp, order, owner, cacheId);
         stats.CountAlloc(order, pfn < 0);
         if (pfn < 0 && order > 0)
         {
             order = 0;
-            pfn = ctx.Alloc.AllocPages(flags, 0, owner, cacheId);
+            pfn = alloc.AllocPages(flags, 0, owner, cacheId);
             stats.CountAlloc(0, pfn < 0);
         }
 
         if (pfn >= 0)
         {
-            AccountSlab(ctx, reclaimable, 1L << order);
+            AccountSlab(alloc, reclaimable, 1L << order);
         }
 
         return (pfn, pfn < 0 ? 0 : order);
     }
 
     /// <summary>Frees a slab (__free_slab).</summary>
-    public static void FreeSlab(RunContext ctx, WorkloadStats stats, bool reclaimable, int pfn, int order)
+    public static void FreeSlab(PageAllocator alloc, IAllocAccount stats, bool reclaimable, int pfn, int order)
     {
-        AccountSlab(ctx, reclaimable, -(1L << order));
-        ctx.Alloc.FreePages(pfn, order);
-        stats.Frees++;
+        AccountSlab(alloc, reclaimable, -(1L << order));
+        alloc.FreePages(pfn, order);
+        stats.CountFree();
     }
 
     // mm/slab.h: account_slab / unaccount_slab (NR_SLAB_{RECLAIMABLE,UNRECLAIMABLE}_B, kept in pages here).
-    private static void AccountSlab(RunContext ctx, bool reclaimable, long nrPages) =>
-        ctx.CountVmEvents(reclaimable ? VmStatItem.NrSlabReclaimable : VmStatItem.NrSlabUnreclaimable, nrPages);
+    private static void AccountSlab(PageAllocator alloc, bool reclaimable, long nrPages) =>
+        alloc.Node.CountVmEvents(reclaimable ? VmStatItem.NrSlabReclaimable : VmStatItem.NrSlabUnreclaimable, nrPages);
 }
 
 /// <summary>
 /// A kmem_cache seen by its objects: objects go into free slots of its slabs, a new slab is allocated
 /// when none is free, and a shrinker frees objects in bulk (the dentry and inode caches).
 /// </summary>
-/// <param name="ctx">The run.</param>
+/// <param name="alloc">The node's allocator.</param>
 /// <param name="stats">Where the cache's slab allocations are counted.</param>
 /// <param name="name">Cache name, as /proc/slabinfo shows it.</param>
 /// <param name="id">Owner id recorded on its slabs.</param>
@@ -77,7 +77,7 @@ internal static class Slub
 /// Which slab an object lands in is not tracked: after a shrink the cache keeps just enough slabs for
 /// the objects still in use, the oldest ones (see docs/fidelity.md).
 /// </remarks>
-internal sealed class SlabCache(RunContext ctx, WorkloadStats stats, string name, int id, int order, int objectsPerSlab, int objectsPerMinSlab)
+internal sealed class SlabCache(PageAllocator alloc, IAllocAccount stats, string name, int id, int order, int objectsPerSlab, int objectsPerMinSlab)
 {
     private readonly LiveBlocks slabs = new(64);
     private long capacity;
@@ -96,7 +96,7 @@ internal sealed class SlabCache(RunContext ctx, WorkloadStats stats, string name
     {
         if (Objects == capacity)
         {
-            (int pfn, int got) = Slub.AllocateSlab(ctx, stats, reclaimable: true, order, id);
+            (int pfn, int got) = Slub.AllocateSlab(alloc, stats, reclaimable: true, order, id);
             if (pfn < 0)
             {
                 return false;
@@ -134,7 +134,7 @@ internal sealed class SlabCache(RunContext ctx, WorkloadStats stats, string name
 
             slabs.RemoveAt(slabs.Count - 1);
             capacity -= ObjectsIn(got);
-            Slub.FreeSlab(ctx, stats, reclaimable: true, pfn, got);
+            Slub.FreeSlab(alloc, stats, reclaimable: true, pfn, got);
         }
 
         return pages - slabs.Pages;

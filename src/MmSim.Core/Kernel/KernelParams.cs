@@ -1,0 +1,29 @@
+using MmSim.Mm.Compaction;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmscan;
+using MmSim.Sim;
+
+namespace MmSim.Kernel;
+
+/// <summary>
+/// Everything a kernel is booted with besides its machine: the page allocator's switches and sysctls,
+/// the hung-task and compaction sysctls, and the mechanisms chosen by name for this run.
+/// </summary>
+/// <remarks>Built from a scenario by the run layer; the kernel never reads scenario files itself.</remarks>
+public sealed record KernelParams
+{
+    /// <summary>Page allocator switches and sysctls.</summary>
+    public required PageAllocOptions Alloc { get; init; }
+
+    /// <summary>khungtaskd's sysctls.</summary>
+    public HungTaskSysctl HungTask { get; init; } = new();
+
+    /// <summary>Compaction sysctls (kcompactd, proactiveness, extfrag_threshold).</summary>
+    public CompactionSysctl Compaction { get; init; } = new();
+
+    /// <summary>The compaction mechanism.</summary>
+    public required ICompact Compact { get; init; }
+
+    /// <summary>The reclaim mechanism.</summary>
+    public required IReclaim Reclaim { get; init; }
+}

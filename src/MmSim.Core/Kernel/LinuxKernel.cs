@@ -1,0 +1,222 @@
+using MmSim.Mm.Memory;
+using MmSim.Mm.Gup;
+using MmSim.Mm.Hugetlb;
+// The kernel object: the root of all kernel state of one run. Mechanisms live in Mm/ under the
+// kernel's file names and know nothing of this class; it builds them, wires them together and
+// gives user space (Workloads/) its entry points. Daemons and the hang detectors are started here
+// (KernelDaemons.cs); designs, the named sets of switches a run boots with, are in Designs/.
+using MmSim.Mm;
+using MmSim.Mm.Compaction;
+using MmSim.Mm.Filemap;
+using MmSim.Mm.Folio;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Rmap;
+using MmSim.Mm.Slab;
+using MmSim.Mm.Slowpath;
+using MmSim.Mm.Vmscan;
+using MmSim.Mm.Vmstat;
+using MmSim.Sim;
+
+namespace MmSim.Kernel;
+
+/// <summary>
+/// One booted kernel: the node with its zones and allocator, the folio state beyond the memory map
+/// (mappings, reference counts, the reverse map, folio waits), the page cache, slab shrinkers,
+/// the allocation slowpath with its compaction and reclaim mechanisms, the daemons, and the task
+/// contexts. Nothing in mmsim is static: two kernels in one process never share state.
+/// </summary>
+/// <remarks>
+/// The kernel's counterpart is not one structure but the globals of mm/ (NODE_DATA(0),
+/// the shrinker list, folio_wait_table…) and <c>current</c>. Memory cgroups, LRU lists, mounts and
+/// FUSE connections join here as they are modelled: each is one more field built in the constructor.
+/// </remarks>
+public sealed class LinuxKernel
+{
+    private readonly List<TaskContext?> taskContexts = [];
+
+    private LinuxKernel(Simulator sim, PageAllocator alloc, KernelParams parameters)
+    {
+        Sim = sim;
+        Alloc = alloc;
+        Params = parameters;
+        Mappings = new MappingRegistry();
+        Refs = new FolioRefs(alloc.Node, Mappings);
+        Rmap = new Rmap(alloc.Node, Mappings, Refs);
+        FolioWait = new FolioWait(alloc.Node.Pages, sim);
+        Shrinkers = new Shrinkers();
+        PageCache = new PageCache(alloc, Mappings, Rmap, Shrinkers);
+        Compact = parameters.Compact;
+        Reclaim = parameters.Reclaim;
+        Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
+        BootContext = new TaskContext(null);
+    }
+
+    /// <summary>The engine the kernel's tasks run on (clock, tasks, wait queues).</summary>
+    public Simulator Sim { get; }
+
+    /// <summary>The node (pglist_data): memory map, pageblocks, zones, counters.</summary>
+    public PgData Node => Alloc.Node;
+
+    /// <summary>The buddy allocator.</summary>
+    public PageAllocator Alloc { get; }
+
+    /// <summary>What the kernel was booted with.</summary>
+    public KernelParams Params { get; }
+
+    /// <summary>Every mapping (address spaces, anonymous VMAs, slab caches), by id.</summary>
+    public MappingRegistry Mappings { get; }
+
+    /// <summary>Folio reference, pin and map counts.</summary>
+    public FolioRefs Refs { get; }
+
+    /// <summary>The reverse map.</summary>
+    public Rmap Rmap { get; }
+
+    /// <summary>Folio lock and writeback waits.</summary>
+    public FolioWait FolioWait { get; }
+
+    /// <summary>The registered shrinkers (drop_caches and, later, reclaim call them).</summary>
+    public Shrinkers Shrinkers { get; }
+
+    /// <summary>The page cache of every file.</summary>
+    internal PageCache PageCache { get; }
+
+    /// <summary>The compaction mechanism.</summary>
+    public ICompact Compact { get; }
+
+    /// <summary>The reclaim mechanism.</summary>
+    public IReclaim Reclaim { get; }
+
+    /// <summary>__alloc_pages_slowpath for requests that may sleep.</summary>
+    public AllocSlowpath Slowpath { get; }
+
+    /// <summary>The daemons, once <see cref="StartDaemons"/> ran.</summary>
+    public KernelDaemons? Daemons { get; private set; }
+
+    /// <summary>The context of code that runs outside any task (boot, untimed workloads, timers): it cannot sleep.</summary>
+    public TaskContext BootContext { get; }
+
+    /// <summary><c>current</c>: the context of the task running now, or <see cref="BootContext"/>.</summary>
+    public TaskContext Current => Sim.Current is { } task ? ContextOf(task) : BootContext;
+
+    /// <summary>Boots a kernel on <paramref name="machine"/> (mm_init, then the page allocator's initcalls).</summary>
+    /// <param name="machine">Zones and CMA areas.</param>
+    /// <param name="parameters">Switches, sysctls and mechanisms.</param>
+    /// <param name="seed">The run's seed (the engine's root generator).</param>
+    /// <returns>The kernel, at time 0, with no daemon running yet.</returns>
+    public static LinuxKernel Boot(MachineSpec machine, KernelParams parameters, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return Create(MmInit.Boot(machine, parameters.Alloc), parameters, seed);
+    }
+
+    /// <summary>A kernel over a node booted already (benchmarks and tests that shape the free lists first).</summary>
+    /// <param name="alloc">The booted allocator.</param>
+    /// <param name="parameters">Switches, sysctls and mechanisms (the allocator's options are <paramref name="alloc"/>'s).</param>
+    /// <param name="seed">The engine's seed.</param>
+    /// <returns>The kernel, at time 0.</returns>
+    public static LinuxKernel Create(PageAllocator alloc, KernelParams parameters, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return new LinuxKernel(new Simulator(seed), alloc, parameters);
+    }
+
+    /// <summary>Starts khungtaskd, the deadlock detector, kcompactd0, kswapd0 and the vmstat worker (once).</summary>
+    /// <returns>The daemons.</returns>
+    /// <exception cref="InvalidOperationException">They run already.</exception>
+    public KernelDaemons StartDaemons()
+    {
+        if (Daemons is not null)
+        {
+            throw new InvalidOperationException("the kernel daemons run already");
+        }
+
+        Daemons = KernelDaemons.Start(Sim, Alloc, Params);
+        return Daemons;
+    }
+
+    /// <summary>The kernel's context of <paramref name="task"/> (its task_struct), created on first use.</summary>
+    /// <param name="task">A task of this kernel's engine.</param>
+    /// <returns>The context.</returns>
+    public TaskContext ContextOf(SimTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        int i = task.Pid - 1;
+        while (taskContexts.Count <= i)
+        {
+            taskContexts.Add(null);
+        }
+
+        return taskContexts[i] ??= new TaskContext(task);
+    }
+
+    /// <summary>
+    /// Allocates a block for a caller that does not sleep here (__alloc_pages): the fast path, then the
+    /// slowpath's non-sleeping start. A request that could sleep behaves as if direct compaction and
+    /// reclaim found nothing, so callers that may sleep use <see cref="AllocPagesWait"/>.
+    /// </summary>
+    /// <param name="gfp">Allocation flags.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="owner">Owner kind of the head page.</param>
+    /// <param name="mappingId">Mapping id of the head page (0: none).</param>
+    /// <returns>The first PFN, or −1.</returns>
+    public int AllocPages(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0) =>
+        Alloc.AllocPages(gfp, order, owner, mappingId);
+
+    /// <summary>
+    /// Allocates a block for the running task, which may sleep in the slowpath (direct compaction,
+    /// direct reclaim, throttling) when the mask has __GFP_DIRECT_RECLAIM. The PFN (or −1) is in
+    /// <see cref="TaskContext.AllocResult"/> of <see cref="Current"/> when the coroutine ends.
+    /// </summary>
+    /// <param name="gfp">Allocation flags; the task's memalloc scopes apply (current_gfp_context).</param>
+    /// <param name="order">Order.</param>
+    /// <param name="owner">Owner kind of the head page.</param>
+    /// <param name="mappingId">Mapping id of the head page (0: none).</param>
+    /// <returns>The coroutine to await with <see cref="Wait.Call"/>.</returns>
+    /// <remarks>The fast path runs before any coroutine exists, so an allocation that succeeds there
+    /// costs what <see cref="AllocPages"/> costs; only the slowpath allocates its coroutine.</remarks>
+    public IEnumerable<Wait> AllocPagesWait(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0)
+    {
+        TaskContext current = Current;
+        gfp = current.CurrentGfpContext(gfp);
+        int pfn = Alloc.AllocPagesFast(gfp, order, owner, mappingId, out PageAllocator.AllocContext ac);
+        current.AllocResult = pfn;
+        return pfn >= 0 ? [] : Slowpath.Run(current, gfp, order, ac, owner, mappingId);
+    }
+
+    /// <summary>mmap of a private anonymous region (do_mmap → vma_link): nothing is allocated until it is touched.</summary>
+    /// <param name="account">Where the process's allocations are counted.</param>
+    /// <param name="nrPages">Length in pages.</param>
+    /// <param name="flags">THP, mlock and pin behaviour.</param>
+    /// <param name="name">The process, for reports.</param>
+    /// <returns>The VMA, registered as a mapping.</returns>
+    internal Mm.Memory.AnonVma Mmap(IAllocAccount account, long nrPages, Mm.Memory.AnonVmaFlags flags, string name) =>
+        new(Alloc, Rmap, account, nrPages, flags, name);
+
+    /// <summary>pin_user_pages(FOLL_LONGTERM) of a fresh buffer of <paramref name="nrPages"/> pages (mm/gup.c).</summary>
+    /// <param name="account">Where the process's allocations are counted.</param>
+    /// <param name="nrPages">Pages to fault in and pin.</param>
+    /// <param name="name">The process, for reports.</param>
+    /// <returns>The pinned buffer, or null when memory ran out (everything released).</returns>
+    internal Mm.Memory.AnonVma? PinUserPagesLongterm(IAllocAccount account, long nrPages, string name) =>
+        Mm.Gup.LongtermPin.Pin(Alloc, Rmap, account, nrPages, name);
+
+    /// <summary>Writes /proc/sys/vm/nr_hugepages: grows a hugetlb pool (mm/hugetlb.c).</summary>
+    /// <param name="account">Where the allocations are counted.</param>
+    /// <param name="count">Requested pool size.</param>
+    /// <returns>The pool size reached.</returns>
+    internal long SetNrHugepages(IAllocAccount account, long count) =>
+        new Mm.Hugetlb.HugetlbPool(Alloc, account).SetMaxHugePages(count);
+
+    /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events, mod_node_page_state).</summary>
+    /// <param name="item">A node or event item.</param>
+    /// <param name="delta">Amount.</param>
+    public void CountVmEvents(VmStatItem item, long delta = 1) => Node.CountVmEvents(item, delta);
+
+    /// <summary>Writes /proc/sys/vm/drop_caches (1: page cache, 2: reclaimable slab, 3: both).</summary>
+    /// <param name="value">1, 2 or 3.</param>
+    /// <returns>Pages freed.</returns>
+    public long DropCaches(long value) => Mm.Filemap.DropCaches.Write(Node, PageCache, Shrinkers, value);
+}

@@ -1,0 +1,143 @@
+using MmSim.Sim;
+
+namespace MmSim.Mm;
+
+/// <summary>The bits of <c>current-&gt;flags</c> that memory management reads.</summary>
+/// <remarks>include/linux/sched.h: PF_*.</remarks>
+[Flags]
+public enum TaskFlags : uint
+{
+    /// <summary>None.</summary>
+    None = 0,
+
+    /// <summary>PF_MEMALLOC: allocating to free memory (reclaim, kswapd); may use reserves, never recurses into reclaim.</summary>
+    Memalloc = 0x00000800,
+
+    /// <summary>PF_KTHREAD: a kernel thread.</summary>
+    Kthread = 0x00200000,
+
+    /// <summary>PF_MEMALLOC_NOFS (memalloc_nofs_save): allocations drop __GFP_FS.</summary>
+    MemallocNofs = 0x00040000,
+
+    /// <summary>PF_MEMALLOC_NOIO (memalloc_noio_save): allocations drop __GFP_IO and __GFP_FS.</summary>
+    MemallocNoio = 0x00080000,
+
+    /// <summary>PF_MEMALLOC_PIN (memalloc_pin_save): allocations avoid ZONE_MOVABLE and CMA (drop __GFP_MOVABLE).</summary>
+    MemallocPin = 0x10000000,
+}
+
+/// <summary>
+/// A compaction capture request (struct capture_control): while the task compacts for an allocation,
+/// a block of exactly <see cref="Order"/> freed in <see cref="Zone"/> goes straight to it.
+/// </summary>
+/// <remarks>mm/internal.h: struct capture_control; mm/page_alloc.c: compaction_capture.</remarks>
+public sealed class CaptureControl
+{
+    /// <summary>The zone being compacted (cc-&gt;zone; one node, so its index names it).</summary>
+    public ZoneType Zone { get; set; }
+
+    /// <summary>The order the allocation needs.</summary>
+    public int Order { get; set; }
+
+    /// <summary>Migratetype of the allocation.</summary>
+    public MigrateType Migratetype { get; set; }
+
+    /// <summary>The captured block's PFN, or −1 while nothing was captured (capc-&gt;page).</summary>
+    public int Page { get; set; } = -1;
+}
+
+/// <summary>
+/// The kernel's view of a task (<c>current</c>): who it is, which memcg it is charged to, and the
+/// allocation scopes and flags that change how its allocations behave.
+/// </summary>
+/// <remarks>
+/// include/linux/sched.h: task_struct (pid, comm, flags, memcg via its css_set,
+/// capture_control); include/linux/sched/mm.h: current_gfp_context and the memalloc_*_save
+/// scopes. Every task of a run has one; code running outside any task (boot, untimed workloads,
+/// callbacks) uses the kernel object's boot context, which cannot sleep.
+/// </remarks>
+public sealed class TaskContext
+{
+    /// <summary>Creates the context of <paramref name="task"/>, or the boot context when null.</summary>
+    /// <param name="task">The simulated task, or null.</param>
+    public TaskContext(SimTask? task)
+    {
+        Task = task;
+        if (task is { IsKernelThread: true })
+        {
+            Flags = TaskFlags.Kthread;
+        }
+    }
+
+    /// <summary>The engine task, or null for the boot context.</summary>
+    public SimTask? Task { get; }
+
+    /// <summary>The pid (0 for the boot context, as the idle task).</summary>
+    public int Pid => Task?.Pid ?? 0;
+
+    /// <summary>The command name.</summary>
+    public string Comm => Task?.Comm ?? "swapper/0";
+
+    /// <summary>PF_* flags.</summary>
+    public TaskFlags Flags { get; set; }
+
+    /// <summary>Id of the memcg the task's allocations are charged to (0: the root).</summary>
+    public ushort MemcgId { get; set; }
+
+    /// <summary>The capture request of a compaction this task runs for an allocation, or null.</summary>
+    public CaptureControl? Capture { get; set; }
+
+    /// <summary>True when the task may sleep (a task, not the boot context or an interrupt).</summary>
+    public bool CanSleep => Task is not null;
+
+    /// <summary>The PFN the task's last sleeping allocation returned (−1 for failure), read after awaiting it.</summary>
+    public int AllocResult { get; set; } = -1;
+
+    /// <summary>current_gfp_context: the task's scopes applied to a gfp mask.</summary>
+    /// <param name="gfp">The caller's mask.</param>
+    /// <returns>The mask in force.</returns>
+    /// <remarks>include/linux/sched/mm.h: current_gfp_context — NOIO drops __GFP_IO and __GFP_FS, NOFS drops
+    /// __GFP_FS, PIN drops __GFP_MOVABLE.</remarks>
+    public GfpFlags CurrentGfpContext(GfpFlags gfp)
+    {
+        TaskFlags f = Flags;
+        if ((f & (TaskFlags.MemallocNoio | TaskFlags.MemallocNofs | TaskFlags.MemallocPin)) == 0)
+        {
+            return gfp;
+        }
+
+        if ((f & TaskFlags.MemallocNoio) != 0)
+        {
+            gfp &= ~(GfpFlags.Io | GfpFlags.Fs);
+        }
+        else if ((f & TaskFlags.MemallocNofs) != 0)
+        {
+            gfp &= ~GfpFlags.Fs;
+        }
+
+        if ((f & TaskFlags.MemallocPin) != 0)
+        {
+            gfp &= ~GfpFlags.Movable;
+        }
+
+        return gfp;
+    }
+
+    /// <summary>memalloc_nofs_save / memalloc_noio_save / memalloc_pin_save: enters a scope.</summary>
+    /// <param name="scope">One of the scope flags.</param>
+    /// <returns>The previous state of that flag, for <see cref="MemallocRestore"/>.</returns>
+    public TaskFlags MemallocSave(TaskFlags scope)
+    {
+        TaskFlags old = Flags & scope;
+        Flags |= scope;
+        return old;
+    }
+
+    /// <summary>memalloc_*_restore: leaves a scope entered with <see cref="MemallocSave"/>.</summary>
+    /// <param name="scope">The scope flag.</param>
+    /// <param name="saved">What <see cref="MemallocSave"/> returned.</param>
+    public void MemallocRestore(TaskFlags scope, TaskFlags saved) => Flags = (Flags & ~scope) | saved;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Comm}:{Pid}";
+}

@@ -1,0 +1,49 @@
+using MmSim.Kernel;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Vmstat;
+using MmSim.Sim;
+
+namespace MmSim.Workloads;
+
+/// <summary>
+/// What a timed workload (user space) sees of the running system: the kernel it calls into and its
+/// own random stream. Tasks receive it when they are created.
+/// </summary>
+/// <remarks>
+/// The runner gives each timed workload its own context: <see cref="Kernel"/> is shared, <see cref="Random"/>
+/// is the workload's own stream (split from the run's seed by the workload's position in the
+/// scenario), so adding a workload never changes the random numbers another one draws.
+/// </remarks>
+public sealed class WorkloadContext
+{
+    /// <summary>Creates the context of one workload.</summary>
+    /// <param name="kernel">The booted kernel.</param>
+    /// <param name="root">The workload's random stream (it splits per-task streams from it).</param>
+    public WorkloadContext(LinuxKernel kernel, Prng root)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(root);
+        Kernel = kernel;
+        Random = root;
+    }
+
+    /// <summary>The kernel.</summary>
+    public LinuxKernel Kernel { get; }
+
+    /// <summary>The engine (clock, tasks, wait queues).</summary>
+    public Simulator Sim => Kernel.Sim;
+
+    /// <summary>The page allocator of the node.</summary>
+    public PageAllocator Alloc => Kernel.Alloc;
+
+    /// <summary>The workload's random stream (workloads split per-task streams from it).</summary>
+    public Prng Random { get; }
+
+    /// <summary>The kernel daemons (kswapd0, kcompactd0, khungtaskd…); null before they start.</summary>
+    public KernelDaemons? Daemons => Kernel.Daemons;
+
+    /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events).</summary>
+    /// <param name="item">A node or event item.</param>
+    /// <param name="delta">Amount.</param>
+    public void CountVmEvents(VmStatItem item, long delta = 1) => Kernel.CountVmEvents(item, delta);
+}
