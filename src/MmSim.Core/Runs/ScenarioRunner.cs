@@ -275,7 +275,7 @@ public sealed class ScenarioRunner
         if (options.CheckEvery > 0)
         {
             ChecksRun++;
-            FreeAreaChecker.Verify(Allocator!, context);
+            KernelChecker.Verify(Kernel!, context);
         }
     }
 }

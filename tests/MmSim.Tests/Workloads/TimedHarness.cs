@@ -67,7 +67,7 @@ internal sealed class TimedHarness
 
     public RunStopReason RunUntil(long ns) => Sim.Run(ns);
 
-    public void Verify(string context) => FreeAreaChecker.Verify(Alloc, context);
+    public void Verify(string context) => KernelChecker.Verify(Kernel, context);
 
     public long VmStat(VmStatItem item) => ProcVmstat.Snapshot(Alloc.Node)[(int)item];
 

@@ -139,6 +139,12 @@ public class Mapping
         int[] s = Slots ?? throw new InvalidOperationException($"mapping {Name} has no forward map");
         for (int i = 0; i < nrPages; i++)
         {
+            // A partly unmapped large folio has empty slots; a slot pointing elsewhere is corruption.
+            if (s[index + i] < 0 && nrPages > 1)
+            {
+                continue;
+            }
+
             if (s[index + i] != oldPfn + i)
             {
                 throw new InvalidOperationException(
@@ -159,6 +165,11 @@ public class Mapping
         int[] s = Slots ?? throw new InvalidOperationException($"mapping {Name} has no forward map");
         for (int i = 0; i < nrPages; i++)
         {
+            if (s[index + i] < 0 && nrPages > 1)
+            {
+                continue;
+            }
+
             if (s[index + i] != pfn + i)
             {
                 throw new InvalidOperationException(

@@ -156,6 +156,31 @@ internal sealed partial class AnonVma : Mapping
         return result;
     }
 
+    /// <inheritdoc/>
+    /// <remarks>A PMD-mapped THP is also repointed at its PMD (remove_migration_pmd).</remarks>
+    public override void ReplaceFolio(long index, int oldPfn, int newPfn, int nrPages)
+    {
+        base.ReplaceFolio(index, oldPfn, newPfn, nrPages);
+        int r = (int)(index >> HugeMemory.HpagePmdOrder);
+        if (nrPages > 1 && pmdHuge[r] == oldPfn)
+        {
+            pmdHuge[r] = newPfn;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The PMD of a THP is cleared too (try_to_unmap of a PMD mapping).</remarks>
+    public override void UnmapFolio(long index, int pfn, int nrPages)
+    {
+        base.UnmapFolio(index, pfn, nrPages);
+        int r = (int)(index >> HugeMemory.HpagePmdOrder);
+        if (nrPages > 1 && pmdHuge[r] == pfn)
+        {
+            pmdHuge[r] = -1;
+            pmdHugeMapped[r] = 0;
+        }
+    }
+
     /// <summary>munmap of pages [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>).</summary>
     /// <remarks>mm/mmap.c: do_vmi_munmap → unmap_region: zap the pages, then free page tables no VMA covers any more.</remarks>
     public void Unmap(long first, long count)

@@ -84,6 +84,9 @@ public sealed class TimeSeriesRecorder
     /// <summary>State letter of every task row.</summary>
     internal List<string> TaskStates { get; } = [];
 
+    /// <summary>The kernel function each sleeping task waits in (its wchan), empty for running tasks.</summary>
+    internal List<string> TaskWchans { get; } = [];
+
     /// <summary>Tasks to report; null before the engine starts (untimed runs have none).</summary>
     public Simulator? Engine { get => sim; set => sim = value; }
 
@@ -199,6 +202,7 @@ public sealed class TimeSeriesRecorder
             TaskPids.Add(task.Pid);
             TaskComms.Add(task.Comm);
             TaskStates.Add(StateLetters[(int)task.State]);
+            TaskWchans.Add(task.WaitSite ?? "");
         }
     }
 

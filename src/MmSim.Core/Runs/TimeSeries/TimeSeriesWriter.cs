@@ -100,14 +100,16 @@ public static class TimeSeriesWriter
         var pid = new DataField<int>("pid");
         var comm = new DataField<string>("comm");
         var state = new DataField<string>("state");
+        var wchan = new DataField<string>("wchan");
         using var ms = new MemoryStream();
-        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(time, pid, comm, state), ms, Options).ConfigureAwait(false))
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(time, pid, comm, state, wchan), ms, Options).ConfigureAwait(false))
         {
             using ParquetRowGroupWriter rg = writer.CreateRowGroup();
             await rg.WriteAsync(time, (ReadOnlyMemory<long>)r.TaskTimeNs.ToArray()).ConfigureAwait(false);
             await rg.WriteAsync(pid, (ReadOnlyMemory<int>)r.TaskPids.ToArray()).ConfigureAwait(false);
             await rg.WriteAsync(comm, r.TaskComms).ConfigureAwait(false);
             await rg.WriteAsync(state, r.TaskStates).ConfigureAwait(false);
+            await rg.WriteAsync(wchan, r.TaskWchans).ConfigureAwait(false);
             rg.CompleteValidate();
         }
 

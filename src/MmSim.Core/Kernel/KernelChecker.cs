@@ -1,0 +1,40 @@
+using MmSim.Mm.DebugVm;
+
+namespace MmSim.Kernel;
+
+/// <summary>
+/// The whole kernel's invariants: the buddy allocator's (<see cref="FreeAreaChecker"/>) and the folio
+/// state's — both directions of the reverse map, reference and pin tables that name only allocated
+/// folios (with PG_pinned equal to "pinned"), and lock holders and writeback enders only for folios
+/// with those bits set.
+/// </summary>
+/// <remarks>The kernel's nearest equivalents are CONFIG_DEBUG_VM's VM_BUG_ON_FOLIO checks; this runs
+/// after every operation or sampling interval under <c>--check</c>. Cost O(pages + mapping slots).</remarks>
+public static class KernelChecker
+{
+    /// <summary>Checks everything; throws on the first broken invariant, naming <paramref name="context"/>.</summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="context">What just happened, for replay (operation, time, seed).</param>
+    /// <exception cref="InvalidOperationException">An invariant is broken.</exception>
+    public static void Verify(LinuxKernel kernel, string context)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        FreeAreaChecker.Verify(kernel.Alloc, context);
+        if (kernel.Rmap.Verify() is { } rmapProblem)
+        {
+            throw new InvalidOperationException($"invariant violated after {context}: reverse map: {rmapProblem}");
+        }
+
+        int stray = kernel.Refs.CountStrayEntries();
+        if (stray != 0)
+        {
+            throw new InvalidOperationException($"invariant violated after {context}: {stray} reference, pin or map counts on folios that are not allocated (or pinned without PG_pinned)");
+        }
+
+        stray = kernel.FolioWait.CountStrayRecords();
+        if (stray != 0)
+        {
+            throw new InvalidOperationException($"invariant violated after {context}: {stray} lock holders or writeback enders of folios without PG_locked/PG_writeback");
+        }
+    }
+}
