@@ -91,7 +91,7 @@ public sealed class RunDeterminismTests : IDisposable
         }
 
         await using ParquetReader tasks = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.TasksFile));
-        Assert.Equal(["time_ns", "pid", "comm", "state"], tasks.Schema.GetDataFields().Select(f => f.Name));
+        Assert.Equal(["time_ns", "pid", "comm", "state", "wchan"], tasks.Schema.GetDataFields().Select(f => f.Name));
         using ParquetRowGroupReader rg = tasks.OpenRowGroupReader(0);
         DataField comm = tasks.Schema.GetDataFields()[2];
         var comms = new string?[rg.RowCount];
