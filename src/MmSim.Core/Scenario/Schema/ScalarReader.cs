@@ -1,3 +1,5 @@
+using MmSim.Kernel;
+
 namespace MmSim.Scenario;
 
 /// <summary>Parses one scalar by its field's kind (through <see cref="Units"/>) and applies the declared limits.</summary>
