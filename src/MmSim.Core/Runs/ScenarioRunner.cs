@@ -1,9 +1,12 @@
 using MmSim.Mm.Vmstat;
 using System.Diagnostics;
+using MmSim.Kernel.Designs;
 using MmSim.Mm;
+using MmSim.Mm.Compaction;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Trace;
+using MmSim.Mm.Vmscan;
 using MmSim.Runs.TimeSeries;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -82,6 +85,7 @@ public sealed class ScenarioRunner
     public IReadOnlyList<WorkloadResult> Run(IKmemTrace? trace = null)
     {
         ITimedWorkload?[] timed = CreateTimedWorkloads();
+        (IReclaim reclaim, ICompact compact) = CreateMechanisms();
         PageAllocator alloc = MmInit.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Options(config));
         alloc.Trace = trace;
         Allocator = alloc;
@@ -108,7 +112,7 @@ public sealed class ScenarioRunner
 
         if (hasTimedWorkloads)
         {
-            RunTimed(alloc, timed, root.Split(TimedPhaseStreamId), results);
+            RunTimed(alloc, timed, root.Split(TimedPhaseStreamId), results, reclaim, compact);
         }
         else
         {
@@ -138,15 +142,22 @@ public sealed class ScenarioRunner
         return timed;
     }
 
+    /// <summary>The mechanisms the design's switches name, by name from their registries, before anything runs.</summary>
+    private (IReclaim Reclaim, ICompact Compact) CreateMechanisms()
+    {
+        KernelSwitches switches = config.Kernel.Switches;
+        return (Mechanisms.Reclaim.Create(switches.Reclaim), Mechanisms.Compaction.Create(switches.Compaction));
+    }
+
     /// <summary>
     /// The engine phase: daemons, then every timed workload, started at time 0; samples at 0, every
     /// sampling interval and at the end; the deadlock detector's final scan.
     /// </summary>
-    private void RunTimed(PageAllocator alloc, ITimedWorkload?[] timed, Prng stream, WorkloadResult?[] results)
+    private void RunTimed(PageAllocator alloc, ITimedWorkload?[] timed, Prng stream, WorkloadResult?[] results, IReclaim reclaim, ICompact compact)
     {
         var sim = new Simulator(Seed);
         engine = sim;
-        KernelDaemons daemons = KernelDaemons.Start(sim, alloc, config);
+        KernelDaemons daemons = KernelDaemons.Start(sim, alloc, config, reclaim, compact);
         for (int i = 0; i < timed.Length; i++)
         {
             timed[i]?.Start(new RunContext(sim, alloc, stream.Split((ulong)i + 1)) { Daemons = daemons });

@@ -120,6 +120,11 @@ internal static class ScalarReader
             return true;
         }
 
+        if (f.UnknownChoice is not null)
+        {
+            return Units.Fail(f.UnknownChoice(text), out error);
+        }
+
         string? close = Suggest.Closest(text, f.Choices);
         string hint = close is null ? string.Empty : $"did you mean '{close}'? ";
         return Units.Fail($"'{text}' is not accepted; {hint}expected one of {string.Join(", ", f.Choices)}", out error);
