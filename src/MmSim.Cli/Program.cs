@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MmSim.Cli.Commands;
+using MmSim.Kernel.Designs;
 
 namespace MmSim.Cli;
 
@@ -22,6 +23,7 @@ public static class Program
             RunCommand.Create(),
             ValidateCommand.Create(),
             CompareCommand.Create(),
+            DesignsCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -55,11 +57,11 @@ public static class Program
         return inner.Count > 0 && sameKind ? inner[0] : a;
     }
 
-    // Never a stack trace for the user: one line. A file that cannot be written or read is the
-    // user's to fix (exit 2); anything else is a bug in mmsim (exit 70).
+    // Never a stack trace for the user: one line. A file that cannot be written or read, or a name
+    // nothing is registered under, is the user's to fix (exit 2); anything else is a bug in mmsim (exit 70).
     private static int Report(Exception e)
     {
-        if (e is IOException or UnauthorizedAccessException)
+        if (e is IOException or UnauthorizedAccessException or ConfigurationException)
         {
             Console.Error.WriteLine($"mmsim: {e.Message}");
             return ExitBadInput;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MmSim.Kernel.Designs;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -7,26 +8,42 @@ using Spectre.Console;
 
 namespace MmSim.Cli.Commands;
 
-/// <summary><c>mmsim run SCENARIO [--seed N] [--out DIR] [--check]</c>: one run, its result folder and a summary.</summary>
+/// <summary><c>mmsim run SCENARIO [--design NAME] [--seed N] [--out DIR] [--check]</c>: one run, its result folder and a summary.</summary>
+/// <remarks>
+/// <c>--design</c> replaces the scenario's <c>kernel.design</c>; switches the scenario writes that change its own
+/// design still win, and a note on stderr names them (docs/designs.md).
+/// </remarks>
 internal static class RunCommand
 {
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "scenario file (YAML)" };
+        var design = new Option<string?>("--design") { Description = "design to run (see 'mmsim designs'; default: the scenario's kernel.design); switches the scenario changes still win" };
         var seed = new Option<ulong?>("--seed") { Description = "seed (default: the scenario's)" };
         var outDir = new Option<string?>("--out") { Description = "result folder (default: out/NAME-seedN)" };
         var check = new Option<bool>("--check") { Description = "run the invariant checker after every operation (slow on big machines)" };
         var checkEvery = new Option<long>("--check-every") { Description = "run the invariant checker after every N operations" };
         var cmd = new Command("run", "Run one scenario with one seed; write /proc snapshots, the resolved config and a summary.")
         {
-            scenario, seed, outDir, check, checkEvery,
+            scenario, design, seed, outDir, check, checkEvery,
         };
         cmd.SetAction(parse =>
         {
-            ScenarioConfig? config = ScenarioFiles.LoadOrReport(parse.GetValue(scenario)!);
+            Design? chosen = null;
+            if (parse.GetValue(design) is string name && (chosen = DesignNames.Find(name)) is null)
+            {
+                return Program.ExitBadInput;
+            }
+
+            ScenarioConfig? config = ScenarioFiles.LoadOrReport(parse.GetValue(scenario)!, chosen);
             if (config == null)
             {
                 return Program.ExitBadInput;
+            }
+
+            if (chosen is not null)
+            {
+                DesignNames.NoteOverrides(config, chosen);
             }
 
             long every = parse.GetValue(check) ? 1 : parse.GetValue(checkEvery);
@@ -39,7 +56,7 @@ internal static class RunCommand
             var options = new RunOptions { Seed = parse.GetValue(seed), CheckEvery = every };
             string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"{config.Name}-seed{options.Seed ?? config.Seed}");
             RunSummary summary = Execute(config, options, dir);
-            Print(summary, dir);
+            Print(summary, config.Kernel.Design, dir);
             return 0;
         });
         return cmd;
@@ -53,9 +70,9 @@ internal static class RunCommand
         return RunFolder.Execute(config, options, dir);
     }
 
-    private static void Print(RunSummary s, string dir)
+    private static void Print(RunSummary s, string design, string dir)
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(s.Scenario)}[/] seed {s.Seed}  Linux {s.Release}  fallback {s.Fallback}  pcp {(s.Pcp ? "on" : "off")}  min_free_kbytes {s.MinFreeKbytes}");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(s.Scenario)}[/] seed {s.Seed}  design {Markup.Escape(design)}  Linux {s.Release}  fallback {s.Fallback}  pcp {(s.Pcp ? "on" : "off")}  min_free_kbytes {s.MinFreeKbytes}");
         var zones = new Table().AddColumns("zone", "managed", "free", "pcp", "min", "low", "high", "boost");
         foreach (ZoneSummary z in s.Zones)
         {

@@ -1,3 +1,4 @@
+using MmSim.Kernel.Designs;
 using MmSim.Scenario;
 
 namespace MmSim.Cli.Commands;
@@ -29,10 +30,12 @@ internal static class ScenarioFiles
     }
 
     /// <summary>Loads a scenario or prints every problem, one line each.</summary>
+    /// <param name="path">The scenario file.</param>
+    /// <param name="design">A design from the command line replacing the file's <c>kernel.design</c>; null: the file's.</param>
     /// <returns>The config, or null after printing the errors.</returns>
-    public static ScenarioConfig? LoadOrReport(string path)
+    public static ScenarioConfig? LoadOrReport(string path, Design? design = null)
     {
-        LoadResult result = ScenarioLoader.Load(path);
+        LoadResult result = ScenarioLoader.Load(path, design);
         if (result.Errors.Count == 0 && result.Config != null)
         {
             return result.Config;

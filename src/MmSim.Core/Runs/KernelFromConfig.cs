@@ -1,9 +1,8 @@
 using MmSim.Mm;
 using MmSim.Kernel;
+using MmSim.Kernel.Designs;
 using MmSim.Mm.Compaction;
-using MmSim.Mm.Compaction.Impl;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmscan.Impl;
 using MmSim.Sim;
 using MmSim.Scenario;
 
@@ -71,8 +70,9 @@ public static class KernelFromConfig
                 HungTaskWarnings = s.HungTaskWarnings,
             },
             Compaction = CompactionSysctl(config),
-            Compact = NoCompaction.Instance,
-            Reclaim = NoReclaim.Instance,
+            // Mechanisms by the names the design's switches give (an unknown name fails before boot).
+            Compact = Mechanisms.Compaction.Create(config.Kernel.Switches.Compaction),
+            Reclaim = Mechanisms.Reclaim.Create(config.Kernel.Switches.Reclaim),
         };
     }
 

@@ -1,10 +1,13 @@
 using MmSim.Kernel;
 using MmSim.Mm.Vmstat;
 using System.Diagnostics;
+using MmSim.Kernel.Designs;
 using MmSim.Mm;
+using MmSim.Mm.Compaction;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Trace;
+using MmSim.Mm.Vmscan;
 using MmSim.Runs.TimeSeries;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -144,6 +147,7 @@ public sealed class ScenarioRunner
         return timed;
     }
 
+    /// <summary>The mechanisms the design's switches name, by name from their registries, before anything runs.</summary>
     /// <summary>
     /// The engine phase: daemons, then every timed workload, started at time 0; samples at 0, every
     /// sampling interval and at the end; the deadlock detector's final scan.

@@ -1,3 +1,4 @@
+using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.Trace;
 

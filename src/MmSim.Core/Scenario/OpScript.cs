@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using MmSim.Kernel;
 using MmSim.Mm;
 
 namespace MmSim.Scenario;

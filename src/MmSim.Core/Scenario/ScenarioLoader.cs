@@ -1,3 +1,5 @@
+using MmSim.Kernel.Designs;
+
 namespace MmSim.Scenario;
 
 /// <summary>The outcome of loading a scenario: a config, or every problem found.</summary>
@@ -28,8 +30,10 @@ public static class ScenarioLoader
 
     /// <summary>Loads and resolves a scenario file.</summary>
     /// <param name="path">The file; messages name it exactly as given.</param>
+    /// <param name="design">A design chosen on the command line, replacing the file's <c>kernel.design</c>
+    /// (the file's switches that change its own design still win: <see cref="SwitchOverrides"/>); null: the file's.</param>
     /// <returns>The config, or the problems.</returns>
-    public static LoadResult Load(string path)
+    public static LoadResult Load(string path, Design? design = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!TryRead(path, out string text, out ScenarioError? error))
@@ -37,19 +41,20 @@ public static class ScenarioLoader
             return new LoadResult(null, [error!]);
         }
 
-        return LoadFromString(text, path);
+        return LoadFromString(text, path, design);
     }
 
     /// <summary>Loads and resolves scenario text; relative paths in it resolve against the folder of <paramref name="pathForMessages"/>.</summary>
     /// <param name="text">The YAML text.</param>
     /// <param name="pathForMessages">The file name to print in messages (and whose folder relative paths start from).</param>
+    /// <param name="design">A design replacing the text's <c>kernel.design</c>, as in <see cref="Load"/>; null: the text's.</param>
     /// <returns>The config, or the problems.</returns>
-    public static LoadResult LoadFromString(string text, string pathForMessages)
+    public static LoadResult LoadFromString(string text, string pathForMessages, Design? design = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(pathForMessages);
         string directory = Path.GetDirectoryName(pathForMessages) ?? string.Empty;
-        var ctx = new LoadContext(pathForMessages, directory, Path.GetFullPath(directory.Length == 0 ? "." : directory));
+        var ctx = new LoadContext(pathForMessages, directory, Path.GetFullPath(directory.Length == 0 ? "." : directory)) { Design = design };
         var yamlErrors = new List<ScenarioError>();
         YNode? root = YamlTree.Load(text, pathForMessages, yamlErrors);
         ctx.Errors.AddRange(yamlErrors);

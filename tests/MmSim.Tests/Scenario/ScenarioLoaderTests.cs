@@ -1,3 +1,4 @@
+using MmSim.Kernel.Designs;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Scenario;
@@ -18,7 +19,8 @@ public class ScenarioLoaderTests
         Assert.Equal(3, c.Seeds);
         Assert.Equal(10 * Units.NsPerS, c.DurationNs);
         Assert.Equal(Units.NsPerS, c.SamplingIntervalNs);
-        Assert.Equal(new KernelConfig("6.18", FallbackAlgorithm.V6_15, Pcp: true, PageOwner: true, Trace: false), c.Kernel);
+        var switches = new KernelSwitches { Release = "6.18", Fallback = FallbackAlgorithm.V6_15, Compaction = "none", Reclaim = "none" };
+        Assert.Equal(new KernelConfig("linux-6.18", switches, Pcp: true, PageOwner: true, Trace: false), c.Kernel);
         Assert.Equal([new ZoneConfig(ZoneType.Normal, Units.GiB, 0, 0)], c.Machine.Zones);
         Assert.Empty(c.Machine.Cma);
         Assert.Equal(1, c.Machine.Nodes);

@@ -40,6 +40,12 @@ internal sealed class FieldDecl
     /// <summary>Accepted words of a <see cref="FieldKind.Choice"/>.</summary>
     public IReadOnlyList<string> Choices { get; init; } = [];
 
+    /// <summary>
+    /// Message for a word that is not one of <see cref="Choices"/>, when a registry has a better one
+    /// than the generic "expected one of" (a design name: did-you-mean by version); null: the generic one.
+    /// </summary>
+    public Func<string, string>? UnknownChoice { get; init; }
+
     /// <summary>Exact element count of an <see cref="FieldKind.IntList"/>, if fixed.</summary>
     public int? Count { get; init; }
 

@@ -1,30 +1,28 @@
-using MmSim.Mm.PageAlloc;
+using MmSim.Kernel.Designs;
 
 namespace MmSim.Scenario;
 
 /// <summary>Declaration of the <c>kernel</c> section and its binding to <see cref="KernelConfig"/>.</summary>
+/// <remarks>
+/// The switch keys come from <see cref="KernelSwitches.All"/>: they have no fixed default, because
+/// an absent switch is the design's. Whether the file wrote one is what <see cref="FieldValues.IsPresent"/> tells.
+/// </remarks>
 internal static class KernelSchema
 {
-    /// <summary>Releases whose behaviour mmsim knows; later entries are newer.</summary>
-    public static IReadOnlyList<string> Releases { get; } = ["6.12", "6.15", "6.16", "6.17", "6.18"];
-
     public static SectionDecl Decl { get; } = new(
         "kernel",
-        "Which kernel's behaviour to model. Behaviours that changed between releases follow `release` unless set explicitly.",
+        "Which kernel to model: a design (a named set of switches, listed by `mmsim designs` and in docs/designs.md), "
+        + "then the switches the scenario sets itself, which override the design's. `auto` follows the release in force. "
+        + "`mmsim run --design` replaces `design` and keeps the switches that change the scenario's own design.",
         [
             new()
             {
-                Name = "release", Kind = FieldKind.Choice, Choices = Releases, Default = "6.18",
-                Doc = "mainline release whose behaviour is modelled",
-                Get = FieldDecl.Of<KernelConfig>(k => k.Release),
+                Name = "design", Kind = FieldKind.Choice, Choices = Designs.Names, Default = Designs.DefaultName,
+                UnknownChoice = Designs.UnknownMessage,
+                Doc = "named set of switches to start from; the keys below that the file gives override it",
+                Get = FieldDecl.Of<KernelConfig>(k => k.Design),
             },
-            new()
-            {
-                Name = "fallback", Kind = FieldKind.Choice, Choices = ["auto", "v6.12", "v6.15"], Default = "auto",
-                DefaultDoc = "`auto`: `v6.12` for release 6.12, else `v6.15`",
-                Doc = "page-allocator fallback: `v6.12` (`__rmqueue_fallback` steals and may claim the block) or `v6.15` (`__rmqueue_claim` then `__rmqueue_steal`)",
-                Get = FieldDecl.Of<KernelConfig>(k => KernelConfig.FallbackName(k.Fallback)),
-            },
+            .. KernelSwitches.All.Select(SwitchField),
             new()
             {
                 Name = "pcp", Kind = FieldKind.Bool, Default = true,
@@ -46,16 +44,21 @@ internal static class KernelSchema
         ],
         Bind);
 
+    // A switch is written resolved (never `auto`), so a resolved config pins every switch.
+    private static FieldDecl SwitchField(KernelSwitch s) => new()
+    {
+        Name = s.Name, Kind = FieldKind.Choice, Choices = s.Choices, UnknownChoice = s.UnknownMessage,
+        DefaultDoc = "the design's",
+        Doc = s.Doc,
+        Get = FieldDecl.Of<KernelConfig>(k => s.Text(k.Switches)),
+    };
+
     private static KernelConfig Bind(FieldValues v, LoadContext ctx)
     {
-        string release = v.Get<string>("release");
-        FallbackAlgorithm fallback = v.Get<string>("fallback") switch
-        {
-            "v6.12" => FallbackAlgorithm.V6_12,
-            "v6.15" => FallbackAlgorithm.V6_15,
-            // The claim/steal split was merged for 6.15.
-            _ => release == "6.12" ? FallbackAlgorithm.V6_12 : FallbackAlgorithm.V6_15,
-        };
-        return new KernelConfig(release, fallback, v.Get<bool>("pcp"), v.Get<bool>("page_owner"), v.Get<bool>("trace"));
+        // The field accepts registered names only, so the lookup cannot fail here.
+        Design written = Designs.Get(v.Get<string>("design"));
+        Design design = ctx.Design ?? written;
+        var overrides = new SwitchOverrides(KernelSwitches.All.Where(s => v.IsPresent(s.Name)).Select(s => (s, v.Get<string>(s.Name))));
+        return new KernelConfig(design.Name, overrides.Resolve(written, design), v.Get<bool>("pcp"), v.Get<bool>("page_owner"), v.Get<bool>("trace"));
     }
 }

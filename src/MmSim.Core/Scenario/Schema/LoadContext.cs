@@ -1,3 +1,5 @@
+using MmSim.Kernel.Designs;
+
 namespace MmSim.Scenario;
 
 /// <summary>Where the scenario came from and where problems go, shared by every reader and binder of one load.</summary>
@@ -11,6 +13,9 @@ internal sealed class LoadContext(string file, string directoryForMessages, stri
 
     /// <summary>Absolute folder against which relative paths in the scenario are resolved.</summary>
     public string BaseDirectory { get; } = baseDirectory;
+
+    /// <summary>Design chosen on the command line, which replaces the file's <c>kernel.design</c>; null: the file's.</summary>
+    public Design? Design { get; init; }
 
     public List<ScenarioError> Errors { get; } = [];
 

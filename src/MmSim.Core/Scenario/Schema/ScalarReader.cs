@@ -1,3 +1,5 @@
+using MmSim.Kernel;
+
 namespace MmSim.Scenario;
 
 /// <summary>Parses one scalar by its field's kind (through <see cref="Units"/>) and applies the declared limits.</summary>
@@ -116,6 +118,11 @@ internal static class ScalarReader
         if (f.Choices.Contains(text))
         {
             return true;
+        }
+
+        if (f.UnknownChoice is not null)
+        {
+            return Units.Fail(f.UnknownChoice(text), out error);
         }
 
         string? close = Suggest.Closest(text, f.Choices);

@@ -1,3 +1,5 @@
+using MmSim.Kernel;
+
 namespace MmSim.Scenario;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using MmSim.Kernel;
+
 namespace MmSim.Scenario;
 
 /// <summary>Reads <c>workloads</c>: each item's <c>type</c> picks its declaration from the <see cref="WorkloadRegistry"/>.</summary>

@@ -8,6 +8,7 @@ namespace MmSim.Mm.Compaction.Impl;
 /// is deferred and no pcp drain follows) and nothing is ever deferred. The default until the
 /// compaction issue lands; kcompactd still wakes, counts and scores fragmentation.
 /// </summary>
+[Impl("none", "no compaction: every zone run returns COMPACT_SKIPPED and nothing is deferred")]
 public sealed class NoCompaction : ICompact
 {
     /// <summary>The shared instance (stateless).</summary>

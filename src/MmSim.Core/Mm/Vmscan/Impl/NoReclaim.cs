@@ -12,6 +12,7 @@ namespace MmSim.Mm.Vmscan.Impl;
 /// reclaimable: every pass fails, <c>kswapd_failures</c> grows, and after MAX_RECLAIM_RETRIES
 /// failed passes kswapd stops being woken (docs/fidelity.md).
 /// </remarks>
+[Impl("none", "no reclaim: the LRU lists are empty, so every kswapd pass fails")]
 public sealed class NoReclaim : IReclaim
 {
     /// <summary>The shared instance (stateless).</summary>

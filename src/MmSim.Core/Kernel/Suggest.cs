@@ -1,4 +1,4 @@
-namespace MmSim.Scenario;
+namespace MmSim.Kernel;
 
 /// <summary>
 /// "Did you mean …" hints: finds the known name closest to a misspelt one by edit distance.
@@ -24,6 +24,84 @@ internal static class Suggest
 
         int allowed = Math.Max(2, best.Length / 3);
         return distance <= allowed ? best : null;
+    }
+
+    /// <summary>
+    /// Like <see cref="Closest"/>, except that a tie between names differing from the wrong one
+    /// only in a trailing version goes to the numerically nearest version: <c>linux-6.17</c> is one
+    /// edit from both <c>linux-6.12</c> and <c>linux-6.18</c>, and 6.17 behaves like 6.18.
+    /// </summary>
+    /// <param name="wrong">What the user wrote.</param>
+    /// <param name="candidates">Known names.</param>
+    /// <returns>The suggestion, or null when none is close or the nearest versions tie too.</returns>
+    /// <remarks>For names of releases and designs; <see cref="Closest"/> stays the rule for keys and words.</remarks>
+    public static string? ClosestVersioned(string wrong, IEnumerable<string> candidates)
+    {
+        List<string> list = [.. candidates];
+        string? best = Nearest(wrong, list, out int distance);
+        if (best is null || distance > Math.Max(2, best.Length / 3))
+        {
+            return null;
+        }
+
+        List<string> tied = [.. list.Where(c => Distance(wrong, c) == distance)];
+        return tied.Count == 1 ? best : NearestVersion(wrong, tied);
+    }
+
+    // The tied candidate whose trailing version is nearest the wrong name's, when all share its
+    // prefix and exactly one is nearest; else null (no guess).
+    private static string? NearestVersion(string wrong, List<string> tied)
+    {
+        if (!TrySplitVersion(wrong, out string prefix, out long version))
+        {
+            return null;
+        }
+
+        string? pick = null;
+        long gapMin = long.MaxValue;
+        bool unique = false;
+        foreach (string candidate in tied)
+        {
+            if (!TrySplitVersion(candidate, out string p, out long v) || !string.Equals(p, prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            long gap = Math.Abs(v - version);
+            unique = gap < gapMin || (gap > gapMin && unique);
+            if (gap < gapMin)
+            {
+                (pick, gapMin) = (candidate, gap);
+            }
+        }
+
+        return unique ? pick : null;
+    }
+
+    // "linux-6.17" → ("linux-", 6_017_000_000_000): up to four dotted components of at most three
+    // digits each, weighted so that an earlier component outweighs every later one.
+    private static bool TrySplitVersion(string name, out string prefix, out long version)
+    {
+        int start = name.Length;
+        while (start > 0 && (char.IsAsciiDigit(name[start - 1]) || name[start - 1] == '.'))
+        {
+            start--;
+        }
+
+        prefix = name[..start];
+        version = 0;
+        string[] parts = name[start..].Split('.');
+        if (parts.Length > 4 || parts.Any(p => p.Length is 0 or > 3))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < 4; i++)
+        {
+            version = (version * 1000) + (i < parts.Length ? long.Parse(parts[i], System.Globalization.CultureInfo.InvariantCulture) : 0);
+        }
+
+        return true;
     }
 
     /// <summary>Returns the nearest candidate however far it is (ties: first in order).</summary>
