@@ -49,6 +49,22 @@ internal static class Slub
         return (pfn, pfn < 0 ? 0 : order);
     }
 
+    /// <summary>kmalloc_large: an object above the largest kmalloc cache is a compound page allocation of its own.</summary>
+    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="stats">Where the allocation is counted.</param>
+    /// <param name="gfp">The caller's mask.</param>
+    /// <param name="order">Order of the object's size.</param>
+    /// <param name="owner">Who the pages are for.</param>
+    /// <returns>The first PFN, or −1.</returns>
+    /// <remarks>mm/slub.c: ___kmalloc_large_node — alloc_pages_node(flags | __GFP_COMP, order).</remarks>
+    public static int KmallocLarge(PageAllocator alloc, IAllocAccount stats, GfpFlags gfp, int order, OwnerKind owner)
+    {
+        GfpFlags flags = order > 0 ? gfp | GfpFlags.Comp : gfp;
+        int pfn = alloc.AllocPages(flags, order, owner, 0);
+        stats.CountAlloc(order, pfn < 0);
+        return pfn;
+    }
+
     /// <summary>Frees a slab (__free_slab).</summary>
     public static void FreeSlab(PageAllocator alloc, IAllocAccount stats, bool reclaimable, int pfn, int order)
     {

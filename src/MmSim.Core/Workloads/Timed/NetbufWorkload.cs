@@ -1,3 +1,5 @@
+using MmSim.Mm.Slab;
+using MmSim.Mm.PageFragCache;
 using MmSim.Workloads;
 using MmSim.Mm;
 using MmSim.Runs;
@@ -43,43 +45,15 @@ internal sealed class NetbufWorkload(NetbufWorkloadConfig config, WorkloadStats?
         GfpFlags gfp = prng!.Chance(rxShare) ? GfpFlags.Atomic : GfpFlags.Kernel;
         if (order == PageFrag.CacheMaxOrder)
         {
-            return PageFrag.Refill(ctx!, Stats, gfp);
+            return PageFrag.Refill(ctx!.Alloc, Stats, gfp);
         }
 
-        // kmalloc_large: alloc_pages(flags | __GFP_COMP, order).
-        GfpFlags flags = order > 0 ? gfp | GfpFlags.Comp : gfp;
-        int pfn = ctx!.Alloc.AllocPages(flags, order, OwnerKind.NetBuf, 0);
-        Stats.CountAlloc(order, pfn < 0);
-        return (pfn, order);
+        return (Slub.KmallocLarge(ctx!.Alloc, Stats, gfp, order, OwnerKind.NetBuf), order);
     }
 
     private void Free(int pfn, int order)
     {
         ctx!.Alloc.FreePages(pfn, order);
         Stats.Frees++;
-    }
-}
-
-/// <summary>mm/page_frag_cache.c: the page a page_frag cache carves network buffers from.</summary>
-internal static class PageFrag
-{
-    /// <summary>PAGE_FRAG_CACHE_MAX_ORDER on 4 KiB pages (32 KiB).</summary>
-    public const int CacheMaxOrder = 3;
-
-    /// <summary>__page_frag_cache_refill: order 3 without direct reclaim and easy to fail, else order 0.</summary>
-    /// <returns>The page and its order, or pfn -1.</returns>
-    public static (int Pfn, int Order) Refill(WorkloadContext ctx, WorkloadStats stats, GfpFlags gfp)
-    {
-        GfpFlags high = (gfp & ~GfpFlags.DirectReclaim) | GfpFlags.Comp | GfpFlags.NoWarn | GfpFlags.NoRetry | GfpFlags.NoMemAlloc;
-        int pfn = ctx.Alloc.AllocPages(high, CacheMaxOrder, OwnerKind.NetBuf, 0);
-        stats.CountAlloc(CacheMaxOrder, pfn < 0);
-        if (pfn >= 0)
-        {
-            return (pfn, CacheMaxOrder);
-        }
-
-        pfn = ctx.Alloc.AllocPages(gfp, 0, OwnerKind.NetBuf, 0);
-        stats.CountAlloc(0, pfn < 0);
-        return (pfn, 0);
     }
 }
