@@ -1,5 +1,5 @@
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Runs;
@@ -42,8 +42,17 @@ public sealed class RunContext
     /// <summary>The kernel daemons of the run (kswapd0, kcompactd0, khungtaskd…); null outside a scenario run.</summary>
     public KernelDaemons? Daemons { get; init; }
 
-    /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events).</summary>
-    /// <param name="item">A node or event item.</param>
-    /// <param name="delta">Amount.</param>
-    public void CountVmEvents(VmStatItem item, long delta = 1) => Alloc.Node.CountVmEvents(item, delta);
+    /// <summary>count_vm_events on the node.</summary>
+    /// <param name="item">The event.</param>
+    /// <param name="delta">Amount, ≥ 0.</param>
+    public void CountVmEvents(VmEventItem item, long delta) => Alloc.Node.CountVmEvents(item, delta);
+
+    /// <summary>count_vm_event on the node.</summary>
+    /// <param name="item">The event.</param>
+    public void CountVmEvent(VmEventItem item) => Alloc.Node.CountVmEvent(item);
+
+    /// <summary>mod_node_page_state on the node.</summary>
+    /// <param name="item">The node counter.</param>
+    /// <param name="delta">Amount (negative to subtract).</param>
+    public void ModNodePageState(NodeStatItem item, long delta) => Alloc.Node.ModNodePageState(item, delta);
 }

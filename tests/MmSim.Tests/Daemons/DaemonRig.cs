@@ -1,8 +1,8 @@
 using MmSim.Mm;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmscan;
-using MmSim.Mm.Vmstat;
 using MmSim.Sim;
 using MmSim.Tests.Support;
 
@@ -33,9 +33,9 @@ internal sealed class DaemonRig
 
     public Zone Normal => Alloc.Node.Zones[(int)ZoneType.Normal];
 
-    public long Vmstat(VmStatItem item) => Alloc.Node.VmStat[(int)item];
+    public long Vmstat(VmEventItem item) => Alloc.Node.VmEvents[(int)item];
 
-    public long Free => Normal.PageState(VmStatItem.NrFreePages);
+    public long Free => Normal.ZonePageState(ZoneStatItem.NrFreePages);
 
     /// <summary>
     /// Fills the zone with movable order-0 pages, then frees every other one: half the memory free,

@@ -1,6 +1,7 @@
 using MmSim.Mm;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
 using MmSim.Sim;
 
@@ -38,7 +39,7 @@ public class KcompactdTests
         Assert.Equal(1, rig.Kswapd.Wakeups);
         Assert.Equal(0, zone.WatermarkBoost);
         Assert.Equal(1, rig.Kcompactd.Wakeups);
-        Assert.Equal(1, rig.Vmstat(VmStatItem.CompactDaemonWake));
+        Assert.Equal(1, rig.Vmstat(VmEventItem.CompactDaemonWake));
         Assert.Equal(0, rig.Kcompactd.KcompactdMaxOrder);  // kcompactd_do_work consumed the request
     }
 
@@ -50,12 +51,12 @@ public class KcompactdTests
         rig.Kcompactd.WakeupKcompactd(MmConstants.PageblockOrder, (int)ZoneType.Normal);
         rig.Sim.Run(2 * Ms);
         Assert.Equal(0, rig.Kcompactd.Wakeups);
-        Assert.Equal(0, rig.Vmstat(VmStatItem.CompactDaemonWake));
+        Assert.Equal(0, rig.Vmstat(VmEventItem.CompactDaemonWake));
 
         // The request stays recorded: the next proactive timeout (500 ms) finds work requested and runs it.
         Assert.Equal(MmConstants.PageblockOrder, rig.Kcompactd.KcompactdMaxOrder);
         rig.Sim.Run(600 * Ms);
-        Assert.Equal(1, rig.Vmstat(VmStatItem.CompactDaemonWake));
+        Assert.Equal(1, rig.Vmstat(VmEventItem.CompactDaemonWake));
         Assert.Equal(0, rig.Kcompactd.KcompactdMaxOrder);
     }
 

@@ -1,6 +1,7 @@
 using MmSim.Mm;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
 using MmSim.Runs;
 using MmSim.Scenario;
@@ -65,9 +66,12 @@ internal sealed class TimedHarness
 
     public void Verify(string context) => FreeAreaChecker.Verify(Alloc, context);
 
-    public long VmStat(VmStatItem item) => ProcVmstat.Snapshot(Alloc.Node)[(int)item];
+    // The counters as /proc/vmstat prints them (THP items in huge pages, pgpgin in KiB).
+    public long VmStat(NodeStatItem item) => ProcVmstat.Snapshot(Alloc.Node)[VmstatText.Index(item)];
 
-    public long FreePages => Alloc.Node.GlobalZonePageState(VmStatItem.NrFreePages);
+    public long VmStat(VmEventItem item) => ProcVmstat.Snapshot(Alloc.Node)[VmstatText.Index(item)];
+
+    public long FreePages => Alloc.Node.GlobalZonePageState(ZoneStatItem.NrFreePages);
 
     public long ManagedPages => Alloc.Node.ManagedPages;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
 
 namespace MmSim.Mm.Compaction;
@@ -43,8 +44,8 @@ public static class CompactionSuitable
     {
         ArgumentNullException.ThrowIfNull(zone);
         Debug.Assert(order > 0, "compaction serves high orders");
-        VmStatItem freeItem = kcompactd && defragMode ? VmStatItem.NrFreePagesBlocks : VmStatItem.NrFreePages;
-        long freePages = zone.PageState(freeItem);
+        ZoneStatItem freeItem = kcompactd && defragMode ? ZoneStatItem.NrFreePagesBlocks : ZoneStatItem.NrFreePages;
+        long freePages = zone.ZonePageState(freeItem);
         long watermark = zone.WmarkPages((WatermarkIndex)(int)(allocFlags & AllocFlags.WmarkMask));
         if (PageAllocator.ZoneWatermarkOkCore(zone, order, watermark, (ZoneType)highestZoneidx, allocFlags, freePages))
         {
@@ -54,7 +55,7 @@ public static class CompactionSuitable
         // For unmovable costly requests (no ALLOC_CMA), free CMA pages are no use as targets.
         if (order > MmConstants.PageAllocCostlyOrder && async && (allocFlags & AllocFlags.Cma) == 0 &&
             !PageAllocator.ZoneWatermarkOkCore(zone, 0, watermark + CompactGap(order), (ZoneType)highestZoneidx, 0,
-                zone.PageState(VmStatItem.NrFreePages)))
+                zone.ZonePageState(ZoneStatItem.NrFreePages)))
         {
             return CompactResult.Skipped;
         }
@@ -78,7 +79,7 @@ public static class CompactionSuitable
     public static bool CompactionSuitableFor(Zone zone, int order, long watermark, int highestZoneidx, int extfragThreshold)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        if (!CompactionSuitableCore(zone, order, watermark, highestZoneidx, zone.PageState(VmStatItem.NrFreePages)))
+        if (!CompactionSuitableCore(zone, order, watermark, highestZoneidx, zone.ZonePageState(ZoneStatItem.NrFreePages)))
         {
             return false;
         }

@@ -5,7 +5,7 @@
 // state sit behind ICompact (Impl/NoCompaction until compaction lands). kswapd (Mm/Vmscan) wakes it.
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Mm.Compaction;
@@ -245,7 +245,7 @@ public sealed class Kcompactd
             GfpMask = GfpFlags.Kernel,
             AllocFlags = Sysctl.DefragMode ? AllocFlags.WmarkHigh : AllocFlags.WmarkMin,
         };
-        CountVmEvents(VmStatItem.CompactDaemonWake, 1);
+        CountVmEvents(VmEventItem.CompactDaemonWake, 1);
         Zone[] zones = alloc.Node.Zones;
         for (int z = 0; z <= cc.HighestZoneidx && z < zones.Length; z++)
         {
@@ -329,11 +329,11 @@ public sealed class Kcompactd
     // count_compact_events(KCOMPACTD_*_SCANNED, cc.total_*_scanned) once per zone, as the kernel flushes them.
     private void FlushScanned(ref CompactControl cc)
     {
-        CountVmEvents(VmStatItem.CompactDaemonMigrateScanned, cc.TotalMigrateScanned);
-        CountVmEvents(VmStatItem.CompactDaemonFreeScanned, cc.TotalFreeScanned);
+        CountVmEvents(VmEventItem.CompactDaemonMigrateScanned, cc.TotalMigrateScanned);
+        CountVmEvents(VmEventItem.CompactDaemonFreeScanned, cc.TotalFreeScanned);
         cc.TotalMigrateScanned = 0;
         cc.TotalFreeScanned = 0;
     }
 
-    private void CountVmEvents(VmStatItem item, long delta) => alloc.Node.CountVmEvents(item, delta);
+    private void CountVmEvents(VmEventItem item, long delta) => alloc.Node.CountVmEvents(item, delta);
 }

@@ -1,5 +1,5 @@
+using MmSim.Mm.Stat;
 using MmSim.Mm.Trace;
-using MmSim.Mm.Vmstat;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -230,5 +230,5 @@ public sealed partial class PageAllocator
     }
 
     /// <summary>Adds to a vm event counter (count_vm_events).</summary>
-    private void CountVmEvents(VmStatItem item, long delta) => Node.CountVmEvents(item, delta);
+    private void CountVmEvents(VmEventItem item, long delta) => Node.CountVmEvents(item, delta);
 }

@@ -6,7 +6,7 @@
 using System.Diagnostics;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Mm.Vmscan;
@@ -244,7 +244,7 @@ public sealed partial class Kswapd
             yield break;
         }
 
-        CountVmEvent(remaining ? VmStatItem.KswapdLowWmarkHitQuickly : VmStatItem.KswapdHighWmarkHitQuickly);
+        CountVmEvent(remaining ? VmEventItem.KswapdLowWmarkHitQuickly : VmEventItem.KswapdHighWmarkHitQuickly);
     }
 
     /// <summary>Whether kswapd may sleep (mm/vmscan.c: prepare_kswapd_sleep).</summary>
@@ -256,5 +256,5 @@ public sealed partial class Kswapd
     private int ReadHighestZoneidx(int prevHighestZoneidx) =>
         KswapdHighestZoneidx == MaxNrZones ? prevHighestZoneidx : KswapdHighestZoneidx;
 
-    private void CountVmEvent(VmStatItem item) => alloc.Node.CountVmEvents(item);
+    private void CountVmEvent(VmEventItem item) => alloc.Node.CountVmEvent(item);
 }

@@ -78,7 +78,7 @@ public static class TimeSeriesWriter
         var names = new string[r.VmstatItems.Count];
         for (int i = 0; i < names.Length; i++)
         {
-            names[i] = VmStatItems.Names[r.VmstatItems[i]];
+            names[i] = VmstatText.Names[r.VmstatItems[i]];
         }
 
         using var ms = new MemoryStream();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Runs;
 using MmSim.Scenario;
 
@@ -176,7 +176,7 @@ internal sealed partial class AnonVma
             if (pte[i] >= 0 && alloc.Node.Pages[pte[i]].Has(PageFlags.Pinned))
             {
                 alloc.Node.Pages[pte[i]].Clear(PageFlags.Pinned);
-                ctx.CountVmEvents(VmStatItem.NrFollPinReleased);
+                ctx.ModNodePageState(NodeStatItem.NrFollPinReleased, 1);
             }
         }
     }
@@ -194,7 +194,7 @@ internal sealed partial class AnonVma
         if (head < 0)
         {
             stats.AddMetric(ThpFaultFallbackMetric, 1);
-            ctx.CountVmEvents(VmStatItem.ThpFaultFallback);
+            ctx.CountVmEvent(VmEventItem.ThpFaultFallback);
             return FaultResult.Base;
         }
 
@@ -218,8 +218,8 @@ internal sealed partial class AnonVma
 
         MapFolio(head, HugeMemory.HpagePmdNr);
         stats.AddMetric(ThpFaultAllocMetric, 1);
-        ctx.CountVmEvents(VmStatItem.ThpFaultAlloc);
-        ctx.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
+        ctx.CountVmEvent(VmEventItem.ThpFaultAlloc);
+        ctx.ModNodePageState(NodeStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
         return FaultResult.Huge;
     }
 
@@ -258,7 +258,7 @@ internal sealed partial class AnonVma
         stats.CountAlloc(0, table < 0);
         if (table >= 0)
         {
-            ctx.CountVmEvents(VmStatItem.NrPageTablePages);
+            ctx.ModNodePageState(NodeStatItem.NrPageTablePages, 1);
         }
 
         return table;
@@ -272,17 +272,17 @@ internal sealed partial class AnonVma
         if (flags.Locked)
         {
             page.Set(PageFlags.Unevictable);
-            alloc.Node.PageZone(head).Stat[(int)VmStatItem.NrMlock] += nrPages;
-            ctx.CountVmEvents(VmStatItem.UnevictablePgsMlocked, nrPages);
+            alloc.Node.PageZone(head).ModZonePageState(ZoneStatItem.NrMlock, nrPages);
+            ctx.CountVmEvents(VmEventItem.UnevictablePgsMlocked, nrPages);
         }
 
         if (flags.LongtermPin)
         {
             page.Set(PageFlags.Pinned);
-            ctx.CountVmEvents(VmStatItem.NrFollPinAcquired, nrPages);
+            ctx.ModNodePageState(NodeStatItem.NrFollPinAcquired, nrPages);
         }
 
-        ctx.CountVmEvents(VmStatItem.Pgfault);
-        ctx.CountVmEvents(VmStatItem.NrAnonPages, nrPages);
+        ctx.CountVmEvent(VmEventItem.Pgfault);
+        ctx.ModNodePageState(NodeStatItem.NrAnonPages, nrPages);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Workloads.Timed;
 
@@ -20,7 +20,7 @@ internal sealed partial class AnonVma
         {
             alloc.FreePages(pmdTable[r], 0);
             stats.Frees++;
-            ctx.CountVmEvents(VmStatItem.NrPageTablePages, -1);
+            ctx.ModNodePageState(NodeStatItem.NrPageTablePages, -1);
             pmdTable[r] = -1;
         }
     }
@@ -59,11 +59,11 @@ internal sealed partial class AnonVma
         var state = (PmdState)pmdState[r];
         if ((state & PmdState.Split) == 0)
         {
-            ctx.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, -HugeMemory.HpagePmdNr);
+            ctx.ModNodePageState(NodeStatItem.NrAnonTransparentHugepages, -HugeMemory.HpagePmdNr);
             if (!whole)
             {
                 state |= PmdState.Split;
-                ctx.CountVmEvents(VmStatItem.ThpSplitPmd);
+                ctx.CountVmEvent(VmEventItem.ThpSplitPmd);
             }
         }
 
@@ -81,7 +81,7 @@ internal sealed partial class AnonVma
         }
 
         pmdHugeMapped[r] -= removed;
-        ctx.CountVmEvents(VmStatItem.NrAnonPages, -removed);
+        ctx.ModNodePageState(NodeStatItem.NrAnonPages, -removed);
         if (pmdHugeMapped[r] == 0)
         {
             UnmapFolio(head, HugeMemory.HpagePmdNr, rmapDone: true);
@@ -93,7 +93,7 @@ internal sealed partial class AnonVma
         else if ((state & PmdState.DeferredSplit) == 0)
         {
             state |= PmdState.DeferredSplit;
-            ctx.CountVmEvents(VmStatItem.ThpDeferredSplitPage);
+            ctx.CountVmEvent(VmEventItem.ThpDeferredSplitPage);
         }
 
         pmdState[r] = (byte)state;
@@ -107,13 +107,13 @@ internal sealed partial class AnonVma
         Debug.Assert(!page.Has(PageFlags.Pinned), "a pinned page is unpinned before it is unmapped");
         if (flags.Locked)
         {
-            alloc.Node.PageZone(head).Stat[(int)VmStatItem.NrMlock] -= nrPages;
-            ctx.CountVmEvents(VmStatItem.UnevictablePgsMunlocked, nrPages);
+            alloc.Node.PageZone(head).ModZonePageState(ZoneStatItem.NrMlock, -nrPages);
+            ctx.CountVmEvents(VmEventItem.UnevictablePgsMunlocked, nrPages);
         }
 
         if (!rmapDone)
         {
-            ctx.CountVmEvents(VmStatItem.NrAnonPages, -nrPages);
+            ctx.ModNodePageState(NodeStatItem.NrAnonPages, -nrPages);
         }
     }
 }

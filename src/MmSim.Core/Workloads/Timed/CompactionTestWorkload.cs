@@ -1,4 +1,4 @@
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -54,7 +54,7 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
             yield return sleep;
         }
 
-        long memFreeKb = run.Alloc.Node.GlobalZonePageState(VmStatItem.NrFreePages) * (Units.PageSizeBytes / Units.KiB);
+        long memFreeKb = run.Alloc.Node.GlobalZonePageState(ZoneStatItem.NrFreePages) * (Units.PageSizeBytes / Units.KiB);
         var maps = new List<AnonVma>();
         foreach (Wait w in MapLocked(run, maps, config.Fill.Of(memFreeKb) * Units.KiB, self.Task.Pid))
         {

@@ -1,5 +1,5 @@
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Runs;
 
 namespace MmSim.Workloads.Timed;
@@ -32,12 +32,12 @@ internal sealed class HugetlbPool(RunContext ctx, WorkloadStats stats)
             stats.CountAlloc(HugeMemory.HpagePmdOrder, pfn < 0);
             if (pfn < 0)
             {
-                ctx.CountVmEvents(VmStatItem.HtlbBuddyAllocFail);
+                ctx.CountVmEvent(VmEventItem.HtlbBuddyAllocFail);
                 break;
             }
 
-            ctx.CountVmEvents(VmStatItem.HtlbBuddyAllocSuccess);
-            ctx.CountVmEvents(VmStatItem.NrHugetlb, HugeMemory.HpagePmdNr);
+            ctx.CountVmEvent(VmEventItem.HtlbBuddyAllocSuccess);
+            ctx.ModNodePageState(NodeStatItem.NrHugetlb, HugeMemory.HpagePmdNr);
             folios.Add(pfn);
         }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Runs;
 
 namespace MmSim.Workloads.Timed;
@@ -125,7 +125,7 @@ internal sealed class PageCache : IReclaimableSlab
             return false;
         }
 
-        ctx.CountVmEvents(VmStatItem.Pgpgin, SectorsPerPage);
+        ctx.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
         return true;
     }
 
@@ -146,9 +146,9 @@ internal sealed class PageCache : IReclaimableSlab
             // folio_mark_dirty → folio_account_dirtied.
             page.Set(PageFlags.Dirty);
             file.NrDirty++;
-            ctx.CountVmEvents(VmStatItem.NrDirty);
-            ctx.CountVmEvents(VmStatItem.NrDirtied);
-            alloc.Node.PageZone(pfn).Stat[(int)VmStatItem.NrZoneWritePending]++;
+            ctx.ModNodePageState(NodeStatItem.NrDirty, 1);
+            ctx.ModNodePageState(NodeStatItem.NrDirtied, 1);
+            alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, 1);
         }
 
         return true;
@@ -177,8 +177,8 @@ internal sealed class PageCache : IReclaimableSlab
             {
                 // folio_cancel_dirty → folio_account_cleaned.
                 file.NrDirty--;
-                ctx.CountVmEvents(VmStatItem.NrDirty, -1);
-                alloc.Node.PageZone(pfn).Stat[(int)VmStatItem.NrZoneWritePending]--;
+                ctx.ModNodePageState(NodeStatItem.NrDirty, -1);
+                alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, -1);
             }
 
             alloc.FreePages(pfn, 0);
@@ -187,7 +187,7 @@ internal sealed class PageCache : IReclaimableSlab
             freed++;
         }
 
-        ctx.CountVmEvents(VmStatItem.NrFilePages, -freed);
+        ctx.ModNodePageState(NodeStatItem.NrFilePages, -freed);
         if (file.InodeLoaded)
         {
             file.InodeLoaded = false;
@@ -231,7 +231,7 @@ internal sealed class PageCache : IReclaimableSlab
                 continue;
             }
 
-            ctx.CountVmEvents(VmStatItem.Pginodesteal, InvalidateMappingPages(file));
+            ctx.CountVmEvents(VmEventItem.Pginodesteal, InvalidateMappingPages(file));
             file.InodeLoaded = false;
         }
 
@@ -263,7 +263,7 @@ internal sealed class PageCache : IReclaimableSlab
         alloc.Node.Pages[pfn].Set(PageFlags.Lru);
         file.Pfn[index] = pfn;
         file.NrCached++;
-        ctx.CountVmEvents(VmStatItem.NrFilePages);
+        ctx.ModNodePageState(NodeStatItem.NrFilePages, 1);
         return true;
     }
 
@@ -286,7 +286,7 @@ internal sealed class PageCache : IReclaimableSlab
             freed++;
         }
 
-        ctx.CountVmEvents(VmStatItem.NrFilePages, -freed);
+        ctx.ModNodePageState(NodeStatItem.NrFilePages, -freed);
         Debug.Assert(file.NrCached >= file.NrDirty, "dirty pages stay cached");
         return freed;
     }
@@ -306,7 +306,7 @@ internal static class DropCaches
         if ((value & 1) != 0)
         {
             freed += state.PageCache.DropPagecache();
-            ctx.CountVmEvents(VmStatItem.DropPagecache);
+            ctx.CountVmEvent(VmEventItem.DropPagecache);
         }
 
         if ((value & 2) != 0)
@@ -316,7 +316,7 @@ internal static class DropCaches
                 freed += cache.DropSlab();
             }
 
-            ctx.CountVmEvents(VmStatItem.DropSlab);
+            ctx.CountVmEvent(VmEventItem.DropSlab);
         }
 
         return freed;

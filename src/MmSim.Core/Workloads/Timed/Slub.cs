@@ -1,5 +1,5 @@
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Runs;
 
 namespace MmSim.Workloads.Timed;
@@ -59,7 +59,7 @@ internal static class Slub
 
     // mm/slab.h: account_slab / unaccount_slab (NR_SLAB_{RECLAIMABLE,UNRECLAIMABLE}_B, kept in pages here).
     private static void AccountSlab(RunContext ctx, bool reclaimable, long nrPages) =>
-        ctx.CountVmEvents(reclaimable ? VmStatItem.NrSlabReclaimable : VmStatItem.NrSlabUnreclaimable, nrPages);
+        ctx.ModNodePageState(reclaimable ? NodeStatItem.NrSlabReclaimable : NodeStatItem.NrSlabUnreclaimable, nrPages);
 }
 
 /// <summary>
