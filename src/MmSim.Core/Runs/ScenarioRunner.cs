@@ -3,7 +3,6 @@ using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Trace;
 using MmSim.Runs.TimeSeries;
 using MmSim.Scenario;
 using MmSim.Sim;

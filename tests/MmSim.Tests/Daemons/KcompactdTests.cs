@@ -2,7 +2,6 @@ using MmSim.Mm;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
-using MmSim.Mm.Vmstat;
 using MmSim.Sim;
 
 namespace MmSim.Tests.Daemons;
@@ -18,7 +17,7 @@ public class KcompactdTests
         rig.FragmentWithMovablePages();
         Zone zone = rig.Normal;
         Assert.Equal(0, zone.WatermarkBoost);
-        Assert.True(DebugfsExtfrag.FragmentationIndex(zone, MmConstants.PageblockOrder) > 500, "fragmentation, not lack of memory");
+        Assert.True(Fragmentation.FragmentationIndex(zone, MmConstants.PageblockOrder) > 500, "fragmentation, not lack of memory");
 
         // An unmovable allocation finds only movable holes: it falls back, boosts the watermark and,
         // as it may wake kswapd, flags the zone; rmqueue then wakes kswapd.

@@ -1,4 +1,4 @@
-using MmSim.Mm;
+using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Runs;
 using MmSim.Scenario;

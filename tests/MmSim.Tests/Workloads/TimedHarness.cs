@@ -99,7 +99,7 @@ internal sealed class TimedHarness
 /// <summary>Makes a tracepoint sink that can read the simulated clock.</summary>
 internal interface IKmemTraceFactory
 {
-    Mm.Trace.IKmemTrace Create(Simulator sim);
+    Mm.PageAlloc.IKmemTrace Create(Simulator sim);
 }
 
 /// <summary>One allocator event as a test sees it: when, what, and (for allocations) with which flags.</summary>
@@ -110,9 +110,9 @@ internal sealed class AllocRecorder : IKmemTraceFactory
 {
     public List<AllocEvent> Events { get; } = [];
 
-    public Mm.Trace.IKmemTrace Create(Simulator sim) => new Sink(sim, Events);
+    public Mm.PageAlloc.IKmemTrace Create(Simulator sim) => new Sink(sim, Events);
 
-    private sealed class Sink(Simulator sim, List<AllocEvent> events) : Mm.Trace.IKmemTrace
+    private sealed class Sink(Simulator sim, List<AllocEvent> events) : Mm.PageAlloc.IKmemTrace
     {
         public void MmPageAlloc(int pfn, int order, GfpFlags gfp, MigrateType migratetype) => events.Add(new AllocEvent(sim.Now, false, pfn, order, gfp));
 

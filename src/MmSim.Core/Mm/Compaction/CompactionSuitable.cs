@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
-using MmSim.Mm.Vmstat;
 
 namespace MmSim.Mm.Compaction;
 
@@ -89,7 +88,7 @@ public static class CompactionSuitable
             return true;
         }
 
-        int fragindex = DebugfsExtfrag.FragmentationIndex(zone, order);
+        int fragindex = Fragmentation.FragmentationIndex(zone, order);
         return !(fragindex >= 0 && fragindex <= extfragThreshold);
     }
 
@@ -118,7 +117,7 @@ public static class CompactionSuitable
     /// <summary>fragmentation_score_zone: extfrag_for_order at COMPACTION_HPAGE_ORDER, 0..100.</summary>
     /// <param name="zone">The zone.</param>
     /// <returns>Percent of free memory in blocks smaller than a pageblock.</returns>
-    public static int FragmentationScoreZone(Zone zone) => DebugfsExtfrag.ExtfragForOrder(zone, CompactionHpageOrder);
+    public static int FragmentationScoreZone(Zone zone) => Fragmentation.ExtfragForOrder(zone, CompactionHpageOrder);
 
     /// <summary>
     /// fragmentation_score_node: Σ present_pages(z) × score(z) / (node_present_pages + 1), so small zones

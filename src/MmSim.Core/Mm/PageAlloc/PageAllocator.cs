@@ -1,5 +1,4 @@
 using MmSim.Mm.Stat;
-using MmSim.Mm.Trace;
 
 namespace MmSim.Mm.PageAlloc;
 

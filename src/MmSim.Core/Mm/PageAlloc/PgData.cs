@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 
-namespace MmSim.Mm;
+namespace MmSim.Mm.PageAlloc;
 
 /// <summary>
 /// The node (pglist_data): the memory map (one <see cref="PageFrame"/> per PFN), the pageblock flags,
