@@ -26,14 +26,14 @@ internal static class RunCommand
             ScenarioConfig? config = ScenarioFiles.LoadOrReport(parse.GetValue(scenario)!);
             if (config == null)
             {
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             long every = parse.GetValue(check) ? 1 : parse.GetValue(checkEvery);
             if (every < 0)
             {
                 Console.Error.WriteLine("mmsim: --check-every must be a positive number of operations");
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             var options = new RunOptions { Seed = parse.GetValue(seed), CheckEvery = every };

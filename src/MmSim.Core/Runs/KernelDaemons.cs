@@ -1,6 +1,8 @@
 using MmSim.Mm.Compaction;
+using MmSim.Mm.Compaction.Impl;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmscan;
+using MmSim.Mm.Vmscan.Impl;
 using MmSim.Mm.Vmstat;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -62,9 +64,9 @@ public sealed class KernelDaemons
             HungTaskWarnings = s.HungTaskWarnings,
         });
         var deadlocks = new DeadlockDetector(sim);
-        var kcompactd = new Kcompactd(alloc, CompactionSysctl(config), compact);
+        var kcompactd = new Kcompactd(alloc, compact ?? NoCompaction.Instance, CompactionSysctl(config));
         kcompactd.Start(sim);
-        var kswapd = new Kswapd(alloc, reclaim, kcompactd);
+        var kswapd = new Kswapd(alloc, reclaim ?? NoReclaim.Instance, kcompactd);
         kcompactd.KswapdTask = kswapd.Start(sim);
         var vmstat = new VmstatWorker(alloc);
         vmstat.Start(sim);

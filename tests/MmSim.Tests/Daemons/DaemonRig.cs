@@ -1,8 +1,10 @@
 using MmSim.Mm;
 using MmSim.Mm.Compaction;
+using MmSim.Mm.Compaction.Impl;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Mm.Vmscan;
+using MmSim.Mm.Vmscan.Impl;
 using MmSim.Sim;
 using MmSim.Tests.Support;
 
@@ -17,9 +19,9 @@ internal sealed class DaemonRig
     {
         Alloc = TestMachines.NormalOnly(512, new PageAllocOptions { MinFreeKbytes = minFreeKbytes });
         Sim = new Simulator(1);
-        Kcompactd = new Kcompactd(Alloc, sysctl);
+        Kcompactd = new Kcompactd(Alloc, NoCompaction.Instance, sysctl);
         Kcompactd.Start(Sim);
-        Kswapd = new Kswapd(Alloc, kcompactd: Kcompactd);
+        Kswapd = new Kswapd(Alloc, NoReclaim.Instance, Kcompactd);
         Kcompactd.KswapdTask = Kswapd.Start(Sim);
     }
 

@@ -53,14 +53,15 @@ public sealed class Kcompactd
 
     /// <summary>Creates the daemon for the allocator's node; <see cref="Start"/> spawns its thread.</summary>
     /// <param name="alloc">The node's allocator.</param>
+    /// <param name="compact">The compaction mechanism (chosen by the caller: the mechanism layer does not import its implementations).</param>
     /// <param name="sysctl">Settings; null for the defaults.</param>
-    /// <param name="compact">The compaction mechanism; null for <see cref="Impl.NoCompaction"/>.</param>
-    public Kcompactd(PageAllocator alloc, CompactionSysctl? sysctl = null, ICompact? compact = null)
+    public Kcompactd(PageAllocator alloc, ICompact compact, CompactionSysctl? sysctl = null)
     {
         ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(compact);
         this.alloc = alloc;
         Sysctl = sysctl ?? new CompactionSysctl();
-        Compact = compact ?? Impl.NoCompaction.Instance;
+        Compact = compact;
 
         // pgdat->nr_zones: one past the highest populated zone.
         for (int z = alloc.Node.Zones.Length - 1; z >= 0 && nrZones == 0; z--)
