@@ -8,10 +8,10 @@ namespace MmSim.Cli;
 public static class Program
 {
     /// <summary>Exit code for bad input (scenario, trace or arguments).</summary>
-    public const int ExitBadInput = 2;
+    public const int ExitBadInput = ExitCodes.BadInput;
 
     /// <summary>Exit code for an internal error (a bug in mmsim).</summary>
-    public const int ExitInternal = 70;
+    public const int ExitInternal = ExitCodes.Internal;
 
     /// <summary>Runs the command line.</summary>
     /// <param name="args">Command-line arguments.</param>

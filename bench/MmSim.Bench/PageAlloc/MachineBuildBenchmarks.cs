@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Bench.PageAlloc;

@@ -35,26 +35,26 @@ internal static class CompareCommand
             ScenarioConfig? config = ScenarioFiles.LoadOrReport(path);
             if (config == null)
             {
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             IReadOnlyList<Design>? chosen = parse.GetValue(designs) is string list ? DesignNames.FindAll(list) : RunnableDesigns(config);
             if (chosen == null)
             {
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             int n = parse.GetValue(seeds) ?? config.Seeds;
             if (n < 1)
             {
                 Console.Error.WriteLine("mmsim: --seeds must be at least 1");
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             ScenarioConfig[]? configs = LoadUnderEach(path, chosen);
             if (configs == null)
             {
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"compare-{config.Name}");

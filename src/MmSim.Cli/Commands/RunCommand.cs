@@ -32,13 +32,13 @@ internal static class RunCommand
             Design? chosen = null;
             if (parse.GetValue(design) is string name && (chosen = DesignNames.Find(name)) is null)
             {
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             ScenarioConfig? config = ScenarioFiles.LoadOrReport(parse.GetValue(scenario)!, chosen);
             if (config == null)
             {
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             if (chosen is not null)
@@ -50,7 +50,7 @@ internal static class RunCommand
             if (every < 0)
             {
                 Console.Error.WriteLine("mmsim: --check-every must be a positive number of operations");
-                return Program.ExitBadInput;
+                return ExitCodes.BadInput;
             }
 
             var options = new RunOptions { Seed = parse.GetValue(seed), CheckEvery = every };

@@ -31,7 +31,7 @@ internal static class ValidateCommand
                 }
             }
 
-            return bad == 0 ? 0 : Program.ExitBadInput;
+            return bad == 0 ? 0 : ExitCodes.BadInput;
         });
         return cmd;
     }

@@ -53,7 +53,7 @@ public sealed class KernelDaemons
         ArgumentNullException.ThrowIfNull(sysctl);
         var hung = new HungTaskDetector(sim, sysctl.HungTask);
         var deadlocks = new DeadlockDetector(sim);
-        var kcompactd = new Kcompactd(alloc, sysctl.Compaction, sysctl.Compact);
+        var kcompactd = new Kcompactd(alloc, sysctl.Compact, sysctl.Compaction);
         kcompactd.Start(sim);
         var kswapd = new Kswapd(alloc, sysctl.Reclaim, kcompactd);
         kcompactd.KswapdTask = kswapd.Start(sim);

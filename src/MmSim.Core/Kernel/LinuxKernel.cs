@@ -13,8 +13,8 @@ using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Rmap;
 using MmSim.Mm.Slab;
 using MmSim.Mm.Slowpath;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmscan;
-using MmSim.Mm.Vmstat;
 using MmSim.Sim;
 
 namespace MmSim.Kernel;
@@ -209,11 +209,6 @@ public sealed class LinuxKernel
     /// <returns>The pool size reached.</returns>
     internal long SetNrHugepages(IAllocAccount account, long count) =>
         new Mm.Hugetlb.HugetlbPool(Alloc, account).SetMaxHugePages(count);
-
-    /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events, mod_node_page_state).</summary>
-    /// <param name="item">A node or event item.</param>
-    /// <param name="delta">Amount.</param>
-    public void CountVmEvents(VmStatItem item, long delta = 1) => Node.CountVmEvents(item, delta);
 
     /// <summary>Writes /proc/sys/vm/drop_caches (1: page cache, 2: reclaimable slab, 3: both).</summary>
     /// <param name="value">1, 2 or 3.</param>

@@ -1,4 +1,3 @@
-using MmSim.Mm.Rmap;
 namespace MmSim.Mm;
 
 /// <summary>Boolean page flags packed in <see cref="PageFrame.Flags"/> above the packed fields (bits 11–31, all used).</summary>
@@ -71,7 +70,7 @@ public enum PageFlags : uint
     /// <summary>PG_mlocked: mapped by a VM_LOCKED VMA.</summary>
     Mlocked = 1u << 30,
 
-    /// <summary>Mapped by at least one page table (folio_mapped); the mapcount is 1 unless <see cref="Rmap.FolioRefs"/> records more.</summary>
+    /// <summary>Mapped by at least one page table (folio_mapped); the mapcount is 1 unless the folio reference table records more.</summary>
     Mapped = 1u << 31,
 }
 

@@ -34,7 +34,11 @@ public static class RunFolder
         double runSeconds = wall.Elapsed.TotalSeconds;
         RunSummary summary = RunSummary.From(config.Name, runner, config.Kernel.Release, results);
         RunOutput.WriteSnapshots(dir, runner.Allocator!, summary, config.Kernel.PageOwner, config.Sysctl);
-        TimeSeriesWriter.Write(dir, runner.TimeSeries!);
+        foreach ((string name, byte[] bytes) in TimeSeriesWriter.Files(runner.TimeSeries!))
+        {
+            AtomicFile.WriteAllBytes(Path.Combine(dir, name), bytes);
+        }
+
         AtomicFile.WriteAllText(Path.Combine(dir, TimingFile), TimingJson(runSeconds, wall.Elapsed.TotalSeconds, runner.Timed));
         return summary;
     }

@@ -1,6 +1,7 @@
 using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
 using MmSim.Sim;
 
@@ -129,8 +130,8 @@ public sealed record RunSummary
             FreeOrder9Blocks = free9,
             ExtfragEvents = a.ExtfragEvents,
             ExtfragFragmenting = a.ExtfragFragmenting,
-            ThpFaultAlloc = node.VmStat[(int)VmStatItem.ThpFaultAlloc],
-            ThpFaultFallback = node.VmStat[(int)VmStatItem.ThpFaultFallback],
+            ThpFaultAlloc = node.VmEvents[(int)VmEventItem.ThpFaultAlloc],
+            ThpFaultFallback = node.VmEvents[(int)VmEventItem.ThpFaultFallback],
             Workloads = wl,
             InvariantChecks = runner.ChecksRun,
             DurationNs = runner.Timed?.DurationNs ?? 0,
@@ -167,7 +168,7 @@ public sealed record ZoneSummary(string Name, long Managed, long Free, long PcpC
     public static ZoneSummary From(Zone z)
     {
         ArgumentNullException.ThrowIfNull(z);
-        return new(z.Name, z.ManagedPages, z.Stat[(int)VmStatItem.NrFreePages], z.Pcp.Count,
+        return new(z.Name, z.ManagedPages, z.VmStat[(int)ZoneStatItem.NrFreePages], z.Pcp.Count,
             z.Watermark[(int)WatermarkIndex.Min], z.Watermark[(int)WatermarkIndex.Low], z.Watermark[(int)WatermarkIndex.High], z.WatermarkBoost);
     }
 }

@@ -6,7 +6,6 @@ using MmSim.Mm;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Trace;
 using MmSim.Mm.Vmscan;
 using MmSim.Runs.TimeSeries;
 using MmSim.Scenario;

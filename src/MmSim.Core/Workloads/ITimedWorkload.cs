@@ -1,4 +1,3 @@
-using MmSim.Runs;
 using MmSim.Sim;
 
 namespace MmSim.Workloads;

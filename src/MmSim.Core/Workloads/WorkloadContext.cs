@@ -1,6 +1,6 @@
 using MmSim.Kernel;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Workloads;
@@ -42,8 +42,17 @@ public sealed class WorkloadContext
     /// <summary>The kernel daemons (kswapd0, kcompactd0, khungtaskd…); null before they start.</summary>
     public KernelDaemons? Daemons => Kernel.Daemons;
 
-    /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events).</summary>
-    /// <param name="item">A node or event item.</param>
-    /// <param name="delta">Amount.</param>
-    public void CountVmEvents(VmStatItem item, long delta = 1) => Kernel.CountVmEvents(item, delta);
+    /// <summary>count_vm_events on the node.</summary>
+    /// <param name="item">The event.</param>
+    /// <param name="delta">Amount, ≥ 0.</param>
+    public void CountVmEvents(VmEventItem item, long delta) => Kernel.Node.CountVmEvents(item, delta);
+
+    /// <summary>count_vm_event on the node.</summary>
+    /// <param name="item">The event.</param>
+    public void CountVmEvent(VmEventItem item) => Kernel.Node.CountVmEvent(item);
+
+    /// <summary>mod_node_page_state on the node.</summary>
+    /// <param name="item">The node counter.</param>
+    /// <param name="delta">Amount (negative to subtract).</param>
+    public void ModNodePageState(NodeStatItem item, long delta) => Kernel.Node.ModNodePageState(item, delta);
 }

@@ -1,8 +1,10 @@
 using MmSim.Mm;
 using MmSim.Mm.Compaction;
+using MmSim.Mm.Compaction.Impl;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmscan;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Vmscan.Impl;
 using MmSim.Sim;
 using MmSim.Tests.Support;
 
@@ -17,9 +19,9 @@ internal sealed class DaemonRig
     {
         Alloc = TestMachines.NormalOnly(512, new PageAllocOptions { MinFreeKbytes = minFreeKbytes });
         Sim = new Simulator(1);
-        Kcompactd = new Kcompactd(Alloc, sysctl);
+        Kcompactd = new Kcompactd(Alloc, NoCompaction.Instance, sysctl);
         Kcompactd.Start(Sim);
-        Kswapd = new Kswapd(Alloc, kcompactd: Kcompactd);
+        Kswapd = new Kswapd(Alloc, NoReclaim.Instance, Kcompactd);
         Kcompactd.KswapdTask = Kswapd.Start(Sim);
     }
 
@@ -33,9 +35,9 @@ internal sealed class DaemonRig
 
     public Zone Normal => Alloc.Node.Zones[(int)ZoneType.Normal];
 
-    public long Vmstat(VmStatItem item) => Alloc.Node.VmStat[(int)item];
+    public long Vmstat(VmEventItem item) => Alloc.Node.VmEvents[(int)item];
 
-    public long Free => Normal.PageState(VmStatItem.NrFreePages);
+    public long Free => Normal.ZonePageState(ZoneStatItem.NrFreePages);
 
     /// <summary>
     /// Fills the zone with movable order-0 pages, then frees every other one: half the memory free,

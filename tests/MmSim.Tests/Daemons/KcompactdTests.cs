@@ -1,7 +1,7 @@
 using MmSim.Mm;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Tests.Daemons;
@@ -17,7 +17,7 @@ public class KcompactdTests
         rig.FragmentWithMovablePages();
         Zone zone = rig.Normal;
         Assert.Equal(0, zone.WatermarkBoost);
-        Assert.True(DebugfsExtfrag.FragmentationIndex(zone, MmConstants.PageblockOrder) > 500, "fragmentation, not lack of memory");
+        Assert.True(Fragmentation.FragmentationIndex(zone, MmConstants.PageblockOrder) > 500, "fragmentation, not lack of memory");
 
         // An unmovable allocation finds only movable holes: it falls back, boosts the watermark and,
         // as it may wake kswapd, flags the zone; rmqueue then wakes kswapd.
@@ -38,7 +38,7 @@ public class KcompactdTests
         Assert.Equal(1, rig.Kswapd.Wakeups);
         Assert.Equal(0, zone.WatermarkBoost);
         Assert.Equal(1, rig.Kcompactd.Wakeups);
-        Assert.Equal(1, rig.Vmstat(VmStatItem.CompactDaemonWake));
+        Assert.Equal(1, rig.Vmstat(VmEventItem.CompactDaemonWake));
         Assert.Equal(0, rig.Kcompactd.KcompactdMaxOrder);  // kcompactd_do_work consumed the request
     }
 
@@ -50,12 +50,12 @@ public class KcompactdTests
         rig.Kcompactd.WakeupKcompactd(MmConstants.PageblockOrder, (int)ZoneType.Normal);
         rig.Sim.Run(2 * Ms);
         Assert.Equal(0, rig.Kcompactd.Wakeups);
-        Assert.Equal(0, rig.Vmstat(VmStatItem.CompactDaemonWake));
+        Assert.Equal(0, rig.Vmstat(VmEventItem.CompactDaemonWake));
 
         // The request stays recorded: the next proactive timeout (500 ms) finds work requested and runs it.
         Assert.Equal(MmConstants.PageblockOrder, rig.Kcompactd.KcompactdMaxOrder);
         rig.Sim.Run(600 * Ms);
-        Assert.Equal(1, rig.Vmstat(VmStatItem.CompactDaemonWake));
+        Assert.Equal(1, rig.Vmstat(VmEventItem.CompactDaemonWake));
         Assert.Equal(0, rig.Kcompactd.KcompactdMaxOrder);
     }
 

@@ -1,7 +1,7 @@
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmscan;
-using MmSim.Mm.Vmstat;
 using MmSim.Sim;
 
 namespace MmSim.Tests.Daemons;
@@ -50,7 +50,7 @@ public class KswapdTests
         Assert.True(freeBefore <= low, $"woken at {freeBefore} free, low is {low}");
         Assert.True(freeBeforePrevious > low, $"the allocation before saw {freeBeforePrevious} free, low is {low}");
         Assert.Equal(1, rig.Kswapd.Wakeups);
-        Assert.True(rig.Vmstat(VmStatItem.Pageoutrun) >= 1, "balance_pgdat ran");
+        Assert.True(rig.Vmstat(VmEventItem.Pageoutrun) >= 1, "balance_pgdat ran");
     }
 
     [Fact]
@@ -67,9 +67,9 @@ public class KswapdTests
         Assert.Equal(1, rig.Kswapd.Wakeups);
         Assert.Equal(Kswapd.MaxReclaimRetries, rig.Kswapd.KswapdFailures);
         Assert.True(rig.Kswapd.IsHopeless);
-        Assert.Equal(Kswapd.MaxReclaimRetries, rig.Vmstat(VmStatItem.Pageoutrun));
-        Assert.Equal(Kswapd.MaxReclaimRetries - 1, rig.Vmstat(VmStatItem.KswapdHighWmarkHitQuickly));
-        Assert.Equal(0, rig.Vmstat(VmStatItem.KswapdLowWmarkHitQuickly));
+        Assert.Equal(Kswapd.MaxReclaimRetries, rig.Vmstat(VmEventItem.Pageoutrun));
+        Assert.Equal(Kswapd.MaxReclaimRetries - 1, rig.Vmstat(VmEventItem.KswapdHighWmarkHitQuickly));
+        Assert.Equal(0, rig.Vmstat(VmEventItem.KswapdLowWmarkHitQuickly));
         Assert.Equal(TaskState.Interruptible, rig.Kswapd.Task!.State);
         Assert.Equal(1, rig.Kswapd.KswapdWait.Count);
         Assert.Equal(ZoneFlags.None, rig.Normal.Flags & ZoneFlags.ReclaimActive);
@@ -136,9 +136,9 @@ public class KswapdTests
         rig.Kswapd.WakeupKswapd(zone, GfpFlags.Kernel, 0, ZoneType.Normal);
         rig.Sim.Run(SimTime.FromSeconds(1));
         Assert.Equal(2, rig.Kswapd.Wakeups);
-        Assert.Equal(2, rig.Vmstat(VmStatItem.KswapdLowWmarkHitQuickly));
+        Assert.Equal(2, rig.Vmstat(VmEventItem.KswapdLowWmarkHitQuickly));
         Assert.Equal(0, zone.WatermarkBoost);
-        Assert.Equal(2, rig.Vmstat(VmStatItem.Pageoutrun));
+        Assert.Equal(2, rig.Vmstat(VmEventItem.Pageoutrun));
         Assert.Equal(2, rig.Kswapd.KswapdFailures);  // 6.18 counts a failure for boosted runs too
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Trace;
 using MmSim.Mm.Vmstat;
 
@@ -107,15 +108,15 @@ public class GoldenProcTests
 
     private static void SetNodeCounters(PgData node)
     {
-        node.VmStat[(int)VmStatItem.NrInactiveFile] = 3000;
-        node.VmStat[(int)VmStatItem.NrActiveFile] = 1000;
-        node.VmStat[(int)VmStatItem.NrSlabReclaimable] = 5;
-        node.VmStat[(int)VmStatItem.NrDirty] = 7;
-        node.VmStat[(int)VmStatItem.NrAnonTransparentHugepages] = 1536;
-        node.VmStat[(int)VmStatItem.NrFilePmdmapped] = 511;
-        node.VmStat[(int)VmStatItem.NumaHit] = 42;
-        node.VmStat[(int)VmStatItem.Pgpgin] = 9;
-        node.VmStat[(int)VmStatItem.Pgpgout] = 10;
+        node.VmStat[(int)NodeStatItem.NrInactiveFile] = 3000;
+        node.VmStat[(int)NodeStatItem.NrActiveFile] = 1000;
+        node.VmStat[(int)NodeStatItem.NrSlabReclaimable] = 5;
+        node.VmStat[(int)NodeStatItem.NrDirty] = 7;
+        node.VmStat[(int)NodeStatItem.NrAnonTransparentHugepages] = 1536;
+        node.VmStat[(int)NodeStatItem.NrFilePmdmapped] = 511;
+        node.Zones[(int)ZoneType.Normal].VmNumaEvent[(int)NumaStatItem.NumaHit] = 42;
+        node.VmEvents[(int)VmEventItem.Pgpgin] = 9;
+        node.VmEvents[(int)VmEventItem.Pgpgout] = 10;
     }
 
     private static void AssertAllFiles(string prefix, PgData node)

@@ -1,6 +1,7 @@
 using MmSim.Mm;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 using MmSim.Workloads;
 
@@ -57,7 +58,7 @@ public class RandomWorkloadInvariantTests
         // Everything came back: free pages equal managed pages in every zone.
         foreach (Zone z in alloc.Node.Zones)
         {
-            Assert.Equal(z.ManagedPages, z.Stat[(int)Mm.Vmstat.VmStatItem.NrFreePages] + IsolatedFree(z));
+            Assert.Equal(z.ManagedPages, z.VmStat[(int)ZoneStatItem.NrFreePages] + IsolatedFree(z));
         }
     }
 

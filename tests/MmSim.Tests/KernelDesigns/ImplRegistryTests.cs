@@ -1,6 +1,6 @@
+using MmSim.Mm;
 using MmSim.Sim;
 using MmSim.Kernel.Designs;
-using MmSim.Mm;
 using MmSim.Mm.Compaction.Impl;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmscan;

@@ -1,6 +1,6 @@
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Tests.KernelRules.Support;
 using static MmSim.Tests.KernelRules.Support.RuleMachines;
 using static MmSim.Tests.KernelRules.Support.Shape;
@@ -36,7 +36,7 @@ public class BootRulesTests
         Assert.Equal(1024, dma32.PresentPages);
         Assert.Equal(0, dma32.ManagedPages);
         Assert.Empty(Lists(a, dma32));
-        Assert.Equal(4096, a.Node.VmStat[(int)VmStatItem.Pgfree]);
+        Assert.Equal(4096, a.Node.VmEvents[(int)VmEventItem.Pgfree]);
         AssertClean(a);
     }
 

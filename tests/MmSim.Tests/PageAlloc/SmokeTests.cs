@@ -1,7 +1,7 @@
 using MmSim.Mm;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 using MmSim.Tests.Support;
 
@@ -16,7 +16,7 @@ public class SmokeTests
         Assert.Empty(FreeAreaChecker.Check(a));
         foreach (Zone z in a.Node.Zones)
         {
-            Assert.Equal(z.ManagedPages, z.Stat[(int)VmStatItem.NrFreePages]);
+            Assert.Equal(z.ManagedPages, z.VmStat[(int)ZoneStatItem.NrFreePages]);
         }
     }
 

@@ -87,7 +87,7 @@ public sealed class RunDeterminismTests : IDisposable
         await using (ParquetReader vm = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.VmstatFile)))
         {
             Assert.Equal(["time_ns", "item", "value"], vm.Schema.GetDataFields().Select(f => f.Name));
-            Assert.Equal(summary.TimeSeriesSamples * (long)MmSim.Mm.Vmstat.VmStatItems.Count, vm.Metadata!.NumRows);
+            Assert.Equal(summary.TimeSeriesSamples * (long)MmSim.Mm.Vmstat.VmstatText.Count, vm.Metadata!.NumRows);
         }
 
         await using ParquetReader tasks = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.TasksFile));

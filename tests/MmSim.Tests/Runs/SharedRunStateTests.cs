@@ -1,5 +1,5 @@
-using MmSim.Workloads;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Runs;
 using MmSim.Scenario;
 
@@ -7,7 +7,7 @@ namespace MmSim.Tests.Runs;
 
 public class SharedRunStateTests
 {
-    // Each timed workload gets its own WorkloadContext; the page cache and the drop_caches targets must
+    // Each timed workload gets its own RunContext; the page cache and the drop_caches targets must
     // still be one per run, as they are one per kernel: a steps workload's drop_caches frees the
     // clean pages a pagecache workload read.
     [Fact]
@@ -32,13 +32,13 @@ public class SharedRunStateTests
         ScenarioConfig config = ScenarioLoader.LoadFromString(yaml, "shared.yaml").Config!;
         var runner = new ScenarioRunner(config, new RunOptions());
         runner.Run();
-        long[] vmstat = runner.Allocator!.Node.VmStat;
-        Assert.Equal(1, vmstat[(int)VmStatItem.DropPagecache]);
-        Assert.True(vmstat[(int)VmStatItem.Pgpgin] > 0, "the reader read pages before the drop");
+        PgData node = runner.Allocator!.Node;
+        Assert.Equal(1, node.VmEvents[(int)VmEventItem.DropPagecache]);
+        Assert.True(node.VmEvents[(int)VmEventItem.Pgpgin] > 0, "the reader read pages before the drop");
 
         // The run ends at the drop (steps at exactly the end time run): every clean page the
         // reader cached is gone. With a page cache per workload the drop found nothing to free
         // and all 1024 pages of the file stayed.
-        Assert.Equal(0, vmstat[(int)VmStatItem.NrFilePages]);
+        Assert.Equal(0, node.VmStat[(int)NodeStatItem.NrFilePages]);
     }
 }

@@ -1,4 +1,5 @@
 using MmSim.Mm;
+using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmstat;
 
@@ -34,8 +35,8 @@ public class ExtfragTests
     {
         Zone zone = ZoneWithFree();
         Assert.Equal(1000, DebugfsExtfrag.UnusableIndex(zone, 3));
-        Assert.Equal(0, DebugfsExtfrag.FragmentationIndex(zone, 3));
-        Assert.Equal(0, DebugfsExtfrag.ExtfragForOrder(zone, 3));
+        Assert.Equal(0, Fragmentation.FragmentationIndex(zone, 3));
+        Assert.Equal(0, Fragmentation.ExtfragForOrder(zone, 3));
     }
 
     [Fact]
@@ -45,28 +46,28 @@ public class ExtfragTests
         Zone zone = ZoneWithFree((0, 100), (2, 10));
 
         // Order 3 would fail: 1000 - (1000 + 140·1000/8) / 110 = 1000 - 18500/110 = 1000 - 168.
-        Assert.Equal(832, DebugfsExtfrag.FragmentationIndex(zone, 3));
+        Assert.Equal(832, Fragmentation.FragmentationIndex(zone, 3));
         Assert.Equal(1000, DebugfsExtfrag.UnusableIndex(zone, 3));
-        Assert.Equal(100, DebugfsExtfrag.ExtfragForOrder(zone, 3));
+        Assert.Equal(100, Fragmentation.ExtfragForOrder(zone, 3));
 
         // Order 2 would succeed: -1000; unusable (140 - 10·4)·1000/140 = 714; score 100·100/140 = 71.
-        Assert.Equal(-1000, DebugfsExtfrag.FragmentationIndex(zone, 2));
+        Assert.Equal(-1000, Fragmentation.FragmentationIndex(zone, 2));
         Assert.Equal(714, DebugfsExtfrag.UnusableIndex(zone, 2));
-        Assert.Equal(71, DebugfsExtfrag.ExtfragForOrder(zone, 2));
+        Assert.Equal(71, Fragmentation.ExtfragForOrder(zone, 2));
     }
 
     [Fact]
     public void FragmentationIndex_ManySmallBlocks_ApproachesOne()
     {
         // 1000 single pages, order 10: 1000 - (1000 + 1000·1000/1024)/1000 = 1000 - 1976/1000 = 999.
-        Assert.Equal(999, DebugfsExtfrag.FragmentationIndex(ZoneWithFree((0, 1000)), 10));
+        Assert.Equal(999, Fragmentation.FragmentationIndex(ZoneWithFree((0, 1000)), 10));
     }
 
     [Fact]
     public void FragmentationIndex_FewBlocks_GoesNegativeAsTheKernelsDoes()
     {
         // One free page, order 1: 1000 - (1000 + 1·1000/2)/1 = -500 (u64 arithmetic cast to int).
-        Assert.Equal(-500, DebugfsExtfrag.FragmentationIndex(ZoneWithFree((0, 1)), 1));
+        Assert.Equal(-500, Fragmentation.FragmentationIndex(ZoneWithFree((0, 1)), 1));
     }
 
     [Fact]
@@ -74,14 +75,14 @@ public class ExtfragTests
     {
         // Two free pageblocks and 24 single pages: 24·100/1048 = 2.
         Zone zone = ZoneWithFree((9, 2), (0, 24));
-        Assert.Equal(2, DebugfsExtfrag.ExtfragForOrder(zone, MmConstants.PageblockOrder));
+        Assert.Equal(2, Fragmentation.ExtfragForOrder(zone, MmConstants.PageblockOrder));
     }
 
     [Fact]
     public void FragmentationIndex_OrderAboveMax_IsZero()
     {
         var info = new ContigPageInfo(10, 10, 0);
-        Assert.Equal(0, DebugfsExtfrag.FragmentationIndex(MmConstants.MaxPageOrder + 1, info));
+        Assert.Equal(0, Fragmentation.FragmentationIndex(MmConstants.MaxPageOrder + 1, info));
     }
 
     [Fact]

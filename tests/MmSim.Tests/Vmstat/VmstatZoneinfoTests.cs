@@ -1,5 +1,6 @@
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
 using MmSim.Tests.Golden;
 
@@ -18,8 +19,8 @@ public class VmstatZoneinfoTests
             new PageAllocOptions());
         Assert.Equal(1024, ProcVmstat.NrMemmapBootPages(alloc.Node));
         long[] v = ProcVmstat.Snapshot(alloc.Node);
-        Assert.Equal(0, v[(int)VmStatItem.NrMemmapPages]);
-        Assert.Equal(1024, v[(int)VmStatItem.NrMemmapBootPages]);
+        Assert.Equal(0, v[VmstatText.Index(VmStatItem.NrMemmapPages)]);
+        Assert.Equal(1024, v[VmstatText.Index(VmStatItem.NrMemmapBootPages)]);
     }
 
     [Fact]
@@ -64,8 +65,8 @@ public class VmstatZoneinfoTests
     public void NegativeStateCountersPrintAsZero()
     {
         PgData node = GoldenProcTests.BootSmall().Node;
-        node.VmStat[(int)VmStatItem.NrInactiveAnon] = -5;
-        node.Zones[(int)ZoneType.Normal].Stat[(int)VmStatItem.NrMlock] = -3;
+        node.VmStat[(int)NodeStatItem.NrInactiveAnon] = -5;
+        node.Zones[(int)ZoneType.Normal].VmStat[(int)ZoneStatItem.NrMlock] = -3;
         Assert.Contains("\nnr_inactive_anon 0\n", ProcVmstat.Render(node), StringComparison.Ordinal);
         Assert.Contains("\nnr_mlock 0\n", ProcVmstat.Render(node), StringComparison.Ordinal);
         string zoneinfo = ProcZoneinfo.Render(node);
@@ -78,11 +79,11 @@ public class VmstatZoneinfoTests
     public void VmstatEndsWithNrUnstableAndHasEveryItemOnce()
     {
         string[] lines = ProcVmstat.Render(GoldenProcTests.BootSmall().Node).TrimEnd('\n').Split('\n');
-        Assert.Equal(VmStatItems.Count, lines.Length);
+        Assert.Equal(VmstatText.Count, lines.Length);
         Assert.Equal("nr_unstable 0", lines[^1]);
         for (int i = 0; i < lines.Length; i++)
         {
-            Assert.StartsWith(VmStatItems.Names[i] + " ", lines[i], StringComparison.Ordinal);
+            Assert.StartsWith(VmstatText.Names[i] + " ", lines[i], StringComparison.Ordinal);
         }
     }
 

@@ -1,6 +1,6 @@
 using MmSim.Mm.Memory;
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -19,14 +19,14 @@ public class AnonWorkloadTests
         var trace = new AllocRecorder();
         var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: anon\n    size: 256MiB\n    thp: always\n", trace: trace);
         h.RunUntil(1000 * Ms);
-        Assert.Equal(128, h.VmStat(VmStatItem.ThpFaultAlloc));
-        Assert.Equal(0, h.VmStat(VmStatItem.ThpFaultFallback));
-        Assert.Equal(128, h.VmStat(VmStatItem.NrAnonTransparentHugepages));
-        Assert.Equal(65536, h.VmStat(VmStatItem.NrAnonPages));
+        Assert.Equal(128, h.VmStat(VmEventItem.ThpFaultAlloc));
+        Assert.Equal(0, h.VmStat(VmEventItem.ThpFaultFallback));
+        Assert.Equal(128, h.VmStat(NodeStatItem.NrAnonTransparentHugepages));
+        Assert.Equal(65536, h.VmStat(NodeStatItem.NrAnonPages));
 
         // One deposited page table per huge page (GFP_PGTABLE_USER), and enabled=always without
         // madvise under defrag=madvise uses GFP_TRANSHUGE_LIGHT.
-        Assert.Equal(128, h.VmStat(VmStatItem.NrPageTablePages));
+        Assert.Equal(128, h.VmStat(NodeStatItem.NrPageTablePages));
         Assert.All(trace.Events.Where(e => !e.Free && e.Order == 9), e => Assert.Equal(GfpFlags.TransHugeLight, e.Gfp));
         Assert.Equal(128, trace.Events.Count(e => !e.Free && e.Order == 0 && e.Gfp == (GfpFlags.KernelAccount | GfpFlags.Zero)));
         Assert.Equal(128, h.Workloads[0].Stats.Metric(AnonVma.ThpFaultAllocMetric));
@@ -39,8 +39,8 @@ public class AnonWorkloadTests
         string yaml = TimedHarness.NormalMachine() + "workloads:\n  - type: frag\n  - type: anon\n    size: 64MiB\n    thp: madvise\n    start: 1ms\n";
         var h = TimedHarness.Start(yaml);
         h.RunUntil(1000 * Ms);
-        Assert.Equal(32, h.VmStat(VmStatItem.ThpFaultFallback));
-        Assert.Equal(0, h.VmStat(VmStatItem.ThpFaultAlloc));
+        Assert.Equal(32, h.VmStat(VmEventItem.ThpFaultFallback));
+        Assert.Equal(0, h.VmStat(VmEventItem.ThpFaultAlloc));
         WorkloadStats anon = h.Workloads[1].Stats;
         Assert.Equal((32, 0, 0), (anon.Metric(AnonVma.ThpFaultFallbackMetric), anon.Metric(AnonVma.ThpFaultAllocMetric), anon.Metric(AnonFill.FaultOom)));
         Assert.Equal(16384 + 32, anon.Allocs - 32);
@@ -71,12 +71,12 @@ public class AnonWorkloadTests
         h.RunUntil(500 * Ms);
 
         // Page k is touched at k * 1s / 16384: pages 0..8192 by 500ms.
-        Assert.Equal(8193, h.VmStat(VmStatItem.NrAnonPages));
+        Assert.Equal(8193, h.VmStat(NodeStatItem.NrAnonPages));
         h.RunUntil(1500 * Ms);
-        Assert.Equal(16384, h.VmStat(VmStatItem.NrAnonPages));
-        Assert.Equal(16384, h.VmStat(VmStatItem.Pgfault));
-        Assert.Equal(32, h.VmStat(VmStatItem.NrPageTablePages));
-        Assert.Equal(0, h.VmStat(VmStatItem.ThpFaultAlloc) + h.VmStat(VmStatItem.ThpFaultFallback));
+        Assert.Equal(16384, h.VmStat(NodeStatItem.NrAnonPages));
+        Assert.Equal(16384, h.VmStat(VmEventItem.Pgfault));
+        Assert.Equal(32, h.VmStat(NodeStatItem.NrPageTablePages));
+        Assert.Equal(0, h.VmStat(VmEventItem.ThpFaultAlloc) + h.VmStat(VmEventItem.ThpFaultFallback));
         int pfn = FirstPageOf(h, OwnerKind.Anon);
         Assert.True(h.Alloc.Node.Pages[pfn].Has(PageFlags.Lru));
         Assert.Equal(MigrateType.Movable, h.Alloc.Node.PageblockMigratetype(pfn));
@@ -90,13 +90,13 @@ public class AnonWorkloadTests
         h.Alloc.DrainAllPages();
         long free0 = h.FreePages;
         h.RunUntil(200 * Ms);
-        Assert.Equal(25600, h.Alloc.Node.Zones.Sum(z => z.Stat[(int)VmStatItem.NrMlock]));
+        Assert.Equal(25600, h.Alloc.Node.Zones.Sum(z => z.VmStat[(int)ZoneStatItem.NrMlock]));
         Assert.True(h.Alloc.Node.Pages[FirstPageOf(h, OwnerKind.Anon)].Has(PageFlags.Unevictable));
         h.RunUntil(300 * Ms);
         h.Alloc.DrainAllPages();
         Assert.Equal(free0, h.FreePages);
-        Assert.Equal((0, 0, 0), (h.VmStat(VmStatItem.NrAnonPages), h.VmStat(VmStatItem.NrAnonTransparentHugepages), h.VmStat(VmStatItem.NrPageTablePages)));
-        Assert.Equal(0, h.Alloc.Node.Zones.Sum(z => z.Stat[(int)VmStatItem.NrMlock]));
+        Assert.Equal((0, 0, 0), (h.VmStat(NodeStatItem.NrAnonPages), h.VmStat(NodeStatItem.NrAnonTransparentHugepages), h.VmStat(NodeStatItem.NrPageTablePages)));
+        Assert.Equal(0, h.Alloc.Node.Zones.Sum(z => z.VmStat[(int)ZoneStatItem.NrMlock]));
         Assert.Equal(h.Workloads[0].Stats.Allocs, h.Workloads[0].Stats.Frees);
         Assert.Equal(TaskState.Dead, h.Sim.Tasks[0].State);
         h.Verify("anon exit");
@@ -120,14 +120,14 @@ public class AnonWorkloadTests
         Assert.Equal(FaultResult.Huge, vma.HandleMmFault(0));
         Assert.Equal(FaultResult.Present, vma.HandleMmFault(7));
         vma.Unmap(0, 256);
-        Assert.Equal(1, h.VmStat(VmStatItem.ThpSplitPmd));
-        Assert.Equal(1, h.VmStat(VmStatItem.ThpDeferredSplitPage));
-        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonTransparentHugepages));
-        Assert.Equal(256, h.VmStat(VmStatItem.NrAnonPages));
+        Assert.Equal(1, h.VmStat(VmEventItem.ThpSplitPmd));
+        Assert.Equal(1, h.VmStat(VmEventItem.ThpDeferredSplitPage));
+        Assert.Equal(0, h.VmStat(NodeStatItem.NrAnonTransparentHugepages));
+        Assert.Equal(256, h.VmStat(NodeStatItem.NrAnonPages));
         Assert.True(h.Alloc.Node.Pages[vma.PfnAt(256) - 256].Has(PageFlags.Allocated));
         vma.Unmap(256, 256);
-        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonPages));
-        Assert.Equal(0, h.VmStat(VmStatItem.NrPageTablePages));
+        Assert.Equal(0, h.VmStat(NodeStatItem.NrAnonPages));
+        Assert.Equal(0, h.VmStat(NodeStatItem.NrPageTablePages));
         Assert.Equal(2, stats.Frees);
         h.Verify("deferred split");
     }

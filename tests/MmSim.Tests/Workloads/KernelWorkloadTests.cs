@@ -1,5 +1,5 @@
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Workloads;
 using MmSim.Workloads.Timed;
 
@@ -29,8 +29,8 @@ public class KernelWorkloadTests
 
         Assert.True(reclaimable > 1000 && unreclaimable > 1000, $"{reclaimable} reclaimable, {unreclaimable} unreclaimable slabs live");
         Assert.Equal(h.Workloads[0].Stats.Allocs - h.Workloads[0].Stats.Frees, reclaimable);
-        Assert.Equal(SlabPages(h, OwnerKind.SlabReclaimable), h.VmStat(VmStatItem.NrSlabReclaimable));
-        Assert.Equal(SlabPages(h, OwnerKind.Slab), h.VmStat(VmStatItem.NrSlabUnreclaimable));
+        Assert.Equal(SlabPages(h, OwnerKind.SlabReclaimable), h.VmStat(NodeStatItem.NrSlabReclaimable));
+        Assert.Equal(SlabPages(h, OwnerKind.Slab), h.VmStat(NodeStatItem.NrSlabUnreclaimable));
         h.Verify("slab");
     }
 
@@ -39,11 +39,11 @@ public class KernelWorkloadTests
     {
         var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: slab\n    rate: 10000/s\n    lifetime: const(100ms)\n    max_bytes: 2MiB\n");
         h.RunUntil(50 * Ms);
-        Assert.Equal(512, h.VmStat(VmStatItem.NrSlabUnreclaimable));
+        Assert.Equal(512, h.VmStat(NodeStatItem.NrSlabUnreclaimable));
         Assert.True(h.Workloads[0].Stats.Metric(SlabWorkload.SkippedMaxBytes) > 0);
         h.RunUntil(150 * Ms);
         Assert.True(h.Workloads[0].Stats.Frees >= 512, "the first slabs expired after 100ms");
-        Assert.True(h.VmStat(VmStatItem.NrSlabUnreclaimable) <= 512);
+        Assert.True(h.VmStat(NodeStatItem.NrSlabUnreclaimable) <= 512);
         h.Verify("slab max_bytes");
     }
 
@@ -56,13 +56,13 @@ public class KernelWorkloadTests
             + "  - type: steps\n    steps:\n      - { at: 500ms, do: drop_caches, value: 2 }\n";
         var h = TimedHarness.Start(yaml);
         h.RunUntil(499 * Ms);
-        Assert.True(h.VmStat(VmStatItem.NrSlabReclaimable) > 4000);
-        long unreclaimable = h.VmStat(VmStatItem.NrSlabUnreclaimable);
+        Assert.True(h.VmStat(NodeStatItem.NrSlabReclaimable) > 4000);
+        long unreclaimable = h.VmStat(NodeStatItem.NrSlabUnreclaimable);
         h.RunUntil(500 * Ms);
-        Assert.Equal(0, h.VmStat(VmStatItem.NrSlabReclaimable));
-        Assert.True(h.VmStat(VmStatItem.NrSlabUnreclaimable) >= unreclaimable);
-        Assert.Equal(1, h.VmStat(VmStatItem.DropSlab));
-        Assert.Equal(0, h.VmStat(VmStatItem.DropPagecache));
+        Assert.Equal(0, h.VmStat(NodeStatItem.NrSlabReclaimable));
+        Assert.True(h.VmStat(NodeStatItem.NrSlabUnreclaimable) >= unreclaimable);
+        Assert.Equal(1, h.VmStat(VmEventItem.DropSlab));
+        Assert.Equal(0, h.VmStat(VmEventItem.DropPagecache));
         h.Verify("drop_caches 2");
     }
 
@@ -92,7 +92,7 @@ public class KernelWorkloadTests
         var h = TimedHarness.Start(machine + "workloads:\n  - type: pinned\n    size: 600MiB\n    at: 10ms\n    release_at: 1s\n");
         h.RunUntil(10 * Ms);
         long pinned = 600 * 256;
-        Assert.Equal(pinned, h.VmStat(VmStatItem.NrFollPinAcquired));
+        Assert.Equal(pinned, h.VmStat(NodeStatItem.NrFollPinAcquired));
         int seen = 0;
         for (int pfn = 0; pfn < h.Alloc.Node.NodeSpannedPages; pfn++)
         {
@@ -110,8 +110,8 @@ public class KernelWorkloadTests
         Assert.Equal(pinned, seen);
         h.Verify("pinned");
         h.RunUntil(1000 * Ms);
-        Assert.Equal(pinned, h.VmStat(VmStatItem.NrFollPinReleased));
-        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonPages));
+        Assert.Equal(pinned, h.VmStat(NodeStatItem.NrFollPinReleased));
+        Assert.Equal(0, h.VmStat(NodeStatItem.NrAnonPages));
         Assert.Equal(h.Workloads[0].Stats.Allocs, h.Workloads[0].Stats.Frees);
         h.Verify("pinned released");
     }

@@ -1,6 +1,6 @@
 using MmSim.Mm.Filemap;
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Workloads;
 using MmSim.Workloads.Timed;
 
@@ -17,8 +17,8 @@ public class PageCacheAndStepsTests
         var trace = new AllocRecorder();
         var h = TimedHarness.Start(yaml, trace: trace);
         h.RunUntil(2000 * Ms);
-        Assert.Equal(3072, h.VmStat(VmStatItem.NrFilePages));
-        Assert.Equal(3072 * 4, h.VmStat(VmStatItem.Pgpgin));
+        Assert.Equal(3072, h.VmStat(NodeStatItem.NrFilePages));
+        Assert.Equal(3072 * 4, h.VmStat(VmEventItem.Pgpgin));
         PageCache cache = h.Kernel.PageCache;
         Assert.Equal(["a", "b"], cache.Files.Select(f => f.Name));
         foreach (CachedFile f in cache.Files)
@@ -34,7 +34,7 @@ public class PageCacheAndStepsTests
         // Reads allocate as readahead does; the first access to each file loads its inode and dentry.
         Assert.All(trace.Events.Where(e => !e.Free && e.Order == 0 && (e.Gfp & GfpFlags.Movable) != 0),
             e => Assert.Equal(GfpFlags.HighUserMovable | GfpFlags.NoRetry | GfpFlags.NoWarn, e.Gfp));
-        Assert.Equal(8 + 1, h.VmStat(VmStatItem.NrSlabReclaimable));
+        Assert.Equal(8 + 1, h.VmStat(NodeStatItem.NrSlabReclaimable));
         h.Verify("pagecache read");
     }
 
@@ -45,7 +45,7 @@ public class PageCacheAndStepsTests
         var h = TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: pagecache\n" + file + "  - type: pagecache\n" + file);
         h.RunUntil(3000 * Ms);
         Assert.Single(h.Kernel.PageCache.Files);
-        Assert.Equal(1024, h.VmStat(VmStatItem.NrFilePages));
+        Assert.Equal(1024, h.VmStat(NodeStatItem.NrFilePages));
         Assert.Equal(1024, h.Workloads.Sum(w => w.Stats.Allocs));
     }
 
@@ -58,12 +58,12 @@ public class PageCacheAndStepsTests
             + "  - type: steps\n    steps:\n      - { at: 100ms, do: drop_caches, value: 1 }\n";
         var h = TimedHarness.Start(yaml);
         h.RunUntil(99 * Ms);
-        Assert.Equal(1024 + 512, h.VmStat(VmStatItem.NrFilePages));
-        Assert.Equal(512, h.VmStat(VmStatItem.NrDirty));
-        Assert.Equal(512, h.Alloc.Node.Zones.Sum(z => z.Stat[(int)VmStatItem.NrZoneWritePending]));
+        Assert.Equal(1024 + 512, h.VmStat(NodeStatItem.NrFilePages));
+        Assert.Equal(512, h.VmStat(NodeStatItem.NrDirty));
+        Assert.Equal(512, h.Alloc.Node.Zones.Sum(z => z.VmStat[(int)ZoneStatItem.NrZoneWritePending]));
         h.RunUntil(100 * Ms);
-        Assert.Equal(512, h.VmStat(VmStatItem.NrFilePages));
-        Assert.Equal(1, h.VmStat(VmStatItem.DropPagecache));
+        Assert.Equal(512, h.VmStat(NodeStatItem.NrFilePages));
+        Assert.Equal(1, h.VmStat(VmEventItem.DropPagecache));
         Assert.Equal(1024, h.Workloads[2].Stats.Metric(StepsWorkload.DropCachesPages));
         h.Verify("drop_caches 1");
     }
@@ -76,8 +76,8 @@ public class PageCacheAndStepsTests
         h.RunUntil(2000 * Ms);
         WorkloadStats stats = h.Workloads[0].Stats;
         Assert.InRange(stats.Metric(PageCacheWorkload.FilesDeleted), 10, 30);
-        Assert.Equal(stats.Allocs - stats.Frees, h.VmStat(VmStatItem.NrFilePages));
-        Assert.Equal(h.VmStat(VmStatItem.NrFilePages), h.VmStat(VmStatItem.NrDirty));
+        Assert.Equal(stats.Allocs - stats.Frees, h.VmStat(NodeStatItem.NrFilePages));
+        Assert.Equal(h.VmStat(NodeStatItem.NrFilePages), h.VmStat(NodeStatItem.NrDirty));
         h.Verify("unlink");
     }
 
@@ -100,7 +100,7 @@ public class PageCacheAndStepsTests
         Assert.Equal(Enumerable.Repeat(1_000_000_000L, 5), trace.Events.Where(e => !e.Free && e.Order > 0).Select(e => e.TimeNs));
         Assert.Equal(Enumerable.Repeat(2_500_000_000L, 4), trace.Events.Where(e => e.Free && e.Order == 3).Select(e => e.TimeNs));
         Assert.All(trace.Events.Where(e => !e.Free && e.Order == 0), e => Assert.Equal(2_500_000_001L, e.TimeNs));
-        Assert.Equal(256, h.VmStat(VmStatItem.NrFollPinReleased));
+        Assert.Equal(256, h.VmStat(NodeStatItem.NrFollPinReleased));
         AllocEvent thp = Assert.Single(KernelWorkloadTests.LiveAllocations(trace));
         Assert.True(h.Alloc.Node.Pages[thp.Pfn].Has(PageFlags.Lru), "a movable block from a script is an LRU page");
         // A script block belongs to no mapping: page->mapping is NULL, so the head page records mapping id 0.

@@ -1,6 +1,6 @@
 using MmSim.Mm.Memory;
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Scenario;
 using MmSim.Tests.Scenario;
 using MmSim.Workloads;
@@ -44,8 +44,8 @@ public class PresetTests
         h.Alloc.DrainAllPages();
         Assert.Equal(0, h.FreeBlocksAtLeast(MmConstants.PageblockOrder, ZoneType.Dma32));
         Assert.True(h.FreePages * 4 > h.ManagedPages);
-        Assert.Equal(64, h.VmStat(VmStatItem.ThpFaultFallback));
-        Assert.Equal(0, h.VmStat(VmStatItem.ThpFaultAlloc));
+        Assert.Equal(64, h.VmStat(VmEventItem.ThpFaultFallback));
+        Assert.Equal(0, h.VmStat(VmEventItem.ThpFaultAlloc));
         h.Verify("frag scenario");
     }
 
@@ -61,13 +61,13 @@ public class PresetTests
         Assert.InRange(got, 1, requested - 1);
         Assert.True(s.Metric(CompactionTestWorkload.CompactionIndex) > 3);
         Assert.Equal(0, s.Metric(CompactionTestWorkload.Passed));
-        Assert.Equal(got, h.VmStat(VmStatItem.HtlbBuddyAllocSuccess));
-        Assert.Equal(1, h.VmStat(VmStatItem.HtlbBuddyAllocFail));
-        Assert.Equal(got * 512, h.VmStat(VmStatItem.NrHugetlb));
+        Assert.Equal(got, h.VmStat(VmEventItem.HtlbBuddyAllocSuccess));
+        Assert.Equal(1, h.VmStat(VmEventItem.HtlbBuddyAllocFail));
+        Assert.Equal(got * 512, h.VmStat(NodeStatItem.NrHugetlb));
 
         // What it got is what the mappings never touched: the fragmented half yields nothing.
         Assert.True(got * 2 * Units.MiB < h.ManagedPages * Units.PageSizeBytes * 3 / 10);
-        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonPages));
+        Assert.Equal(0, h.VmStat(NodeStatItem.NrAnonPages));
         h.Verify("compaction_test");
     }
 
@@ -87,17 +87,17 @@ public class PresetTests
         long half = h.Config.DurationNs / 2;
         long blocksAtStart = h.FreeBlocksAtLeast(MmConstants.PageblockOrder);
         h.RunUntil(half);
-        long fallbackFirstHalf = h.VmStat(VmStatItem.ThpFaultFallback);
-        long allocFirstHalf = h.VmStat(VmStatItem.ThpFaultAlloc);
+        long fallbackFirstHalf = h.VmStat(VmEventItem.ThpFaultFallback);
+        long allocFirstHalf = h.VmStat(VmEventItem.ThpFaultAlloc);
         h.RunUntil(h.Config.DurationNs);
-        long fallbackSecondHalf = h.VmStat(VmStatItem.ThpFaultFallback) - fallbackFirstHalf;
+        long fallbackSecondHalf = h.VmStat(VmEventItem.ThpFaultFallback) - fallbackFirstHalf;
         Assert.Equal(0, fallbackFirstHalf);
         Assert.True(allocFirstHalf > 500, $"{allocFirstHalf} THP faults in the first half");
         Assert.True(fallbackSecondHalf > 0, "THP faults fall back once the load has taken the whole blocks");
         Assert.True(h.FreeBlocksAtLeast(MmConstants.PageblockOrder) * 4 < blocksAtStart);
-        Assert.True(h.VmStat(VmStatItem.NrFilePages) > h.ManagedPages / 2);
-        Assert.True(h.VmStat(VmStatItem.NrSlabReclaimable) > 0 && h.VmStat(VmStatItem.NrSlabUnreclaimable) > 0);
-        Assert.Equal(h.VmStat(VmStatItem.ThpFaultFallback), h.Workloads[0].Stats.Metric(AnonVma.ThpFaultFallbackMetric));
+        Assert.True(h.VmStat(NodeStatItem.NrFilePages) > h.ManagedPages / 2);
+        Assert.True(h.VmStat(NodeStatItem.NrSlabReclaimable) > 0 && h.VmStat(NodeStatItem.NrSlabUnreclaimable) > 0);
+        Assert.Equal(h.VmStat(VmEventItem.ThpFaultFallback), h.Workloads[0].Stats.Metric(AnonVma.ThpFaultFallbackMetric));
         h.Verify("thpchallenge");
     }
 
@@ -114,10 +114,10 @@ public class PresetTests
         long anonBytes = h.ManagedPages * Units.PageSizeBytes * 40 / 100;
         Assert.Equal(4 * (anonBytes / 4 / (2 * Units.MiB) / 2), huge + baseFaults);
         Assert.True(huge > 0 && baseFaults > 0, $"{huge} huge, {baseFaults} base faults");
-        Assert.True(h.VmStat(VmStatItem.ThpFaultFallback) > 0);
-        Assert.True(h.VmStat(VmStatItem.ThpDeferredSplitPage) > 0, "holes punched in THPs go to the deferred-split queue");
-        Assert.True(h.VmStat(VmStatItem.NrFilePages) > 0);
-        Assert.Equal(0, h.VmStat(VmStatItem.NrAnonTransparentHugepages));
+        Assert.True(h.VmStat(VmEventItem.ThpFaultFallback) > 0);
+        Assert.True(h.VmStat(VmEventItem.ThpDeferredSplitPage) > 0, "holes punched in THPs go to the deferred-split queue");
+        Assert.True(h.VmStat(NodeStatItem.NrFilePages) > 0);
+        Assert.Equal(0, h.VmStat(NodeStatItem.NrAnonTransparentHugepages));
         h.Verify("thpcompact");
     }
 

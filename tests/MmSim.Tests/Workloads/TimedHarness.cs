@@ -2,6 +2,7 @@ using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
 using MmSim.Runs;
 using MmSim.Scenario;
@@ -69,9 +70,12 @@ internal sealed class TimedHarness
 
     public void Verify(string context) => KernelChecker.Verify(Kernel, context);
 
-    public long VmStat(VmStatItem item) => ProcVmstat.Snapshot(Alloc.Node)[(int)item];
+    // The counters as /proc/vmstat prints them (THP items in huge pages, pgpgin in KiB).
+    public long VmStat(NodeStatItem item) => ProcVmstat.Snapshot(Alloc.Node)[VmstatText.Index(item)];
 
-    public long FreePages => Alloc.Node.GlobalZonePageState(VmStatItem.NrFreePages);
+    public long VmStat(VmEventItem item) => ProcVmstat.Snapshot(Alloc.Node)[VmstatText.Index(item)];
+
+    public long FreePages => Alloc.Node.GlobalZonePageState(ZoneStatItem.NrFreePages);
 
     public long ManagedPages => Alloc.Node.ManagedPages;
 
@@ -99,7 +103,7 @@ internal sealed class TimedHarness
 /// <summary>Makes a tracepoint sink that can read the simulated clock.</summary>
 internal interface IKmemTraceFactory
 {
-    Mm.Trace.IKmemTrace Create(Simulator sim);
+    Mm.PageAlloc.IKmemTrace Create(Simulator sim);
 }
 
 /// <summary>One allocator event as a test sees it: when, what, and (for allocations) with which flags.</summary>
@@ -110,9 +114,9 @@ internal sealed class AllocRecorder : IKmemTraceFactory
 {
     public List<AllocEvent> Events { get; } = [];
 
-    public Mm.Trace.IKmemTrace Create(Simulator sim) => new Sink(sim, Events);
+    public Mm.PageAlloc.IKmemTrace Create(Simulator sim) => new Sink(sim, Events);
 
-    private sealed class Sink(Simulator sim, List<AllocEvent> events) : Mm.Trace.IKmemTrace
+    private sealed class Sink(Simulator sim, List<AllocEvent> events) : Mm.PageAlloc.IKmemTrace
     {
         public void MmPageAlloc(int pfn, int order, GfpFlags gfp, MigrateType migratetype) => events.Add(new AllocEvent(sim.Now, false, pfn, order, gfp));
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Compaction;
 
@@ -43,8 +43,8 @@ public static class CompactionSuitable
     {
         ArgumentNullException.ThrowIfNull(zone);
         Debug.Assert(order > 0, "compaction serves high orders");
-        VmStatItem freeItem = kcompactd && defragMode ? VmStatItem.NrFreePagesBlocks : VmStatItem.NrFreePages;
-        long freePages = zone.PageState(freeItem);
+        ZoneStatItem freeItem = kcompactd && defragMode ? ZoneStatItem.NrFreePagesBlocks : ZoneStatItem.NrFreePages;
+        long freePages = zone.ZonePageState(freeItem);
         long watermark = zone.WmarkPages((WatermarkIndex)(int)(allocFlags & AllocFlags.WmarkMask));
         if (PageAllocator.ZoneWatermarkOkCore(zone, order, watermark, (ZoneType)highestZoneidx, allocFlags, freePages))
         {
@@ -54,7 +54,7 @@ public static class CompactionSuitable
         // For unmovable costly requests (no ALLOC_CMA), free CMA pages are no use as targets.
         if (order > MmConstants.PageAllocCostlyOrder && async && (allocFlags & AllocFlags.Cma) == 0 &&
             !PageAllocator.ZoneWatermarkOkCore(zone, 0, watermark + CompactGap(order), (ZoneType)highestZoneidx, 0,
-                zone.PageState(VmStatItem.NrFreePages)))
+                zone.ZonePageState(ZoneStatItem.NrFreePages)))
         {
             return CompactResult.Skipped;
         }
@@ -78,7 +78,7 @@ public static class CompactionSuitable
     public static bool CompactionSuitableFor(Zone zone, int order, long watermark, int highestZoneidx, int extfragThreshold)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        if (!CompactionSuitableCore(zone, order, watermark, highestZoneidx, zone.PageState(VmStatItem.NrFreePages)))
+        if (!CompactionSuitableCore(zone, order, watermark, highestZoneidx, zone.ZonePageState(ZoneStatItem.NrFreePages)))
         {
             return false;
         }
@@ -88,7 +88,7 @@ public static class CompactionSuitable
             return true;
         }
 
-        int fragindex = DebugfsExtfrag.FragmentationIndex(zone, order);
+        int fragindex = Fragmentation.FragmentationIndex(zone, order);
         return !(fragindex >= 0 && fragindex <= extfragThreshold);
     }
 
@@ -117,7 +117,7 @@ public static class CompactionSuitable
     /// <summary>fragmentation_score_zone: extfrag_for_order at COMPACTION_HPAGE_ORDER, 0..100.</summary>
     /// <param name="zone">The zone.</param>
     /// <returns>Percent of free memory in blocks smaller than a pageblock.</returns>
-    public static int FragmentationScoreZone(Zone zone) => DebugfsExtfrag.ExtfragForOrder(zone, CompactionHpageOrder);
+    public static int FragmentationScoreZone(Zone zone) => Fragmentation.ExtfragForOrder(zone, CompactionHpageOrder);
 
     /// <summary>
     /// fragmentation_score_node: Σ present_pages(z) × score(z) / (node_present_pages + 1), so small zones

@@ -8,7 +8,7 @@ namespace MmSim.Mm.Compaction;
 /// migration) and the per-zone deferral state, which kcompactd (and later direct compaction and
 /// <c>compact_memory</c>) call. The daemon and its wake-up logic live in <see cref="Kcompactd"/>.
 /// </summary>
-/// <remarks>mm/compaction.c. Implementations: <see cref="Impl.NoCompaction"/> (the default until compaction lands).</remarks>
+/// <remarks>mm/compaction.c. Implementations live in Impl/ (<c>Impl.NoCompaction</c> until compaction lands); the caller that builds the kernel picks one, so this namespace never imports Impl.</remarks>
 public interface ICompact
 {
     /// <summary>Compacts one zone (compact_zone(cc, NULL)); the outcome goes to <see cref="CompactControl.Result"/>.</summary>

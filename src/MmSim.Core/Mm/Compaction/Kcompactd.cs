@@ -5,7 +5,7 @@
 // state sit behind ICompact (Impl/NoCompaction until compaction lands). kswapd (Mm/Vmscan) wakes it.
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Mm.Compaction;
@@ -53,14 +53,15 @@ public sealed class Kcompactd
 
     /// <summary>Creates the daemon for the allocator's node; <see cref="Start"/> spawns its thread.</summary>
     /// <param name="alloc">The node's allocator.</param>
+    /// <param name="compact">The compaction mechanism (chosen by the caller: the mechanism layer does not import its implementations).</param>
     /// <param name="sysctl">Settings; null for the defaults.</param>
-    /// <param name="compact">The compaction mechanism; null for <see cref="Impl.NoCompaction"/>.</param>
-    public Kcompactd(PageAllocator alloc, CompactionSysctl? sysctl = null, ICompact? compact = null)
+    public Kcompactd(PageAllocator alloc, ICompact compact, CompactionSysctl? sysctl = null)
     {
         ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(compact);
         this.alloc = alloc;
         Sysctl = sysctl ?? new CompactionSysctl();
-        Compact = compact ?? Impl.NoCompaction.Instance;
+        Compact = compact;
 
         // pgdat->nr_zones: one past the highest populated zone.
         for (int z = alloc.Node.Zones.Length - 1; z >= 0 && nrZones == 0; z--)
@@ -245,7 +246,7 @@ public sealed class Kcompactd
             GfpMask = GfpFlags.Kernel,
             AllocFlags = Sysctl.DefragMode ? AllocFlags.WmarkHigh : AllocFlags.WmarkMin,
         };
-        CountVmEvents(VmStatItem.CompactDaemonWake, 1);
+        CountVmEvents(VmEventItem.CompactDaemonWake, 1);
         Zone[] zones = alloc.Node.Zones;
         for (int z = 0; z <= cc.HighestZoneidx && z < zones.Length; z++)
         {
@@ -329,11 +330,11 @@ public sealed class Kcompactd
     // count_compact_events(KCOMPACTD_*_SCANNED, cc.total_*_scanned) once per zone, as the kernel flushes them.
     private void FlushScanned(CompactControl cc)
     {
-        CountVmEvents(VmStatItem.CompactDaemonMigrateScanned, cc.TotalMigrateScanned);
-        CountVmEvents(VmStatItem.CompactDaemonFreeScanned, cc.TotalFreeScanned);
+        CountVmEvents(VmEventItem.CompactDaemonMigrateScanned, cc.TotalMigrateScanned);
+        CountVmEvents(VmEventItem.CompactDaemonFreeScanned, cc.TotalFreeScanned);
         cc.TotalMigrateScanned = 0;
         cc.TotalFreeScanned = 0;
     }
 
-    private void CountVmEvents(VmStatItem item, long delta) => alloc.Node.CountVmEvents(item, delta);
+    private void CountVmEvents(VmEventItem item, long delta) => alloc.Node.CountVmEvents(item, delta);
 }

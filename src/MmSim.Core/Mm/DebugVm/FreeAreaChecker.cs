@@ -1,5 +1,5 @@
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.DebugVm;
 
@@ -83,9 +83,9 @@ public static class FreeAreaChecker
             }
         }
 
-        Expect(problems, zone, "nr_free_pages", zone.Stat[(int)VmStatItem.NrFreePages], nrFreePages);
-        Expect(problems, zone, "nr_free_cma", zone.Stat[(int)VmStatItem.NrFreeCma], nrFreeCma);
-        Expect(problems, zone, "nr_free_pages_blocks", zone.Stat[(int)VmStatItem.NrFreePagesBlocks], nrFreeBlocks);
+        Expect(problems, zone, "nr_free_pages", zone.VmStat[(int)ZoneStatItem.NrFreePages], nrFreePages);
+        Expect(problems, zone, "nr_free_cma", zone.VmStat[(int)ZoneStatItem.NrFreeCma], nrFreeCma);
+        Expect(problems, zone, "nr_free_pages_blocks", zone.VmStat[(int)ZoneStatItem.NrFreePagesBlocks], nrFreeBlocks);
         Expect(problems, zone, "nr_free_highatomic", zone.NrFreeHighatomic, nrFreeHighatomic);
     }
 
@@ -229,9 +229,9 @@ public static class FreeAreaChecker
             problems.Add($"zone {zone.Name}: free {free} + pcp {pcpPages} + allocated {allocated} != managed {zone.ManagedPages}");
         }
 
-        if (free - isolatedFree != zone.Stat[(int)VmStatItem.NrFreePages])
+        if (free - isolatedFree != zone.VmStat[(int)ZoneStatItem.NrFreePages])
         {
-            problems.Add($"zone {zone.Name}: buddy pages {free - isolatedFree} != nr_free_pages {zone.Stat[(int)VmStatItem.NrFreePages]}");
+            problems.Add($"zone {zone.Name}: buddy pages {free - isolatedFree} != nr_free_pages {zone.VmStat[(int)ZoneStatItem.NrFreePages]}");
         }
 
         _ = reserved;

@@ -3,7 +3,7 @@ using MmSim.Mm.Slab;
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Filemap;
 
@@ -130,7 +130,7 @@ internal sealed class PageCache : IReclaimableSlab
             return false;
         }
 
-        alloc.Node.CountVmEvents(VmStatItem.Pgpgin, SectorsPerPage);
+        alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
         return true;
     }
 
@@ -151,9 +151,9 @@ internal sealed class PageCache : IReclaimableSlab
             // folio_mark_dirty → folio_account_dirtied.
             page.Set(PageFlags.Dirty);
             file.NrDirty++;
-            alloc.Node.CountVmEvents(VmStatItem.NrDirty);
-            alloc.Node.CountVmEvents(VmStatItem.NrDirtied);
-            alloc.Node.PageZone(pfn).Stat[(int)VmStatItem.NrZoneWritePending]++;
+            alloc.Node.ModNodePageState(NodeStatItem.NrDirty, 1);
+            alloc.Node.ModNodePageState(NodeStatItem.NrDirtied, 1);
+            alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, 1);
         }
 
         return true;
@@ -182,8 +182,8 @@ internal sealed class PageCache : IReclaimableSlab
             {
                 // folio_cancel_dirty → folio_account_cleaned.
                 file.NrDirty--;
-                alloc.Node.CountVmEvents(VmStatItem.NrDirty, -1);
-                alloc.Node.PageZone(pfn).Stat[(int)VmStatItem.NrZoneWritePending]--;
+                alloc.Node.ModNodePageState(NodeStatItem.NrDirty, -1);
+                alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, -1);
             }
 
             RemoveFolio(pfn);
@@ -191,7 +191,7 @@ internal sealed class PageCache : IReclaimableSlab
             freed++;
         }
 
-        alloc.Node.CountVmEvents(VmStatItem.NrFilePages, -freed);
+        alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, -freed);
         if (file.InodeLoaded)
         {
             file.InodeLoaded = false;
@@ -235,7 +235,7 @@ internal sealed class PageCache : IReclaimableSlab
                 continue;
             }
 
-            alloc.Node.CountVmEvents(VmStatItem.Pginodesteal, InvalidateMappingPages(file));
+            alloc.Node.CountVmEvents(VmEventItem.Pginodesteal, InvalidateMappingPages(file));
             file.InodeLoaded = false;
         }
 
@@ -268,7 +268,7 @@ internal sealed class PageCache : IReclaimableSlab
         rmap.SetFolioMapping(pfn, file, index);
         file.Pfn[index] = pfn;
         file.NrCached++;
-        alloc.Node.CountVmEvents(VmStatItem.NrFilePages);
+        alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, 1);
         return true;
     }
 
@@ -297,7 +297,7 @@ internal sealed class PageCache : IReclaimableSlab
             freed++;
         }
 
-        alloc.Node.CountVmEvents(VmStatItem.NrFilePages, -freed);
+        alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, -freed);
         Debug.Assert(file.NrCached >= file.NrDirty, "dirty pages stay cached");
         return freed;
     }
@@ -320,7 +320,7 @@ internal static class DropCaches
         if ((value & 1) != 0)
         {
             freed += pageCache.DropPagecache();
-            node.CountVmEvents(VmStatItem.DropPagecache);
+            node.CountVmEvent(VmEventItem.DropPagecache);
         }
 
         if ((value & 2) != 0)
@@ -330,7 +330,7 @@ internal static class DropCaches
                 freed += cache.DropSlab();
             }
 
-            node.CountVmEvents(VmStatItem.DropSlab);
+            node.CountVmEvent(VmEventItem.DropSlab);
         }
 
         return freed;

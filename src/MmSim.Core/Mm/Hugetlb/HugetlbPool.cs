@@ -1,7 +1,7 @@
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Memory;
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Hugetlb;
 
@@ -33,12 +33,12 @@ internal sealed class HugetlbPool(PageAllocator alloc, IAllocAccount stats)
             stats.CountAlloc(HugeMemory.HpagePmdOrder, pfn < 0);
             if (pfn < 0)
             {
-                alloc.Node.CountVmEvents(VmStatItem.HtlbBuddyAllocFail);
+                alloc.Node.CountVmEvent(VmEventItem.HtlbBuddyAllocFail);
                 break;
             }
 
-            alloc.Node.CountVmEvents(VmStatItem.HtlbBuddyAllocSuccess);
-            alloc.Node.CountVmEvents(VmStatItem.NrHugetlb, HugeMemory.HpagePmdNr);
+            alloc.Node.CountVmEvent(VmEventItem.HtlbBuddyAllocSuccess);
+            alloc.Node.ModNodePageState(NodeStatItem.NrHugetlb, HugeMemory.HpagePmdNr);
             folios.Add(pfn);
         }
 

@@ -1,9 +1,8 @@
-using MmSim.Mm.Gup;
 using MmSim.Mm.Folio;
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Memory;
 
@@ -209,7 +208,7 @@ internal sealed partial class AnonVma : Mapping
             if (pte[i] >= 0 && alloc.Node.Pages[pte[i]].Has(PageFlags.Pinned))
             {
                 rmap.Refs.AddPins(pte[i], -1);
-                alloc.Node.CountVmEvents(VmStatItem.NrFollPinReleased);
+                alloc.Node.ModNodePageState(NodeStatItem.NrFollPinReleased, 1);
             }
         }
     }
@@ -227,7 +226,7 @@ internal sealed partial class AnonVma : Mapping
         if (head < 0)
         {
             stats.AddMetric(ThpFaultFallbackMetric, 1);
-            alloc.Node.CountVmEvents(VmStatItem.ThpFaultFallback);
+            alloc.Node.CountVmEvent(VmEventItem.ThpFaultFallback);
             return FaultResult.Base;
         }
 
@@ -251,8 +250,8 @@ internal sealed partial class AnonVma : Mapping
 
         MapFolio(head, HugeMemory.HpagePmdNr, first);
         stats.AddMetric(ThpFaultAllocMetric, 1);
-        alloc.Node.CountVmEvents(VmStatItem.ThpFaultAlloc);
-        alloc.Node.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
+        alloc.Node.CountVmEvent(VmEventItem.ThpFaultAlloc);
+        alloc.Node.ModNodePageState(NodeStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
         return FaultResult.Huge;
     }
 
@@ -291,7 +290,7 @@ internal sealed partial class AnonVma : Mapping
         stats.CountAlloc(0, table < 0);
         if (table >= 0)
         {
-            alloc.Node.CountVmEvents(VmStatItem.NrPageTablePages);
+            alloc.Node.ModNodePageState(NodeStatItem.NrPageTablePages, 1);
         }
 
         return table;
@@ -306,17 +305,17 @@ internal sealed partial class AnonVma : Mapping
         if (flags.Locked)
         {
             page.Set(PageFlags.Unevictable | PageFlags.Mlocked);
-            alloc.Node.PageZone(head).Stat[(int)VmStatItem.NrMlock] += nrPages;
-            alloc.Node.CountVmEvents(VmStatItem.UnevictablePgsMlocked, nrPages);
+            alloc.Node.PageZone(head).ModZonePageState(ZoneStatItem.NrMlock, nrPages);
+            alloc.Node.CountVmEvents(VmEventItem.UnevictablePgsMlocked, nrPages);
         }
 
         if (flags.LongtermPin)
         {
             rmap.Refs.AddPins(head, 1);
-            alloc.Node.CountVmEvents(VmStatItem.NrFollPinAcquired, nrPages);
+            alloc.Node.ModNodePageState(NodeStatItem.NrFollPinAcquired, nrPages);
         }
 
-        alloc.Node.CountVmEvents(VmStatItem.Pgfault);
-        alloc.Node.CountVmEvents(VmStatItem.NrAnonPages, nrPages);
+        alloc.Node.CountVmEvent(VmEventItem.Pgfault);
+        alloc.Node.ModNodePageState(NodeStatItem.NrAnonPages, nrPages);
     }
 }

@@ -1,7 +1,7 @@
 using MmSim.Mm.PageAlloc;
 using System.Diagnostics;
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Memory;
 
@@ -21,7 +21,7 @@ internal sealed partial class AnonVma
         {
             alloc.FreePages(pmdTable[r], 0);
             stats.CountFree();
-            alloc.Node.CountVmEvents(VmStatItem.NrPageTablePages, -1);
+            alloc.Node.ModNodePageState(NodeStatItem.NrPageTablePages, -1);
             pmdTable[r] = -1;
         }
     }
@@ -60,11 +60,11 @@ internal sealed partial class AnonVma
         var state = (PmdState)pmdState[r];
         if ((state & PmdState.Split) == 0)
         {
-            alloc.Node.CountVmEvents(VmStatItem.NrAnonTransparentHugepages, -HugeMemory.HpagePmdNr);
+            alloc.Node.ModNodePageState(NodeStatItem.NrAnonTransparentHugepages, -HugeMemory.HpagePmdNr);
             if (!whole)
             {
                 state |= PmdState.Split;
-                alloc.Node.CountVmEvents(VmStatItem.ThpSplitPmd);
+                alloc.Node.CountVmEvent(VmEventItem.ThpSplitPmd);
             }
         }
 
@@ -82,7 +82,7 @@ internal sealed partial class AnonVma
         }
 
         pmdHugeMapped[r] -= removed;
-        alloc.Node.CountVmEvents(VmStatItem.NrAnonPages, -removed);
+        alloc.Node.ModNodePageState(NodeStatItem.NrAnonPages, -removed);
         if (pmdHugeMapped[r] == 0)
         {
             UnmapFolio(head, HugeMemory.HpagePmdNr, rmapDone: true);
@@ -94,7 +94,7 @@ internal sealed partial class AnonVma
         else if ((state & PmdState.DeferredSplit) == 0)
         {
             state |= PmdState.DeferredSplit;
-            alloc.Node.CountVmEvents(VmStatItem.ThpDeferredSplitPage);
+            alloc.Node.CountVmEvent(VmEventItem.ThpDeferredSplitPage);
         }
 
         pmdState[r] = (byte)state;
@@ -108,13 +108,13 @@ internal sealed partial class AnonVma
         Debug.Assert(!page.Has(PageFlags.Pinned), "a pinned page is unpinned before it is unmapped");
         if (flags.Locked)
         {
-            alloc.Node.PageZone(head).Stat[(int)VmStatItem.NrMlock] -= nrPages;
-            alloc.Node.CountVmEvents(VmStatItem.UnevictablePgsMunlocked, nrPages);
+            alloc.Node.PageZone(head).ModZonePageState(ZoneStatItem.NrMlock, -nrPages);
+            alloc.Node.CountVmEvents(VmEventItem.UnevictablePgsMunlocked, nrPages);
         }
 
         if (!rmapDone)
         {
-            alloc.Node.CountVmEvents(VmStatItem.NrAnonPages, -nrPages);
+            alloc.Node.ModNodePageState(NodeStatItem.NrAnonPages, -nrPages);
         }
     }
 }

@@ -1,4 +1,4 @@
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -28,10 +28,10 @@ public sealed partial class PageAllocator
             return;
         }
 
-        zone.Stat[(int)VmStatItem.NrFreePages] += nrPages;
+        zone.ModZonePageState(ZoneStatItem.NrFreePages, nrPages);
         if (mt == MigrateType.Cma)
         {
-            zone.Stat[(int)VmStatItem.NrFreeCma] += nrPages;
+            zone.ModZonePageState(ZoneStatItem.NrFreeCma, nrPages);
         }
         else if (mt == MigrateType.HighAtomic)
         {
@@ -60,7 +60,7 @@ public sealed partial class PageAllocator
         zone.NrFreeByType[list]++;
         if (order >= MmConstants.PageblockOrder && mt != MigrateType.Isolate)
         {
-            zone.Stat[(int)VmStatItem.NrFreePagesBlocks] += 1L << order;
+            zone.ModZonePageState(ZoneStatItem.NrFreePagesBlocks, 1L << order);
         }
     }
 
@@ -74,7 +74,7 @@ public sealed partial class PageAllocator
         zone.NrFreeByType[list]--;
         if (order >= MmConstants.PageblockOrder && mt != MigrateType.Isolate)
         {
-            zone.Stat[(int)VmStatItem.NrFreePagesBlocks] -= 1L << order;
+            zone.ModZonePageState(ZoneStatItem.NrFreePagesBlocks, -(1L << order));
         }
     }
 
@@ -100,7 +100,7 @@ public sealed partial class PageAllocator
         bool oldIso = oldMt == MigrateType.Isolate;
         if (order >= MmConstants.PageblockOrder && oldIso != (newMt == MigrateType.Isolate))
         {
-            zone.Stat[(int)VmStatItem.NrFreePagesBlocks] += oldIso ? nr : -nr;
+            zone.ModZonePageState(ZoneStatItem.NrFreePagesBlocks, oldIso ? nr : -nr);
         }
     }
 

@@ -1,4 +1,4 @@
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -112,6 +112,6 @@ public sealed partial class PageAllocator
     internal void FreeOnePageCounted(Zone zone, int pfn, int order, FreeFlags fpi)
     {
         SplitLargeBuddy(zone, pfn, order, fpi);
-        CountVmEvents(VmStatItem.Pgfree, 1L << order);
+        CountVmEvents(VmEventItem.Pgfree, 1L << order);
     }
 }

@@ -1,6 +1,4 @@
-using MmSim.Mm.Folio;
-using MmSim.Mm.Trace;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -303,5 +301,5 @@ public sealed partial class PageAllocator
     }
 
     /// <summary>Adds to a vm event counter (count_vm_events).</summary>
-    private void CountVmEvents(VmStatItem item, long delta) => Node.CountVmEvents(item, delta);
+    private void CountVmEvents(VmEventItem item, long delta) => Node.CountVmEvents(item, delta);
 }

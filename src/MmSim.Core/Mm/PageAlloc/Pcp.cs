@@ -1,4 +1,4 @@
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -123,7 +123,7 @@ public sealed partial class PageAllocator
     private void FreeFrozenPageCommit(Zone zone, PerCpuPages pcp, int pfn, MigrateType mt, int order)
     {
         pcp.AllocFactor >>= 1;
-        CountVmEvents(VmStatItem.Pgfree, 1L << order);
+        CountVmEvents(VmEventItem.Pgfree, 1L << order);
         int pindex = PerCpuPages.OrderToPindex(mt, order);
         ref PageFrame page = ref pages[pfn];
         page.Flags = (uint)PageFlags.Pcp;

@@ -1,4 +1,4 @@
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -42,7 +42,7 @@ public sealed partial class PageAllocator
         // Balance movable allocations between regular and CMA areas by allocating from CMA when
         // over half of the zone's free memory is in the CMA area.
         if ((flags & AllocFlags.Cma) != 0 &&
-            zone.Stat[(int)VmStatItem.NrFreeCma] > zone.Stat[(int)VmStatItem.NrFreePages] / 2)
+            zone.VmStat[(int)ZoneStatItem.NrFreeCma] > zone.VmStat[(int)ZoneStatItem.NrFreePages] / 2)
         {
             int cmaPfn = RmqueueCmaFallback(zone, order);
             if (cmaPfn >= 0)
@@ -154,7 +154,7 @@ public sealed partial class PageAllocator
 
     // __count_zid_vm_events(PGALLOC, zone, 1 << order).
     private void CountPgalloc(Zone zone, int order) =>
-        Node.VmStat[(int)VmStatItem.PgallocDma + (int)zone.Type] += 1L << order;
+        Node.CountZidVmEvents(VmEventItem.PgallocDma, zone.Type, 1L << order);
 
     /// <summary>rmqueue: pcp for small orders (and THP), buddy otherwise; wakes kswapd for a boosted watermark.</summary>
     /// <remarks>mm/page_alloc.c: rmqueue.</remarks>

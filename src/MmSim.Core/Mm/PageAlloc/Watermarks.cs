@@ -1,4 +1,4 @@
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -22,7 +22,7 @@ public sealed partial class PageAllocator
         // If the allocation can't use CMA areas, don't count free CMA pages.
         if ((flags & AllocFlags.Cma) == 0)
         {
-            unusable += z.Stat[(int)VmStatItem.NrFreeCma];
+            unusable += z.VmStat[(int)ZoneStatItem.NrFreeCma];
         }
 
         return unusable;
@@ -111,13 +111,13 @@ public sealed partial class PageAllocator
     public static bool ZoneWatermarkOk(Zone z, int order, long mark, ZoneType highestZoneIdx, AllocFlags flags)
     {
         ArgumentNullException.ThrowIfNull(z);
-        return ZoneWatermarkOkCore(z, order, mark, highestZoneIdx, flags, z.Stat[(int)VmStatItem.NrFreePages]);
+        return ZoneWatermarkOkCore(z, order, mark, highestZoneIdx, flags, z.VmStat[(int)ZoneStatItem.NrFreePages]);
     }
 
     // mm/page_alloc.c: zone_watermark_fast.
     private static bool ZoneWatermarkFast(Zone z, int order, long mark, ZoneType highestZoneIdx, AllocFlags flags)
     {
-        long freePages = z.Stat[(int)VmStatItem.NrFreePages];
+        long freePages = z.VmStat[(int)ZoneStatItem.NrFreePages];
 
         // Fast check for order-0 only. If this fails then the reserves need to be calculated.
         if (order == 0)

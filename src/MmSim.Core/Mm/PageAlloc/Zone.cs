@@ -1,4 +1,4 @@
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -106,8 +106,13 @@ public sealed class Zone
     /// <summary>Free blocks per list (order*MIGRATE_TYPES+mt): what pagetypeinfo counts by walking the list.</summary>
     public long[] NrFreeByType { get; } = new long[MmConstants.NrPageOrders * MigrateTypes.Count];
 
-    /// <summary>vm_stat: the zone stat items (first <see cref="VmStatItems.NrZoneStatItems"/> of <see cref="VmStatItem"/>).</summary>
-    public long[] Stat { get; } = new long[VmStatItems.NrZoneStatItems];
+    /// <summary>vm_stat: the zone's counters, indexed by <see cref="ZoneStatItem"/>.</summary>
+    /// <remarks>Read with <see cref="ZonePageState"/>, change with <see cref="ModZonePageState"/>; the raw
+    /// array is for checkers that want the exact (unclamped) value.</remarks>
+    public long[] VmStat { get; } = new long[(int)ZoneStatItem.NrVmZoneStatItems];
+
+    /// <summary>vm_numa_event: the zone's NUMA allocation events, indexed by <see cref="NumaStatItem"/>.</summary>
+    public long[] VmNumaEvent { get; } = new long[(int)NumaStatItem.NrVmNumaEventItems];
 
     /// <summary>nr_free_highatomic: free pages on HIGHATOMIC lists.</summary>
     public long NrFreeHighatomic { get; internal set; }
@@ -159,8 +164,21 @@ public sealed class Zone
     /// <returns>Tail PFN or -1.</returns>
     public int FreeListTail(int order, MigrateType mt) => FreeTail[ListIndex(order, mt)];
 
-    /// <summary>zone_page_state for a zone stat item.</summary>
-    /// <param name="item">One of the zone items.</param>
+    /// <summary>zone_page_state: a zone counter, clamped at 0 as the kernel clamps transient per-cpu drift.</summary>
+    /// <param name="item">The item.</param>
+    /// <returns>The value, ≥ 0.</returns>
+    /// <remarks>include/linux/vmstat.h: zone_page_state. Cost: O(1).</remarks>
+    public long ZonePageState(ZoneStatItem item) => Math.Max(0, VmStat[(int)item]);
+
+    /// <summary>__mod_zone_page_state: adds to a zone counter.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="delta">Amount (negative to subtract).</param>
+    /// <remarks>mm/vmstat.c: __mod_zone_page_state (mmsim has no per-cpu deltas to fold). Cost: O(1).</remarks>
+    public void ModZonePageState(ZoneStatItem item, long delta) => VmStat[(int)item] += delta;
+
+    /// <summary>zone_numa_event_state: a NUMA event counter of this zone.</summary>
+    /// <param name="item">The item.</param>
     /// <returns>The value.</returns>
-    public long PageState(VmStatItem item) => Stat[(int)item];
+    /// <remarks>include/linux/vmstat.h: zone_numa_event_state. Cost: O(1).</remarks>
+    public long ZoneNumaEventState(NumaStatItem item) => VmNumaEvent[(int)item];
 }

@@ -3,6 +3,7 @@
 // reference, no pin, mapped at most once — costs no memory: only exceptions are stored, in
 // sparse tables keyed by head PFN that are looked up, never iterated for results.
 using MmSim.Mm.Folio;
+using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Rmap;
 

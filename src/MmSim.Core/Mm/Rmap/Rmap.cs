@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MmSim.Mm.Folio;
+using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Rmap;
 

@@ -1,6 +1,6 @@
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Slab;
 
@@ -75,7 +75,7 @@ internal static class Slub
 
     // mm/slab.h: account_slab / unaccount_slab (NR_SLAB_{RECLAIMABLE,UNRECLAIMABLE}_B, kept in pages here).
     private static void AccountSlab(PageAllocator alloc, bool reclaimable, long nrPages) =>
-        alloc.Node.CountVmEvents(reclaimable ? VmStatItem.NrSlabReclaimable : VmStatItem.NrSlabUnreclaimable, nrPages);
+        alloc.Node.ModNodePageState(reclaimable ? NodeStatItem.NrSlabReclaimable : NodeStatItem.NrSlabUnreclaimable, nrPages);
 }
 
 /// <summary>

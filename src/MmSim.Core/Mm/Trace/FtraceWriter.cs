@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Trace;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Mm.Vmscan;
@@ -25,7 +25,7 @@ public sealed partial class Kswapd
     private IEnumerable<Wait> BalancePgdat(int order, int highestZoneidx)
     {
         var sc = new ScanControl { GfpMask = GfpFlags.Kernel, Order = order, MayUnmap = true };
-        CountVmEvent(VmStatItem.Pageoutrun);
+        CountVmEvent(VmEventItem.Pageoutrun);
 
         // The zone boost stays in place while kswapd works, so that parallel allocations near the
         // watermark stall or reclaim directly until kswapd is finished.

@@ -8,7 +8,7 @@ namespace MmSim.Mm.Vmscan;
 /// node's LRU lists. The kswapd loop, watermark and boost logic live in <see cref="Kswapd"/>; the
 /// LRU and <c>shrink_folio_list</c> live behind this interface.
 /// </summary>
-/// <remarks>mm/vmscan.c: shrink_node. Implementations: <see cref="Impl.NoReclaim"/> (the default until reclaim lands).</remarks>
+/// <remarks>mm/vmscan.c: shrink_node. Implementations live in Impl/ (<c>Impl.NoReclaim</c> until reclaim lands); the caller that builds the kernel picks one, so this namespace never imports Impl.</remarks>
 public interface IReclaim
 {
     /// <summary>Scans and reclaims from the node's LRU lists (shrink_node).</summary>

@@ -6,7 +6,7 @@
 using System.Diagnostics;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Mm.Vmscan;
@@ -23,7 +23,7 @@ namespace MmSim.Mm.Vmscan;
 /// <c>kswapd_wait</c>) live here, as mmsim models one node.
 /// </para>
 /// <para>
-/// Reclaim is a later issue: the default <see cref="IReclaim"/> (<see cref="Impl.NoReclaim"/>)
+/// Reclaim is a later issue: the default <see cref="IReclaim"/> (<c>Impl.NoReclaim</c>)
 /// reclaims nothing, so every <c>balance_pgdat</c> that has to reclaim fails, and after
 /// MAX_RECLAIM_RETRIES failures the node is "hopeless" and wake-ups stop, as in a kernel whose
 /// LRU lists are empty. See docs/fidelity.md.
@@ -55,13 +55,14 @@ public sealed partial class Kswapd
 
     /// <summary>Creates the daemon for the allocator's node; <see cref="Start"/> spawns its thread.</summary>
     /// <param name="alloc">The node's allocator.</param>
-    /// <param name="reclaim">The reclaim mechanism; null for <see cref="Impl.NoReclaim"/>.</param>
+    /// <param name="reclaim">The reclaim mechanism (chosen by the caller: the mechanism layer does not import its implementations).</param>
     /// <param name="kcompactd">The node's kcompactd, woken after reclaim; null for none.</param>
-    public Kswapd(PageAllocator alloc, IReclaim? reclaim = null, Kcompactd? kcompactd = null)
+    public Kswapd(PageAllocator alloc, IReclaim reclaim, Kcompactd? kcompactd = null)
     {
         ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(reclaim);
         this.alloc = alloc;
-        this.reclaim = reclaim ?? Impl.NoReclaim.Instance;
+        this.reclaim = reclaim;
         this.kcompactd = kcompactd;
     }
 
@@ -233,7 +234,7 @@ public sealed partial class Kswapd
             yield break;
         }
 
-        CountVmEvent(remaining ? VmStatItem.KswapdLowWmarkHitQuickly : VmStatItem.KswapdHighWmarkHitQuickly);
+        CountVmEvent(remaining ? VmEventItem.KswapdLowWmarkHitQuickly : VmEventItem.KswapdHighWmarkHitQuickly);
     }
 
     /// <summary>Whether kswapd may sleep (mm/vmscan.c: prepare_kswapd_sleep).</summary>
@@ -245,5 +246,5 @@ public sealed partial class Kswapd
     private int ReadHighestZoneidx(int prevHighestZoneidx) =>
         KswapdHighestZoneidx == MaxNrZones ? prevHighestZoneidx : KswapdHighestZoneidx;
 
-    private void CountVmEvent(VmStatItem item) => alloc.Node.CountVmEvents(item);
+    private void CountVmEvent(VmEventItem item) => alloc.Node.CountVmEvent(item);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Vmstat;
 
@@ -63,13 +64,13 @@ public static class GlobalDirtyLimits
     public static long GlobalDirtyableMemory(PgData pgdat)
     {
         ArgumentNullException.ThrowIfNull(pgdat);
-        long x = Math.Max(0, pgdat.GlobalZonePageState(VmStatItem.NrFreePages));
+        long x = Math.Max(0, pgdat.GlobalZonePageState(ZoneStatItem.NrFreePages));
 
         // Pages reserved for the kernel are not dirtyable, so that reclaim need not clean pages
         // just to balance the zones.
         x -= Math.Min(x, CalculateTotalreservePages(pgdat));
-        x += Math.Max(0, pgdat.VmStat[(int)VmStatItem.NrInactiveFile]);
-        x += Math.Max(0, pgdat.VmStat[(int)VmStatItem.NrActiveFile]);
+        x += Math.Max(0, pgdat.VmStat[(int)NodeStatItem.NrInactiveFile]);
+        x += Math.Max(0, pgdat.VmStat[(int)NodeStatItem.NrActiveFile]);
         return x + 1;
     }
 

@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Vmstat;
 
 /// <summary>
-/// /proc/vmstat: every <see cref="VmStatItem"/> in vmstat_text order as "name value", then the
-/// deprecated "nr_unstable 0".
+/// /proc/vmstat: every counter in vmstat_text order (<see cref="VmstatText"/>) as "name value", then
+/// the deprecated "nr_unstable 0".
 /// </summary>
 /// <remarks>
 /// Mirrors mm/vmstat.c: vmstat_start (which snapshots the values) and vmstat_show. Units follow the
-/// kernel: <see cref="PgData.VmStat"/> holds each counter as the kernel keeps it and this file
+/// kernel: <see cref="Zone.VmStat"/>, <see cref="Zone.VmNumaEvent"/>, <see cref="PgData.VmStat"/> and
+/// <see cref="PgData.VmEvents"/> hold each counter as the kernel keeps it and this file
 /// converts on output as vmstat_start does — the five THP items (nr_anon_transparent_hugepages,
 /// nr_file_hugepages, nr_shmem_hugepages, nr_shmem_pmdmapped, nr_file_pmdmapped) are kept in base
 /// pages and printed in huge pages, pgpgin/pgpgout are kept in 512-byte sectors and printed in KiB.
@@ -38,9 +40,9 @@ public static class ProcVmstat
     {
         ArgumentNullException.ThrowIfNull(m);
         long[] v = Snapshot(pgdat, dirtyRatioPercent, dirtyBackgroundRatioPercent);
-        for (int i = 0; i < (int)VmStatItem.NrUnstable; i++)
+        for (int i = 0; i < VmstatText.NrUnstableIndex; i++)
         {
-            m.Write(VmStatItems.Names[i]);
+            m.Write(VmstatText.Names[i]);
             m.Write(' ');
             SeqPrintf.Unsigned(m, v[i]);
             m.Write('\n');
@@ -61,44 +63,47 @@ public static class ProcVmstat
         SeqPrintf.Render(pgdat, (w, p) => Show(w, p, dirtyRatioPercent, dirtyBackgroundRatioPercent));
 
     /// <summary>
-    /// vmstat_start: the printed value of every item, indexed by <see cref="VmStatItem"/> (zone items
-    /// summed over zones, state items clamped at 0, unit conversions applied, thresholds and memmap
-    /// sizes computed, nr_unstable 0).
+    /// vmstat_start: the printed value of every line, indexed as <see cref="VmstatText.Names"/> (zone
+    /// items and NUMA events summed over zones, state items clamped at 0, unit conversions applied,
+    /// thresholds and memmap sizes computed, nr_unstable 0).
     /// </summary>
     /// <param name="pgdat">The node.</param>
     /// <param name="dirtyRatioPercent">vm.dirty_ratio.</param>
     /// <param name="dirtyBackgroundRatioPercent">vm.dirty_background_ratio.</param>
-    /// <returns>A new array of <see cref="VmStatItems.Count"/> values.</returns>
+    /// <returns>A new array of <see cref="VmstatText.Count"/> values.</returns>
+    /// <remarks>Cost: O(items × zones + sections).</remarks>
     public static long[] Snapshot(PgData pgdat,
         int dirtyRatioPercent = GlobalDirtyLimits.DefaultDirtyRatio,
         int dirtyBackgroundRatioPercent = GlobalDirtyLimits.DefaultDirtyBackgroundRatio)
     {
         ArgumentNullException.ThrowIfNull(pgdat);
-        var v = new long[VmStatItems.Count];
-        for (int i = 0; i < VmStatItems.NrZoneStatItems; i++)
+        var v = new long[VmstatText.Count];
+        for (var item = (ZoneStatItem)0; item < ZoneStatItem.NrVmZoneStatItems; item++)
         {
             // global_zone_page_state clamps a transiently negative sum at 0.
-            v[i] = Math.Max(0, pgdat.GlobalZonePageState((VmStatItem)i));
+            v[VmstatText.Index(item)] = Math.Max(0, pgdat.GlobalZonePageState(item));
         }
 
-        for (int i = (int)VmStatItem.NumaHit; i < (int)VmStatItem.NrDirtyThreshold; i++)
+        for (var item = (NumaStatItem)0; item < NumaStatItem.NrVmNumaEventItems; item++)
         {
-            v[i] = NodePageStatePages(pgdat, (VmStatItem)i);
+            v[VmstatText.Index(item)] = pgdat.GlobalNumaEventState(item);
         }
 
-        (v[(int)VmStatItem.NrDirtyBackgroundThreshold], v[(int)VmStatItem.NrDirtyThreshold]) =
+        for (var item = (NodeStatItem)0; item < NodeStatItem.NrVmNodeStatItems; item++)
+        {
+            v[VmstatText.Index(item)] = NodePageStatePages(pgdat, item);
+        }
+
+        (v[VmstatText.Index(VmStatItem.NrDirtyBackgroundThreshold)], v[VmstatText.Index(VmStatItem.NrDirtyThreshold)]) =
             GlobalDirtyLimits.Compute(pgdat, dirtyRatioPercent, dirtyBackgroundRatioPercent);
-        v[(int)VmStatItem.NrMemmapPages] = 0;
-        v[(int)VmStatItem.NrMemmapBootPages] = NrMemmapBootPages(pgdat);
-        for (int i = (int)VmStatItem.Pgpgin; i < (int)VmStatItem.NrUnstable; i++)
-        {
-            v[i] = pgdat.VmStat[i];
-        }
+        v[VmstatText.Index(VmStatItem.NrMemmapPages)] = 0;
+        v[VmstatText.Index(VmStatItem.NrMemmapBootPages)] = NrMemmapBootPages(pgdat);
+        Array.Copy(pgdat.VmEvents, 0, v, VmstatText.VmEventStart, (int)VmEventItem.NrVmEventItems);
 
         // Sectors to KiB.
-        v[(int)VmStatItem.Pgpgin] /= 2;
-        v[(int)VmStatItem.Pgpgout] /= 2;
-        v[(int)VmStatItem.NrUnstable] = 0;
+        v[VmstatText.Index(VmEventItem.Pgpgin)] /= 2;
+        v[VmstatText.Index(VmEventItem.Pgpgout)] /= 2;
+        v[VmstatText.NrUnstableIndex] = 0;
         return v;
     }
 
@@ -106,22 +111,22 @@ public static class ProcVmstat
     /// <param name="item">A node stat item.</param>
     /// <returns>True for the THP counters.</returns>
     /// <remarks>mm/vmstat.c (include/linux/vmstat.h): vmstat_item_print_in_thp with CONFIG_TRANSPARENT_HUGEPAGE.</remarks>
-    public static bool VmstatItemPrintInThp(VmStatItem item) =>
-        item is VmStatItem.NrAnonTransparentHugepages or VmStatItem.NrFileHugepages or
-            VmStatItem.NrShmemHugepages or VmStatItem.NrShmemPmdmapped or VmStatItem.NrFilePmdmapped;
+    public static bool VmstatItemPrintInThp(NodeStatItem item) =>
+        item is NodeStatItem.NrAnonTransparentHugepages or NodeStatItem.NrFileHugepages or
+            NodeStatItem.NrShmemHugepages or NodeStatItem.NrShmemPmdmapped or NodeStatItem.NrFilePmdmapped;
 
     /// <summary>
-    /// The printed value of a NUMA or node stat item: clamped at 0 (global_node_page_state) and
+    /// The printed value of a node stat item: clamped at 0 (global_node_page_state_pages) and
     /// divided by HPAGE_PMD_NR for the THP items.
     /// </summary>
     /// <param name="pgdat">The node.</param>
-    /// <param name="item">An item between numa_hit and nr_kernel_file_pages.</param>
+    /// <param name="item">A node stat item.</param>
     /// <returns>The value as /proc/vmstat and the per-node block of /proc/zoneinfo print it.</returns>
-    public static long NodePageStatePages(PgData pgdat, VmStatItem item)
+    public static long NodePageStatePages(PgData pgdat, NodeStatItem item)
     {
         ArgumentNullException.ThrowIfNull(pgdat);
-        Debug.Assert(item >= VmStatItem.NumaHit && item < VmStatItem.NrDirtyThreshold, "not a NUMA or node item");
-        long pages = Math.Max(0, pgdat.VmStat[(int)item]);
+        Debug.Assert(item >= 0 && item < NodeStatItem.NrVmNodeStatItems, "a node stat item");
+        long pages = pgdat.NodePageState(item);
         return VmstatItemPrintInThp(item) ? pages / HpagePmdNr : pages;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Vmstat;
 
@@ -12,10 +13,10 @@ namespace MmSim.Mm.Vmstat;
 /// <remarks>
 /// Mirrors mm/vmstat.c: zoneinfo_show → zoneinfo_show_print as of 6.18 (which, unlike later trees,
 /// ends each populated zone at start_pfn). The 6.18 kernel mmsim models has CONFIG_ZONE_DEVICE, so
-/// a fifth, always-empty "Device" zone follows Movable. mmsim has one CPU ("cpu: 0") and no per-zone
-/// NUMA event counters: numa_hit… print 0 per zone, while /proc/vmstat prints the node totals from
-/// <see cref="PgData.VmStat"/>. "vm stats threshold" is calculate_normal_threshold (kswapd's
-/// temporary pressure threshold is not modelled).
+/// a fifth, always-empty "Device" zone follows Movable. mmsim has one CPU ("cpu: 0"). Each zone prints
+/// its own counters (<see cref="Zone.VmStat"/>, then its NUMA events <see cref="Zone.VmNumaEvent"/>),
+/// the node block <see cref="PgData.VmStat"/>. "vm stats threshold" is calculate_normal_threshold
+/// (kswapd's temporary pressure threshold is not modelled).
 /// </remarks>
 public static class ProcZoneinfo
 {
@@ -85,15 +86,15 @@ public static class ProcZoneinfo
         if (firstPopulated)
         {
             m.Write("\n  per-node stats");
-            for (int i = (int)VmStatItem.NrInactiveAnon; i < (int)VmStatItem.NrDirtyThreshold; i++)
+            for (var item = (NodeStatItem)0; item < NodeStatItem.NrVmNodeStatItems; item++)
             {
-                Item(m, VmStatItems.Names[i], ProcVmstat.NodePageStatePages(pgdat, (VmStatItem)i));
+                Item(m, VmstatText.NodeStatName(item), ProcVmstat.NodePageStatePages(pgdat, item));
             }
         }
 
         Span<long> marks = [zone.WmarkPages(WatermarkIndex.Min), zone.WmarkPages(WatermarkIndex.Low),
             zone.WmarkPages(WatermarkIndex.High), zone.WmarkPages(WatermarkIndex.Promo)];
-        ShowSizes(m, Math.Max(0, zone.PageState(VmStatItem.NrFreePages)), zone.WatermarkBoost, marks,
+        ShowSizes(m, zone.ZonePageState(ZoneStatItem.NrFreePages), zone.WatermarkBoost, marks,
             zone.SpannedPages, zone.PresentPages, zone.ManagedPages, zone.CmaPages, zone.LowmemReserve);
 
         // If unpopulated, no other information is useful.
@@ -103,14 +104,14 @@ public static class ProcZoneinfo
             return;
         }
 
-        for (int i = 0; i < VmStatItems.NrZoneStatItems; i++)
+        for (var item = (ZoneStatItem)0; item < ZoneStatItem.NrVmZoneStatItems; item++)
         {
-            Item(m, VmStatItems.Names[i], Math.Max(0, zone.Stat[i]));
+            Item(m, VmstatText.ZoneStatName(item), zone.ZonePageState(item));
         }
 
-        for (int i = (int)VmStatItem.NumaHit; i < (int)VmStatItem.NrInactiveAnon; i++)
+        for (var item = (NumaStatItem)0; item < NumaStatItem.NrVmNumaEventItems; item++)
         {
-            Item(m, VmStatItems.Names[i], 0);
+            Item(m, VmstatText.NumaStatName(item), zone.ZoneNumaEventState(item));
         }
 
         ShowPagesets(m, zone);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
 using MmSim.Sim;
 
@@ -156,8 +157,8 @@ public sealed class TimeSeriesRecorder
         }
 
         int s = TimeSeriesColumns.ScalarsStart;
-        row[s++] = zone.PageState(VmStatItem.NrFreePages);
-        row[s++] = zone.PageState(VmStatItem.NrFreePagesBlocks);
+        row[s++] = zone.ZonePageState(ZoneStatItem.NrFreePages);
+        row[s++] = zone.ZonePageState(ZoneStatItem.NrFreePagesBlocks);
         row[s++] = zone.Pcp.Count;
         row[s++] = zone.Pcp.High;
         row[s++] = zone.WatermarkBoost;

@@ -5,12 +5,12 @@ using Parquet.Schema;
 namespace MmSim.Runs.TimeSeries;
 
 /// <summary>
-/// Writes a <see cref="TimeSeriesRecorder"/>'s tables as Parquet: <c>timeseries.parquet</c> (wide, one row
+/// Builds a <see cref="TimeSeriesRecorder"/>'s tables as Parquet: <c>timeseries.parquet</c> (wide, one row
 /// per sample and zone), <c>vmstat.parquet</c> (time_ns, item, value) and <c>tasks.parquet</c>
 /// (time_ns, pid, comm, state). Columns are documented in docs/results.md.
 /// </summary>
 /// <remarks>
-/// Each file is built in memory and written atomically. Parquet.Net writes no timestamp or host
+/// Each file is built in memory; the run folder writes it atomically (AtomicFile). Parquet.Net writes no timestamp or host
 /// information (only its version in <c>created_by</c>), so the same tables give the same bytes; a test
 /// holds it to that. One row group per file: a run of an hour sampled every second is a few MB.
 /// </remarks>
@@ -27,16 +27,15 @@ public static class TimeSeriesWriter
 
     private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
 
-    /// <summary>Writes the three files under <paramref name="dir"/>.</summary>
-    /// <param name="dir">Result folder.</param>
+    /// <summary>The three files: name and content, in the order they are written.</summary>
     /// <param name="recorder">The samples.</param>
-    public static void Write(string dir, TimeSeriesRecorder recorder)
+    /// <returns>(file name, Parquet bytes) for the zone, vmstat and task tables; the run folder writes them.</returns>
+    public static IEnumerable<(string Name, byte[] Bytes)> Files(TimeSeriesRecorder recorder)
     {
-        ArgumentNullException.ThrowIfNull(dir);
         ArgumentNullException.ThrowIfNull(recorder);
-        AtomicFile.WriteAllBytes(Path.Combine(dir, TimeSeriesFile), Run(() => ZoneTableAsync(recorder)));
-        AtomicFile.WriteAllBytes(Path.Combine(dir, VmstatFile), Run(() => VmstatTableAsync(recorder)));
-        AtomicFile.WriteAllBytes(Path.Combine(dir, TasksFile), Run(() => TaskTableAsync(recorder)));
+        yield return (TimeSeriesFile, Run(() => ZoneTableAsync(recorder)));
+        yield return (VmstatFile, Run(() => VmstatTableAsync(recorder)));
+        yield return (TasksFile, Run(() => TaskTableAsync(recorder)));
     }
 
     // Parquet.Net is async-only; nothing here waits on anything but memory, so blocking is safe.
@@ -78,7 +77,7 @@ public static class TimeSeriesWriter
         var names = new string[r.VmstatItems.Count];
         for (int i = 0; i < names.Length; i++)
         {
-            names[i] = VmStatItems.Names[r.VmstatItems[i]];
+            names[i] = VmstatText.Names[r.VmstatItems[i]];
         }
 
         using var ms = new MemoryStream();

@@ -1,7 +1,6 @@
 using MmSim.Mm.Memory;
 using MmSim.Mm.Gup;
 using MmSim.Workloads;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 using SimDistribution = MmSim.Sim.Distribution;

@@ -1,9 +1,8 @@
 using MmSim.Mm.Memory;
 using MmSim.Mm.Gup;
 using MmSim.Mm.Hugetlb;
+using MmSim.Mm.Stat;
 using MmSim.Workloads;
-using MmSim.Mm.Vmstat;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 
@@ -58,7 +57,7 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
             yield return sleep;
         }
 
-        long memFreeKb = run.Alloc.Node.GlobalZonePageState(VmStatItem.NrFreePages) * (Units.PageSizeBytes / Units.KiB);
+        long memFreeKb = run.Alloc.Node.GlobalZonePageState(ZoneStatItem.NrFreePages) * (Units.PageSizeBytes / Units.KiB);
         var maps = new List<AnonVma>();
         foreach (Wait w in MapLocked(run, maps, config.Fill.Of(memFreeKb) * Units.KiB, self.Task.Pid))
         {

@@ -2,7 +2,6 @@ using MmSim.Mm.Memory;
 using MmSim.Workloads;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 

@@ -1,5 +1,4 @@
 using MmSim.Workloads;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 using SimDistribution = MmSim.Sim.Distribution;

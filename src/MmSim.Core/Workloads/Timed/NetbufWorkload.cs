@@ -2,7 +2,6 @@ using MmSim.Mm.Slab;
 using MmSim.Mm.PageFragCache;
 using MmSim.Workloads;
 using MmSim.Mm;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 

@@ -1,6 +1,5 @@
 using MmSim.Mm.Filemap;
 using MmSim.Workloads;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 using SimDistribution = MmSim.Sim.Distribution;

@@ -1,7 +1,6 @@
 using MmSim.Mm.Folio;
 using MmSim.Mm.Slab;
 using MmSim.Workloads;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 

@@ -4,7 +4,6 @@ using MmSim.Mm.Gup;
 using MmSim.Workloads;
 using System.Diagnostics;
 using MmSim.Mm;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 

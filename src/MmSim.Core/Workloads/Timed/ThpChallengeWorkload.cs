@@ -1,6 +1,5 @@
 using MmSim.Workloads;
 using System.Globalization;
-using MmSim.Runs;
 using MmSim.Scenario;
 
 namespace MmSim.Workloads.Timed;

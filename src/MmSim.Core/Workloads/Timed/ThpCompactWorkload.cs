@@ -2,7 +2,6 @@ using MmSim.Mm.Memory;
 using MmSim.Mm.Filemap;
 using MmSim.Mm.Gup;
 using MmSim.Workloads;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 

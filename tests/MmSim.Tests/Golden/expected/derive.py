@@ -81,7 +81,8 @@ def zoneinfo(zones, node_stats):
             out += "\n"
             continue
         out += "".join("\n      %-12s %lu" % (n, z["stats"].get(n, 0)) for n in ZONE_ITEMS)
-        out += "".join("\n      %-12s %lu" % (n, 0) for n in NUMA_ITEMS)
+        # NUMA events are per zone (zone->vm_numa_event); /proc/vmstat prints their sum.
+        out += "".join("\n      %-12s %lu" % (n, z["stats"].get(n, 0)) for n in NUMA_ITEMS)
         out += "\n  pagesets"
         out += ("\n    cpu: %i\n              count:    %i\n              high:     %i\n              batch:    %i"
                 "\n              high_min: %i\n              high_max: %i") % (0, 0, 0, 1, z["pcp"][0], z["pcp"][1])
@@ -172,7 +173,7 @@ write("ops.zoneinfo", zoneinfo(zones_with({
     "DMA": dict(free=2045, boost=512, stats={"nr_free_pages": 2045, "nr_free_pages_blocks": 1024}),
     "DMA32": dict(free=4096, boost=0, stats={"nr_free_pages": 4096, "nr_free_pages_blocks": 4096}),
     # Normal free: 8192 - 8 = 8184; blocks >= o9: 512 + 7*1024 = 7680.
-    "Normal": dict(free=8184, boost=0, stats={"nr_free_pages": 8184, "nr_free_pages_blocks": 7680}),
+    "Normal": dict(free=8184, boost=0, stats={"nr_free_pages": 8184, "nr_free_pages_blocks": 7680, "numa_hit": 42}),
 }), node_stats))
 # avail = 14325 - 1277 + 3000 + 1000 + 1 = 17049: thresh 819*17049/4096 = 3408, bg 409*17049/4096 = 1702.
 # pgalloc_dma = 1 + 3*1024 + 1 + 1 = 3075, pgalloc_normal = 8; pgfree = 16383 + 1024 + 1 = 17408.

@@ -1,7 +1,7 @@
 using MmSim.Mm.DebugVm;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using MmSim.Mm.Stat;
 
 namespace MmSim.Tests.KernelRules.Support;
 
@@ -167,13 +167,13 @@ internal static class Shape
     }
 
     /// <summary>NR_FREE_PAGES of the zone.</summary>
-    public static long FreePages(Zone zone) => zone.Stat[(int)VmStatItem.NrFreePages];
+    public static long FreePages(Zone zone) => zone.VmStat[(int)ZoneStatItem.NrFreePages];
 
     /// <summary>NR_FREE_CMA_PAGES of the zone.</summary>
-    public static long FreeCma(Zone zone) => zone.Stat[(int)VmStatItem.NrFreeCma];
+    public static long FreeCma(Zone zone) => zone.VmStat[(int)ZoneStatItem.NrFreeCma];
 
     /// <summary>NR_FREE_PAGES_BLOCKS of the zone.</summary>
-    public static long FreeBlocks(Zone zone) => zone.Stat[(int)VmStatItem.NrFreePagesBlocks];
+    public static long FreeBlocks(Zone zone) => zone.VmStat[(int)ZoneStatItem.NrFreePagesBlocks];
 
     /// <summary>Sets all four watermarks (and no boost) so tests control the watermark checks.</summary>
     public static void SetWatermarks(Zone zone, long min, long low, long high)

@@ -1,6 +1,4 @@
-using MmSim.Mm.PageAlloc;
-
-namespace MmSim.Mm;
+namespace MmSim.Mm.PageAlloc;
 
 /// <summary>
 /// Boot: lays out the zones, builds the memory map, frees every managed page to the buddy lists

@@ -1,7 +1,7 @@
-using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmstat;
+using System.Diagnostics;
+using MmSim.Mm.Stat;
 
-namespace MmSim.Mm;
+namespace MmSim.Mm.PageAlloc;
 
 /// <summary>
 /// The node (pglist_data): the memory map (one <see cref="PageFrame"/> per PFN), the pageblock flags,
@@ -62,8 +62,15 @@ public sealed class PgData
     /// <summary>Zone index of each pageblock (zones are pageblock aligned in mmsim); 0xFF for holes.</summary>
     internal byte[] ZoneOfPfn { get; }
 
-    /// <summary>Node and event counters, indexed by <see cref="VmStatItem"/> (zone items are summed from the zones).</summary>
-    public long[] VmStat { get; } = new long[VmStatItems.Count];
+    /// <summary>vm_stat: the node's counters, indexed by <see cref="NodeStatItem"/>.</summary>
+    /// <remarks>Change with <see cref="ModNodePageState"/>, read with <see cref="NodePageState"/>; zone
+    /// counters live in each <see cref="Zone.VmStat"/>.</remarks>
+    public long[] VmStat { get; } = new long[(int)NodeStatItem.NrVmNodeStatItems];
+
+    /// <summary>The event counters, indexed by <see cref="VmEventItem"/>.</summary>
+    /// <remarks>The kernel's per-cpu vm_event_states summed by all_vm_events; with one node and one CPU
+    /// the node holds them. Change with <see cref="CountVmEvents"/>.</remarks>
+    public long[] VmEvents { get; } = new long[(int)VmEventItem.NrVmEventItems];
 
     /// <summary>page_zone: the zone a PFN belongs to.</summary>
     /// <param name="pfn">Page frame number.</param>
@@ -104,10 +111,40 @@ public sealed class PgData
         f = (byte)((f & ~PbMigrateMask) | (byte)mt);
     }
 
-    /// <summary>Adds to a node or event counter of /proc/vmstat (count_vm_events / mod_node_page_state).</summary>
-    /// <param name="item">A node or event item.</param>
-    /// <param name="delta">Amount.</param>
-    public void CountVmEvents(VmStatItem item, long delta = 1) => VmStat[(int)item] += delta;
+    /// <summary>mod_node_page_state: adds to a node counter.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="delta">Amount (negative to subtract), in the item's unit.</param>
+    /// <remarks>mm/vmstat.c: mod_node_page_state. Cost: O(1).</remarks>
+    public void ModNodePageState(NodeStatItem item, long delta) => VmStat[(int)item] += delta;
+
+    /// <summary>node_page_state_pages: a node counter, clamped at 0 as the kernel clamps transient per-cpu drift.</summary>
+    /// <param name="item">The item.</param>
+    /// <returns>The value, ≥ 0.</returns>
+    /// <remarks>mm/vmstat.c: node_page_state_pages. Cost: O(1).</remarks>
+    public long NodePageState(NodeStatItem item) => Math.Max(0, VmStat[(int)item]);
+
+    /// <summary>count_vm_events: adds to an event counter.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="delta">Amount, ≥ 0.</param>
+    /// <remarks>include/linux/vmstat.h: count_vm_events. Cost: O(1).</remarks>
+    public void CountVmEvents(VmEventItem item, long delta) => VmEvents[(int)item] += delta;
+
+    /// <summary>count_vm_event: counts one event.</summary>
+    /// <param name="item">The item.</param>
+    /// <remarks>include/linux/vmstat.h: count_vm_event. Cost: O(1).</remarks>
+    public void CountVmEvent(VmEventItem item) => VmEvents[(int)item]++;
+
+    /// <summary>__count_zid_vm_events: adds to the per-zone member of a FOR_ALL_ZONES event.</summary>
+    /// <param name="zoneDmaItem">The family's ZONE_DMA member (e.g. <see cref="VmEventItem.PgallocDma"/>).</param>
+    /// <param name="zid">The zone index.</param>
+    /// <param name="delta">Amount, ≥ 0.</param>
+    /// <remarks>include/linux/vmstat.h: __count_zid_vm_events (item##_NORMAL - ZONE_NORMAL + zid). Cost: O(1).</remarks>
+    public void CountZidVmEvents(VmEventItem zoneDmaItem, ZoneType zid, long delta)
+    {
+        Debug.Assert(zoneDmaItem is VmEventItem.PgallocDma or VmEventItem.AllocstallDma or VmEventItem.PgskipDma,
+            "a FOR_ALL_ZONES family");
+        VmEvents[(int)zoneDmaItem + (int)zid] += delta;
+    }
 
     /// <summary>Managed pages of all zones (totalram_pages): fixed once the node has booted.</summary>
     public long ManagedPages
@@ -124,15 +161,31 @@ public sealed class PgData
         }
     }
 
-    /// <summary>Sum of a zone stat item over all zones (global_zone_page_state).</summary>
+    /// <summary>Sum of a zone stat item over all zones (global_zone_page_state, unclamped).</summary>
     /// <param name="item">A zone stat item.</param>
     /// <returns>The sum.</returns>
-    public long GlobalZonePageState(VmStatItem item)
+    /// <remarks>Cost: O(zones).</remarks>
+    public long GlobalZonePageState(ZoneStatItem item)
     {
         long sum = 0;
         foreach (Zone z in Zones)
         {
-            sum += z.Stat[(int)item];
+            sum += z.VmStat[(int)item];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Sum of a NUMA event over all zones (global_numa_event_state).</summary>
+    /// <param name="item">A NUMA event item.</param>
+    /// <returns>The sum.</returns>
+    /// <remarks>Cost: O(zones).</remarks>
+    public long GlobalNumaEventState(NumaStatItem item)
+    {
+        long sum = 0;
+        foreach (Zone z in Zones)
+        {
+            sum += z.VmNumaEvent[(int)item];
         }
 
         return sum;

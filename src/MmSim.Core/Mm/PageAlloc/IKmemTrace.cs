@@ -1,7 +1,9 @@
-namespace MmSim.Mm.Trace;
+namespace MmSim.Mm.PageAlloc;
 
 /// <summary>Receiver of the kmem tracepoints the page allocator fires.</summary>
-/// <remarks>include/trace/events/kmem.h. Implementations format or count; the allocator only calls when a sink is attached.</remarks>
+/// <remarks>include/trace/events/kmem.h. Declared here, beside the code that fires the events, so the
+/// allocator does not depend on whoever prints them: implementations (Mm/Trace's FtraceWriter, test
+/// counters) sit above. The allocator only calls when a sink is attached.</remarks>
 public interface IKmemTrace
 {
     /// <summary>kmem:mm_page_alloc.</summary>

@@ -1,0 +1,12 @@
+namespace MmSim.Cli.Commands;
+
+/// <summary>The process exit codes of <c>mmsim</c> (sysexits-style where one fits).</summary>
+/// <remarks>Kept with the commands, below the entry point (<c>Program</c>, in the parent namespace), so that commands never import it.</remarks>
+public static class ExitCodes
+{
+    /// <summary>Bad input: scenario, trace or arguments.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>An internal error (a bug in mmsim); EX_SOFTWARE.</summary>
+    public const int Internal = 70;
+}
