@@ -1,3 +1,4 @@
+using MmSim.Tests.Support;
 using MmSim.Cli;
 
 namespace MmSim.Tests.Cli;
@@ -5,23 +6,7 @@ namespace MmSim.Tests.Cli;
 [Collection("Console")]
 public class CliErrorTests
 {
-    private static (int Code, string Out, string Err) Mmsim(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        TextWriter oldOut = Console.Out, oldErr = Console.Error;
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (Program.Main(args), stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Out, string Err) Mmsim(params string[] args) => MmsimCli.Run(args);
 
     [Fact]
     public void A_bad_scenario_gives_one_line_per_problem_with_file_line_and_field_and_exit_code_2()

@@ -1,3 +1,4 @@
+using MmSim.Tests.Support;
 using System.Text.Json;
 using MmSim.Cli;
 using MmSim.Cli.Commands;
@@ -41,23 +42,7 @@ public class DesignsCliTests
             start: 500ms
         """;
 
-    private static (int Code, string Out, string Err) Mmsim(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        TextWriter oldOut = Console.Out, oldErr = Console.Error;
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (Program.Main(args), stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Out, string Err) Mmsim(params string[] args) => MmsimCli.Run(args);
 
     private static string WriteScenario(string dir, string yaml, string name = "small.yaml")
     {

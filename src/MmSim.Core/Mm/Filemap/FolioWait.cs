@@ -112,15 +112,8 @@ public sealed class FolioWait
     /// <exception cref="InvalidOperationException">The folio is not locked.</exception>
     public void FolioUnlock(int pfn)
     {
-        ref PageFrame page = ref pages[pfn];
-        if (!page.Has(PageFlags.Locked))
-        {
-            throw new InvalidOperationException($"folio_unlock of pfn 0x{pfn:x}, which is not locked");
-        }
-
-        page.Clear(PageFlags.Locked);
+        ClearBitAndWake(pfn, PageFlags.Locked, "folio_unlock");
         lockHolders.Remove(pfn);
-        Queue(pfn).WakeUpAll();
     }
 
     /// <summary>__folio_start_writeback: sets PG_writeback, recording what will end it.</summary>
@@ -144,15 +137,8 @@ public sealed class FolioWait
     /// <exception cref="InvalidOperationException">The folio is not under writeback.</exception>
     public void FolioEndWriteback(int pfn)
     {
-        ref PageFrame page = ref pages[pfn];
-        if (!page.Has(PageFlags.Writeback))
-        {
-            throw new InvalidOperationException($"folio_end_writeback of pfn 0x{pfn:x}, not under writeback");
-        }
-
-        page.Clear(PageFlags.Writeback);
+        ClearBitAndWake(pfn, PageFlags.Writeback, "folio_end_writeback");
         writebackEnders.Remove(pfn);
-        Queue(pfn).WakeUpAll();
     }
 
     /// <summary>folio_wait_writeback: sleeps in D until PG_writeback is clear; returns at once if it is.</summary>
@@ -199,6 +185,19 @@ public sealed class FolioWait
         }
 
         return bad;
+    }
+
+    // folio_wake_bit: clear the bit, then wake the folio's hashed queue (every sleeper re-checks its own folio).
+    private void ClearBitAndWake(int pfn, PageFlags bit, string caller)
+    {
+        ref PageFrame page = ref pages[pfn];
+        if (!page.Has(bit))
+        {
+            throw new InvalidOperationException($"{caller} of pfn 0x{pfn:x}, whose {bit} bit is clear");
+        }
+
+        page.Clear(bit);
+        Queue(pfn).WakeUpAll();
     }
 
     // folio_waitqueue: hash_ptr(folio, PAGE_WAIT_TABLE_BITS); a multiplicative hash of the PFN.

@@ -134,49 +134,35 @@ public class Mapping
     /// <param name="nrPages">Pages of the folio.</param>
     /// <remarks>mm/migrate.c: __folio_migrate_mapping (xas_store) and remove_migration_ptes. O(folio pages).</remarks>
     /// <exception cref="InvalidOperationException">A slot does not hold the old folio.</exception>
-    public virtual void ReplaceFolio(long index, int oldPfn, int newPfn, int nrPages)
-    {
-        int[] s = Slots ?? throw new InvalidOperationException($"mapping {Name} has no forward map");
-        for (int i = 0; i < nrPages; i++)
-        {
-            // A partly unmapped large folio has empty slots; a slot pointing elsewhere is corruption.
-            if (s[index + i] < 0 && nrPages > 1)
-            {
-                continue;
-            }
-
-            if (s[index + i] != oldPfn + i)
-            {
-                throw new InvalidOperationException(
-                    $"mapping {Name} index {index + i}: slot holds pfn {s[index + i]}, not pfn {oldPfn + i}");
-            }
-
-            s[index + i] = newPfn + i;
-        }
-    }
+    public virtual void ReplaceFolio(long index, int oldPfn, int newPfn, int nrPages) => Repoint(index, oldPfn, newPfn, nrPages);
 
     /// <summary>Removes the folio at <paramref name="index"/> from the forward map (try_to_unmap of a page-table mapping, or __filemap_remove_folio).</summary>
     /// <param name="index">The folio's first index.</param>
     /// <param name="pfn">The folio.</param>
     /// <param name="nrPages">Pages of the folio.</param>
     /// <exception cref="InvalidOperationException">A slot does not hold the folio.</exception>
-    public virtual void UnmapFolio(long index, int pfn, int nrPages)
+    public virtual void UnmapFolio(long index, int pfn, int nrPages) => Repoint(index, pfn, -1, nrPages);
+
+    // Points the folio's slots at newPfn + i (or empty when newPfn < 0), checking each held oldPfn + i.
+    // A partly unmapped large folio has empty slots, which stay empty; a slot pointing elsewhere is corruption.
+    private void Repoint(long index, int oldPfn, int newPfn, int nrPages)
     {
         int[] s = Slots ?? throw new InvalidOperationException($"mapping {Name} has no forward map");
         for (int i = 0; i < nrPages; i++)
         {
-            if (s[index + i] < 0 && nrPages > 1)
+            int slot = s[index + i];
+            if (slot < 0 && nrPages > 1)
             {
                 continue;
             }
 
-            if (s[index + i] != pfn + i)
+            if (slot != oldPfn + i)
             {
                 throw new InvalidOperationException(
-                    $"mapping {Name} index {index + i}: slot holds pfn {s[index + i]}, not pfn {pfn + i}");
+                    $"mapping {Name} index {index + i}: slot holds pfn {slot}, not pfn {oldPfn + i}");
             }
 
-            s[index + i] = EmptySlot;
+            s[index + i] = newPfn < 0 ? EmptySlot : newPfn + i;
         }
     }
 
