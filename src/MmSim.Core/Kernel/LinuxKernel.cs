@@ -30,7 +30,7 @@ namespace MmSim.Kernel;
 /// the shrinker list, folio_wait_table…) and <c>current</c>. Memory cgroups, LRU lists, mounts and
 /// FUSE connections join here as they are modelled: each is one more field built in the constructor.
 /// </remarks>
-public sealed class LinuxKernel
+public sealed class LinuxKernel : IAllocPagesWait
 {
     private readonly List<TaskContext?> taskContexts = [];
 
@@ -44,7 +44,7 @@ public sealed class LinuxKernel
         Rmap = new Rmap(alloc.Node, Mappings, Refs);
         FolioWait = new FolioWait(alloc.Node.Pages, sim);
         Shrinkers = new Shrinkers();
-        PageCache = new PageCache(alloc, Mappings, Rmap, Shrinkers);
+        PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers);
         Compact = parameters.Compact;
         Reclaim = parameters.Reclaim;
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
@@ -191,24 +191,29 @@ public sealed class LinuxKernel
     /// <param name="nrPages">Length in pages.</param>
     /// <param name="flags">THP, mlock and pin behaviour.</param>
     /// <param name="name">The process, for reports.</param>
-    /// <returns>The VMA, registered as a mapping.</returns>
+    /// <returns>The VMA, registered as a mapping; its faults are <see cref="Mm.Memory.AnonVma.HandleMmFault"/>.</returns>
     internal Mm.Memory.AnonVma Mmap(IAllocAccount account, long nrPages, Mm.Memory.AnonVmaFlags flags, string name) =>
-        new(Alloc, Rmap, account, nrPages, flags, name);
+        new(Alloc, this, Rmap, account, nrPages, flags, name);
 
-    /// <summary>pin_user_pages(FOLL_LONGTERM) of a fresh buffer of <paramref name="nrPages"/> pages (mm/gup.c).</summary>
+    /// <summary>A fresh buffer for a long-term pin: an anonymous mapping whose faults run under the pin scope.</summary>
     /// <param name="account">Where the process's allocations are counted.</param>
-    /// <param name="nrPages">Pages to fault in and pin.</param>
+    /// <param name="nrPages">Length in pages.</param>
     /// <param name="name">The process, for reports.</param>
-    /// <returns>The pinned buffer, or null when memory ran out (everything released).</returns>
-    internal Mm.Memory.AnonVma? PinUserPagesLongterm(IAllocAccount account, long nrPages, string name) =>
-        Mm.Gup.LongtermPin.Pin(Alloc, Rmap, account, nrPages, name);
+    /// <returns>The VMA, to pass to <see cref="PinUserPagesLongterm"/>.</returns>
+    internal Mm.Memory.AnonVma MmapForPin(IAllocAccount account, long nrPages, string name) =>
+        Mmap(account, nrPages, new Mm.Memory.AnonVmaFlags(Mm.Memory.ThpMode.Never, Mm.Memory.ThpDefrag.Madvise, Locked: false, LongtermPin: true), name);
+
+    /// <summary>pin_user_pages(FOLL_LONGTERM) of every page of <paramref name="vma"/> (mm/gup.c).</summary>
+    /// <param name="vma">A buffer from <see cref="MmapForPin"/>.</param>
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is 1 when pinned, 0 when memory ran out (all released).</returns>
+    internal IEnumerable<Wait> PinUserPagesLongterm(Mm.Memory.AnonVma vma) => Mm.Gup.LongtermPin.Pin(this, vma);
 
     /// <summary>Writes /proc/sys/vm/nr_hugepages: grows a hugetlb pool (mm/hugetlb.c).</summary>
     /// <param name="account">Where the allocations are counted.</param>
     /// <param name="count">Requested pool size.</param>
-    /// <returns>The pool size reached.</returns>
-    internal long SetNrHugepages(IAllocAccount account, long count) =>
-        new Mm.Hugetlb.HugetlbPool(Alloc, account).SetMaxHugePages(count);
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the pool size reached.</returns>
+    internal IEnumerable<Wait> SetNrHugepages(IAllocAccount account, long count) =>
+        new Mm.Hugetlb.HugetlbPool(Alloc, this, account).SetMaxHugePages(count);
 
     /// <summary>Writes /proc/sys/vm/drop_caches (1: page cache, 2: reclaimable slab, 3: both).</summary>
     /// <param name="value">1, 2 or 3.</param>

@@ -93,6 +93,12 @@ public sealed class TaskContext
     /// <summary>The PFN the task's last sleeping allocation returned (−1 for failure), read after awaiting it.</summary>
     public int AllocResult { get; set; } = -1;
 
+    /// <summary>
+    /// The return value of the last kernel path the task awaited (a fault's result, a read's success,
+    /// a slab's PFN), as a system call leaves it in a register: read it right after the call returns.
+    /// </summary>
+    public int Ret { get; set; }
+
     /// <summary>current_gfp_context: the task's scopes applied to a gfp mask.</summary>
     /// <param name="gfp">The caller's mask.</param>
     /// <returns>The mask in force.</returns>

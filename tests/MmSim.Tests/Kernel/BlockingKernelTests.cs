@@ -2,6 +2,7 @@ using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.Compaction.Impl;
 using MmSim.Mm.Filemap;
+using MmSim.Mm.Memory;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmscan;
 using MmSim.Runs.TimeSeries;
@@ -95,6 +96,28 @@ public class BlockingKernelTests
     }
 
     [Fact]
+    public void A_page_fault_and_a_page_cache_read_sleep_in_direct_reclaim_and_then_complete()
+    {
+        var reclaim = new ThrottlingReclaim();
+        LinuxKernel k = Boot(reclaim);
+        var account = new AllocTally();
+        AnonVma vma = k.Mmap(account, 1024, new AnonVmaFlags(ThpMode.Never, ThpDefrag.Madvise, false, false), "p");
+        CachedFile file = k.PageCache.Open("f", 16);
+        FillMemory(k);
+        SimTask faulter = k.Sim.Spawn("faulter", Fault(k, vma));
+        SimTask reader = k.Sim.Spawn("reader", ReadPage(k, file, account));
+        k.Sim.Run(1 * Ms);
+        Assert.Equal((TaskState.Uninterruptible, "reclaim_throttle"), (faulter.State, faulter.WaitSite));
+        Assert.Equal((TaskState.Uninterruptible, "reclaim_throttle"), (reader.State, reader.WaitSite));
+
+        k.Sim.Run(50 * Ms);
+        Assert.Equal((TaskState.Dead, TaskState.Dead), (faulter.State, reader.State));
+        Assert.True(vma.IsMapped(0), "the fault completed once reclaim freed a page");
+        Assert.True(reclaim.Calls >= 2, $"{reclaim.Calls} direct reclaims");
+        KernelChecker.Verify(k, "after sleeping faults");
+    }
+
+    [Fact]
     public void A_GFP_ATOMIC_allocation_never_sleeps_and_never_reclaims()
     {
         var reclaim = new ThrottlingReclaim();
@@ -132,6 +155,17 @@ public class BlockingKernelTests
     private static IEnumerable<Wait> Allocate(LinuxKernel k, GfpFlags gfp)
     {
         yield return Wait.Call(k.AllocPagesWait(gfp, 0));
+    }
+
+    private static IEnumerable<Wait> Fault(LinuxKernel k, AnonVma vma)
+    {
+        yield return Wait.Call(vma.HandleMmFault(0));
+        Assert.Equal((int)FaultResult.Base, k.Current.Ret);
+    }
+
+    private static IEnumerable<Wait> ReadPage(LinuxKernel k, CachedFile file, AllocTally account)
+    {
+        yield return Wait.Call(k.PageCache.Read(file, 0, account));
     }
 
     private static IEnumerable<Wait> AllocateUnderMemalloc(LinuxKernel k)

@@ -5,6 +5,8 @@ using MmSim.Mm.Folio;
 using MmSim.Mm.Memory;
 using MmSim.Sim;
 
+using MmSim.Tests.Support;
+
 namespace MmSim.Tests.Kernel;
 
 /// <summary>
@@ -27,12 +29,12 @@ public class ReverseMapTests
         AnonVma vma = k.Mmap(account, AnonPages, new AnonVmaFlags(ThpMode.Always, ThpDefrag.Madvise, false, false), "p");
         for (int i = 0; i < FilePages; i++)
         {
-            Assert.True(k.PageCache.Read(file, i, account));
+            Assert.Equal(1, k.RunAtomic(k.PageCache.Read(file, i, account)));
         }
 
         for (int i = 0; i < AnonPages; i += 1 + (int)rng.NextBelow(8))
         {
-            Assert.NotEqual(FaultResult.Oom, vma.HandleMmFault(i));
+            Assert.NotEqual((int)FaultResult.Oom, k.RunAtomic(vma.HandleMmFault(i)));
         }
 
         // Model of what each slot must hold, kept independently of the kernel's arrays.
@@ -94,7 +96,7 @@ public class ReverseMapTests
     {
         LinuxKernel k = BlockingKernelTests.Boot();
         CachedFile file = k.PageCache.Open("f", 8);
-        Assert.True(k.PageCache.Read(file, 3, new AllocTally()));
+        Assert.Equal(1, k.RunAtomic(k.PageCache.Read(file, 3, new AllocTally())));
         Assert.Null(k.Rmap.Verify());
         (file.Pfn[3], file.Pfn[4]) = (-1, file.Pfn[3]);
         Assert.NotNull(k.Rmap.Verify());

@@ -1,3 +1,4 @@
+using MmSim.Tests.Support;
 using MmSim.Mm.Memory;
 using MmSim.Mm;
 using MmSim.Mm.Stat;
@@ -117,8 +118,8 @@ public class AnonWorkloadTests
         var h = TimedHarness.Start(TimedHarness.Machine());
         var stats = new WorkloadStats();
         var vma = h.Kernel.Mmap(stats, 1024, new AnonVmaFlags(ThpMode.Always, ThpDefrag.Madvise, false, false), "test");
-        Assert.Equal(FaultResult.Huge, vma.HandleMmFault(0));
-        Assert.Equal(FaultResult.Present, vma.HandleMmFault(7));
+        Assert.Equal(FaultResult.Huge, (FaultResult)h.Kernel.RunAtomic(vma.HandleMmFault(0)));
+        Assert.Equal(FaultResult.Present, (FaultResult)h.Kernel.RunAtomic(vma.HandleMmFault(7)));
         vma.Unmap(0, 256);
         Assert.Equal(1, h.VmStat(VmEventItem.ThpSplitPmd));
         Assert.Equal(1, h.VmStat(VmEventItem.ThpDeferredSplitPage));

@@ -1,3 +1,4 @@
+using MmSim.Sim;
 using MmSim.Mm.Folio;
 using MmSim.Mm.Slab;
 using System.Diagnostics;
@@ -72,6 +73,7 @@ internal sealed class PageCache : IReclaimableSlab
     private const int SectorsPerPage = MmConstants.PageSize / 512;
 
     private readonly PageAllocator alloc;
+    private readonly IAllocPagesWait pa;
     private readonly MappingRegistry mappings;
     private readonly Rmap.Rmap rmap;
     private readonly List<CachedFile> files = [];
@@ -79,13 +81,14 @@ internal sealed class PageCache : IReclaimableSlab
     private readonly SlabCache icache;
     private readonly SlabCache dcache;
 
-    public PageCache(PageAllocator alloc, MappingRegistry mappings, Rmap.Rmap rmap, Shrinkers shrinkers)
+    public PageCache(PageAllocator alloc, IAllocPagesWait pa, MappingRegistry mappings, Rmap.Rmap rmap, Shrinkers shrinkers)
     {
         this.alloc = alloc;
+        this.pa = pa;
         this.mappings = mappings;
         this.rmap = rmap;
-        icache = new SlabCache(alloc, SlabStats, "ext4_inode_cache", mappings.Register(new Mapping(MappingKind.Slab, "ext4_inode_cache")).Id, InodeSlabOrder, InodesPerSlab, InodesPerMinSlab);
-        dcache = new SlabCache(alloc, SlabStats, "dentry", mappings.Register(new Mapping(MappingKind.Slab, "dentry")).Id, 0, DentriesPerSlab, DentriesPerSlab);
+        icache = new SlabCache(alloc, pa, SlabStats, "ext4_inode_cache", mappings.Register(new Mapping(MappingKind.Slab, "ext4_inode_cache")).Id, InodeSlabOrder, InodesPerSlab, InodesPerMinSlab);
+        dcache = new SlabCache(alloc, pa, SlabStats, "dentry", mappings.Register(new Mapping(MappingKind.Slab, "dentry")).Id, 0, DentriesPerSlab, DentriesPerSlab);
         shrinkers.Register(this);
     }
 
@@ -114,49 +117,92 @@ internal sealed class PageCache : IReclaimableSlab
         return file;
     }
 
-    /// <summary>read() of page <paramref name="index"/> (filemap_read; a miss allocates as page_cache_ra_unbounded does).</summary>
-    /// <returns>False when the page was not cached and no memory could be had (-ENOMEM).</returns>
-    public bool Read(CachedFile file, long index, IAllocAccount stats)
+    /// <summary>A read that hits: the inode is in memory and the page is cached, so nothing is allocated (filemap_get_pages' fast case).</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">Page index.</param>
+    /// <returns>True when the read is done; false when <see cref="Read"/> has to run.</returns>
+    public static bool TryReadCached(CachedFile file, long index) => file.InodeLoaded && file.Pfn[index] >= 0;
+
+    /// <summary>
+    /// read() of page <paramref name="index"/> (filemap_read; a miss allocates as page_cache_ra_unbounded does);
+    /// <see cref="TaskContext.Ret"/> is 1, or 0 when the page was not cached and no memory could be had (-ENOMEM).
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">Page index.</param>
+    /// <param name="stats">Where the reader's allocations are counted.</param>
+    /// <returns>The coroutine the reading task awaits.</returns>
+    public IEnumerable<Wait> Read(CachedFile file, long index, IAllocAccount stats)
     {
-        LoadInode(file);
+        TaskContext current = pa.Current;
+        yield return Wait.Call(LoadInode(file));
+        current.Ret = 1;
         if (file.Pfn[index] >= 0)
         {
-            return true;
+            yield break;
         }
 
         // readahead_gfp_mask: mapping_gfp_mask | __GFP_NORETRY | __GFP_NOWARN.
-        if (!AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.NoRetry | GfpFlags.NoWarn, stats))
+        yield return Wait.Call(AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.NoRetry | GfpFlags.NoWarn, stats));
+        if (current.Ret == 1)
+        {
+            alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
+        }
+    }
+
+    /// <summary>A write to a cached page of a file whose inode is in memory: dirties it, allocates nothing.</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">Page index.</param>
+    /// <returns>True when the write is done; false when <see cref="Write"/> has to run.</returns>
+    public bool TryWriteCached(CachedFile file, long index)
+    {
+        if (!file.InodeLoaded || file.Pfn[index] < 0)
         {
             return false;
         }
 
-        alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
+        FolioMarkDirty(file, file.Pfn[index]);
         return true;
     }
 
-    /// <summary>write() of a whole page (generic_perform_write: write_begin, copy, dirty).</summary>
-    /// <returns>False when no memory could be had.</returns>
-    public bool Write(CachedFile file, long index, IAllocAccount stats)
+    /// <summary>
+    /// write() of a whole page (generic_perform_write: write_begin, copy, dirty); <see cref="TaskContext.Ret"/>
+    /// is 1, or 0 when no memory could be had.
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">Page index.</param>
+    /// <param name="stats">Where the writer's allocations are counted.</param>
+    /// <returns>The coroutine the writing task awaits.</returns>
+    public IEnumerable<Wait> Write(CachedFile file, long index, IAllocAccount stats)
     {
-        LoadInode(file);
-        if (file.Pfn[index] < 0 && !AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.Write, stats))
+        TaskContext current = pa.Current;
+        yield return Wait.Call(LoadInode(file));
+        current.Ret = 1;
+        if (file.Pfn[index] < 0)
         {
-            return false;
+            yield return Wait.Call(AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.Write, stats));
+            if (current.Ret == 0)
+            {
+                yield break;
+            }
         }
 
-        int pfn = file.Pfn[index];
+        FolioMarkDirty(file, file.Pfn[index]);
+    }
+
+    // folio_mark_dirty → folio_account_dirtied.
+    private void FolioMarkDirty(CachedFile file, int pfn)
+    {
         ref PageFrame page = ref alloc.Node.Pages[pfn];
-        if (!page.Has(PageFlags.Dirty))
+        if (page.Has(PageFlags.Dirty))
         {
-            // folio_mark_dirty → folio_account_dirtied.
-            page.Set(PageFlags.Dirty);
-            file.NrDirty++;
-            alloc.Node.ModNodePageState(NodeStatItem.NrDirty, 1);
-            alloc.Node.ModNodePageState(NodeStatItem.NrDirtied, 1);
-            alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, 1);
+            return;
         }
 
-        return true;
+        page.Set(PageFlags.Dirty);
+        file.NrDirty++;
+        alloc.Node.ModNodePageState(NodeStatItem.NrDirty, 1);
+        alloc.Node.ModNodePageState(NodeStatItem.NrDirtied, 1);
+        alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, 1);
     }
 
     /// <summary>
@@ -242,26 +288,59 @@ internal sealed class PageCache : IReclaimableSlab
         return icache.Shrink(keep) + dcache.Shrink(keep);
     }
 
-    // The first access opens the file: iget loads the inode, the lookup adds a dentry.
-    private void LoadInode(CachedFile file)
+    // The first access opens the file: iget loads the inode, the lookup adds a dentry. Both objects are
+    // allocated even if the first fails; without memory for them the open would fail, and the access goes
+    // on regardless (counted in SlabStats).
+    private IEnumerable<Wait> LoadInode(CachedFile file)
     {
         if (file.InodeLoaded)
         {
-            return;
+            yield break;
         }
 
-        // Without memory for them the open would fail; the access goes on regardless (counted in SlabStats).
-        file.InodeLoaded = icache.AllocObject() & dcache.AllocObject();
+        TaskContext current = pa.Current;
+        yield return Wait.Call(icache.AllocObject());
+        bool inode = current.Ret == 1;
+        yield return Wait.Call(dcache.AllocObject());
+        bool dentry = current.Ret == 1;
+        if (file.InodeLoaded)
+        {
+            // Another task loaded it while this one slept in the allocator: give the objects back.
+            FreeObjectIf(icache, inode);
+            FreeObjectIf(dcache, dentry);
+            yield break;
+        }
+
+        file.InodeLoaded = inode & dentry;
     }
 
-    // filemap_add_folio of a new order-0 folio: an LRU page of the file, in NR_FILE_PAGES.
-    private bool AddToPageCache(CachedFile file, long index, GfpFlags gfp, IAllocAccount stats)
+    private static void FreeObjectIf(SlabCache cache, bool taken)
     {
-        int pfn = alloc.AllocPages(gfp, 0, OwnerKind.File, file.Id);
+        if (taken)
+        {
+            cache.FreeObject();
+        }
+    }
+
+    // filemap_add_folio of a new order-0 folio: an LRU page of the file, in NR_FILE_PAGES. Ret is 1, or 0
+    // without memory. A folio another task added while this one slept wins (-EEXIST: the caller finds it).
+    private IEnumerable<Wait> AddToPageCache(CachedFile file, long index, GfpFlags gfp, IAllocAccount stats)
+    {
+        TaskContext current = pa.Current;
+        yield return Wait.Call(pa.AllocPagesWait(gfp, 0, OwnerKind.File, file.Id));
+        int pfn = current.AllocResult;
         stats.CountAlloc(0, pfn < 0);
+        current.Ret = pfn < 0 ? 0 : 1;
         if (pfn < 0)
         {
-            return false;
+            yield break;
+        }
+
+        if (file.Pfn[index] >= 0)
+        {
+            alloc.FreePages(pfn, 0);
+            stats.CountFree();
+            yield break;
         }
 
         alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.Uptodate);
@@ -269,7 +348,6 @@ internal sealed class PageCache : IReclaimableSlab
         file.Pfn[index] = pfn;
         file.NrCached++;
         alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, 1);
-        return true;
     }
 
     // __filemap_remove_folio, then the page cache's reference is dropped and the folio freed.

@@ -1,6 +1,6 @@
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Memory;
-using MmSim.Mm;
+using MmSim.Sim;
 using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Hugetlb;
@@ -9,9 +9,10 @@ namespace MmSim.Mm.Hugetlb;
 /// The pool of 2 MiB hugetlb pages (mm/hugetlb.c) as far as writing /proc/sys/vm/nr_hugepages
 /// grows it: fresh huge pages from the buddy allocator until the count or the first failure.
 /// </summary>
-/// <param name="alloc">The node's allocator.</param>
+/// <param name="alloc">The node's allocator (its counters).</param>
+/// <param name="pa">Allocation for the writing task, which may sleep (the mask has __GFP_RETRY_MAYFAIL).</param>
 /// <param name="stats">Where the allocations are counted.</param>
-internal sealed class HugetlbPool(PageAllocator alloc, IAllocAccount stats)
+internal sealed class HugetlbPool(PageAllocator alloc, IAllocPagesWait pa, IAllocAccount stats)
 {
     // htlb_alloc_mask for a migratable 2 MiB hstate, plus what alloc_buddy_hugetlb_folio adds.
     private const GfpFlags HugetlbGfp = GfpFlags.HighUserMovable | GfpFlags.Comp | GfpFlags.RetryMayFail | GfpFlags.NoWarn | GfpFlags.ThisNode;
@@ -22,14 +23,17 @@ internal sealed class HugetlbPool(PageAllocator alloc, IAllocAccount stats)
     public long NrHugepages => folios.Count;
 
     /// <summary>Grows the pool to <paramref name="count"/> huge pages or until an allocation fails (set_max_huge_pages).</summary>
-    /// <returns>The pool size afterwards.</returns>
+    /// <param name="count">The requested pool size.</param>
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the pool size afterwards.</returns>
     /// <remarks>mm/hugetlb.c: set_max_huge_pages → alloc_pool_huge_folio → alloc_buddy_hugetlb_folio; the loop stops at the first failure.</remarks>
-    public long SetMaxHugePages(long count)
+    public IEnumerable<Wait> SetMaxHugePages(long count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        TaskContext current = pa.Current;
         while (folios.Count < count)
         {
-            int pfn = alloc.AllocPages(HugetlbGfp, HugeMemory.HpagePmdOrder, OwnerKind.Hugetlb, 0);
+            yield return Wait.Call(pa.AllocPagesWait(HugetlbGfp, HugeMemory.HpagePmdOrder, OwnerKind.Hugetlb));
+            int pfn = current.AllocResult;
             stats.CountAlloc(HugeMemory.HpagePmdOrder, pfn < 0);
             if (pfn < 0)
             {
@@ -42,6 +46,6 @@ internal sealed class HugetlbPool(PageAllocator alloc, IAllocAccount stats)
             folios.Add(pfn);
         }
 
-        return folios.Count;
+        current.Ret = folios.Count;
     }
 }

@@ -1,3 +1,4 @@
+using MmSim.Sim;
 using MmSim.Mm.Folio;
 using System.Diagnostics;
 using MmSim.Mm;
@@ -52,6 +53,7 @@ internal sealed partial class AnonVma : Mapping
     private const int Unmapped = -2;
 
     private readonly PageAllocator alloc;
+    private readonly IAllocPagesWait pa;
     private readonly Rmap.Rmap rmap;
     private readonly IAllocAccount stats;
     private readonly AnonVmaFlags flags;
@@ -65,17 +67,19 @@ internal sealed partial class AnonVma : Mapping
 
     /// <summary>Maps <paramref name="nrPages"/> pages and registers the mapping; nothing is allocated until they are touched.</summary>
     /// <param name="alloc">The node's allocator.</param>
+    /// <param name="pa">Allocation for the faulting task, which may sleep.</param>
     /// <param name="rmap">The reverse map (its registry gives this mapping its id).</param>
     /// <param name="stats">Where the owner's allocations are counted.</param>
     /// <param name="nrPages">Length in pages.</param>
     /// <param name="flags">THP, mlock and pin behaviour.</param>
     /// <param name="name">Name for reports (the process).</param>
-    public AnonVma(PageAllocator alloc, Rmap.Rmap rmap, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name)
+    public AnonVma(PageAllocator alloc, IAllocPagesWait pa, Rmap.Rmap rmap, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name)
         : base(MappingKind.Anon, name, AopsCaps.MigrateFolio)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nrPages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(nrPages, MachineSpec.MaxPages);
         this.alloc = alloc;
+        this.pa = pa;
         this.rmap = rmap;
         this.stats = stats;
         this.flags = flags;
@@ -127,32 +131,60 @@ internal sealed partial class AnonVma : Mapping
     /// <summary>The PFN mapped at <paramref name="index"/>, or a negative value.</summary>
     public int PfnAt(long index) => pte[index];
 
-    /// <summary>A write to page <paramref name="index"/> (handle_mm_fault for a write fault).</summary>
-    /// <returns>What the fault did.</returns>
-    /// <remarks>mm/memory.c: __handle_mm_fault — a THP is tried only while the PMD is empty, so a range that fell back stays on base pages.</remarks>
-    public FaultResult HandleMmFault(long index)
+    /// <summary>
+    /// A write to page <paramref name="index"/> (handle_mm_fault for a write fault): a coroutine the faulting
+    /// task awaits, since each of its allocations may sleep in the slowpath. The result, a
+    /// <see cref="FaultResult"/>, is in <see cref="TaskContext.Ret"/> when it ends.
+    /// </summary>
+    /// <param name="index">Page index in the mapping.</param>
+    /// <returns>The coroutine.</returns>
+    /// <remarks>mm/memory.c: __handle_mm_fault, do_anonymous_page; mm/huge_memory.c: do_huge_pmd_anonymous_page.
+    /// A THP is tried only while the PMD is empty, so a range that fell back stays on base pages. After an
+    /// allocation the entry is checked again, as the kernel does under the page-table lock: if another task
+    /// mapped it meanwhile, the new folio is freed and the fault is done.</remarks>
+    public IEnumerable<Wait> HandleMmFault(long index)
     {
         Debug.Assert(index >= 0 && index < NrPages, "fault inside the mapping");
+        TaskContext current = pa.Current;
+        current.Ret = (int)FaultResult.Present;
         if (pte[index] >= 0)
         {
-            return FaultResult.Present;
+            yield break;
         }
 
         Debug.Assert(pte[index] == NotPresent, "no fault on an unmapped page");
         int r = (int)(index >> HugeMemory.HpagePmdOrder);
-        FaultResult result = FaultResult.Base;
         if (pmdTable[r] < 0 && ThpVmaSuitable(r))
         {
-            result = DoHugePmdAnonymousPage(r);
+            GfpFlags gfp = HugeMemory.VmaThpGfpMask(flags.Defrag, flags.Thp == ThpMode.Madvise);
+            yield return Wait.Call(pa.AllocPagesWait(gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId));
+            int head = current.AllocResult;
+            if (ThpAllocated(head))
+            {
+                // __do_huge_pmd_anonymous_page deposits a page table for a later split.
+                yield return Wait.Call(pa.AllocPagesWait(PgtableGfp, 0, OwnerKind.PageTable));
+                current.Ret = (int)MapHugePmd(r, head, AccountPteAlloc(current.AllocResult));
+                yield break;
+            }
         }
 
-        if (result == FaultResult.Base)
+        // do_anonymous_page: __pte_alloc first.
+        if (pmdTable[r] < 0)
         {
-            result = DoAnonymousPage(index, r);
+            yield return Wait.Call(pa.AllocPagesWait(PgtableGfp, 0, OwnerKind.PageTable));
+            int table = AccountPteAlloc(current.AllocResult);
+            if (table < 0)
+            {
+                OomKilled = true;
+                current.Ret = (int)FaultResult.Oom;
+                yield break;
+            }
+
+            InstallPteTable(r, table);
         }
 
-        OomKilled |= result == FaultResult.Oom;
-        return result;
+        yield return Wait.Call(pa.AllocPagesWait(AnonGfp, 0, OwnerKind.Anon, ownerId));
+        current.Ret = (int)MapBasePage(index, current.AllocResult);
     }
 
     /// <inheritdoc/>
@@ -217,26 +249,45 @@ internal sealed partial class AnonVma : Mapping
     private bool ThpVmaSuitable(int r) =>
         !flags.LongtermPin && HugeMemory.ThpVmaAllowable(flags.Thp) && pmdInVma[r] == HugeMemory.HpagePmdNr;
 
-    // mm/huge_memory.c: do_huge_pmd_anonymous_page; Base means VM_FAULT_FALLBACK.
-    private FaultResult DoHugePmdAnonymousPage(int r)
+    // GFP_PGTABLE_USER: page tables are accounted kernel memory.
+    private const GfpFlags PgtableGfp = GfpFlags.KernelAccount | GfpFlags.Zero;
+
+    // vma_alloc_zeroed_movable_folio: GFP_HIGHUSER_MOVABLE | __GFP_ZERO; a pinning fault runs under
+    // memalloc_pin_save(), whose current_gfp_context strips __GFP_MOVABLE (LongtermPin sets the scope).
+    private const GfpFlags AnonGfp = GfpFlags.HighUserMovable | GfpFlags.Zero;
+
+    // do_huge_pmd_anonymous_page's allocation outcome: counts it; false means VM_FAULT_FALLBACK.
+    private bool ThpAllocated(int head)
     {
-        GfpFlags gfp = HugeMemory.VmaThpGfpMask(flags.Defrag, flags.Thp == ThpMode.Madvise);
-        int head = alloc.AllocPages(gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId);
         stats.CountAlloc(HugeMemory.HpagePmdOrder, head < 0);
-        if (head < 0)
+        if (head >= 0)
         {
-            stats.AddMetric(ThpFaultFallbackMetric, 1);
-            alloc.Node.CountVmEvent(VmEventItem.ThpFaultFallback);
-            return FaultResult.Base;
+            return true;
         }
 
-        // __do_huge_pmd_anonymous_page deposits a page table for a later split.
-        int table = PteAllocOne();
+        stats.AddMetric(ThpFaultFallbackMetric, 1);
+        alloc.Node.CountVmEvent(VmEventItem.ThpFaultFallback);
+        return false;
+    }
+
+    // __do_huge_pmd_anonymous_page after its allocations: map the THP at the PMD, or give up.
+    private FaultResult MapHugePmd(int r, int head, int table)
+    {
         if (table < 0)
         {
             alloc.FreePages(head, HugeMemory.HpagePmdOrder);
             stats.CountFree();
+            OomKilled = true;
             return FaultResult.Oom;
+        }
+
+        if (pmdTable[r] >= 0)
+        {
+            // Another task populated the PMD while this one slept: release and retry as done.
+            FreeRaced(head, HugeMemory.HpagePmdOrder);
+            FreeRaced(table, 0);
+            alloc.Node.ModNodePageState(NodeStatItem.NrPageTablePages, -1);
+            return FaultResult.Present;
         }
 
         pmdTable[r] = table;
@@ -255,23 +306,33 @@ internal sealed partial class AnonVma : Mapping
         return FaultResult.Huge;
     }
 
-    // mm/memory.c: do_anonymous_page (write fault) with __pte_alloc first.
-    private FaultResult DoAnonymousPage(long index, int r)
+    // pmd_install: a table allocated while another task installed one is freed (__pte_alloc).
+    private void InstallPteTable(int r, int table)
     {
-        if (pmdTable[r] < 0)
+        if (pmdTable[r] >= 0)
         {
-            pmdTable[r] = PteAllocOne();
-            if (pmdTable[r] < 0)
-            {
-                return FaultResult.Oom;
-            }
+            FreeRaced(table, 0);
+            alloc.Node.ModNodePageState(NodeStatItem.NrPageTablePages, -1);
+            return;
         }
 
-        int pfn = alloc.AllocPages(AnonGfp(), 0, OwnerKind.Anon, ownerId);
+        pmdTable[r] = table;
+    }
+
+    // do_anonymous_page after its allocation: map the page, or report VM_FAULT_OOM.
+    private FaultResult MapBasePage(long index, int pfn)
+    {
         stats.CountAlloc(0, pfn < 0);
         if (pfn < 0)
         {
+            OomKilled = true;
             return FaultResult.Oom;
+        }
+
+        if (pte[index] >= 0)
+        {
+            FreeRaced(pfn, 0);
+            return FaultResult.Present;
         }
 
         pte[index] = pfn;
@@ -279,14 +340,9 @@ internal sealed partial class AnonVma : Mapping
         return FaultResult.Base;
     }
 
-    // vma_alloc_zeroed_movable_folio; under memalloc_pin_save() current_gfp_context strips __GFP_MOVABLE.
-    private GfpFlags AnonGfp() =>
-        flags.LongtermPin ? (GfpFlags.HighUserMovable | GfpFlags.Zero) & ~GfpFlags.Movable : GfpFlags.HighUserMovable | GfpFlags.Zero;
-
-    // mm/memory.c: __pte_alloc → pte_alloc_one (GFP_PGTABLE_USER), accounted in NR_PAGETABLE.
-    private int PteAllocOne()
+    // pte_alloc_one's outcome, accounted in NR_PAGETABLE.
+    private int AccountPteAlloc(int table)
     {
-        int table = alloc.AllocPages(GfpFlags.KernelAccount | GfpFlags.Zero, 0, OwnerKind.PageTable, 0);
         stats.CountAlloc(0, table < 0);
         if (table >= 0)
         {
@@ -294,6 +350,13 @@ internal sealed partial class AnonVma : Mapping
         }
 
         return table;
+    }
+
+    // A folio allocated for an entry another task filled meanwhile goes straight back.
+    private void FreeRaced(int pfn, int order)
+    {
+        alloc.FreePages(pfn, order);
+        stats.CountFree();
     }
 
     // folio_add_new_anon_rmap + folio_add_lru_vma (+ mlock, + the long-term pin), one fault.

@@ -1,3 +1,4 @@
+using MmSim.Sim;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm;
 using MmSim.Mm.Stat;
@@ -16,14 +17,16 @@ internal static class Slub
     /// <param name="reclaimable">SLAB_RECLAIM_ACCOUNT: __GFP_RECLAIMABLE and nr_slab_reclaimable.</param>
     /// <param name="order">The cache's preferred order (oo); the minimum order (s->min) is 0.</param>
     /// <param name="cacheId">Owner id recorded on the slab.</param>
-    /// <returns>The slab's first PFN and order, or (-1, 0).</returns>
+    /// <param name="pa">Allocation for the running task: the order-0 retry may sleep.</param>
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the slab's first PFN (its head page has its order), or −1.</returns>
     /// <remarks>
     /// mm/slub.c: allocate_slab — "Let the initial higher-order allocation fail under memory pressure
     /// so we fall-back to the minimum order allocation": the first try has __GFP_NOWARN|__GFP_NORETRY and,
     /// when it could reclaim, __GFP_NOMEMALLOC and no reclaim at all.
     /// </remarks>
-    public static (int Pfn, int Order) AllocateSlab(PageAllocator alloc, IAllocAccount stats, bool reclaimable, int order, int cacheId)
+    public static IEnumerable<Wait> AllocateSlab(PageAllocator alloc, IAllocPagesWait pa, IAllocAccount stats, bool reclaimable, int order, int cacheId)
     {
+        TaskContext current = pa.Current;
         GfpFlags flags = GfpFlags.Kernel | (reclaimable ? GfpFlags.Reclaimable : 0) | (order > 0 ? GfpFlags.Comp : 0);
         GfpFlags allocGfp = (flags | GfpFlags.NoWarn | GfpFlags.NoRetry) & ~GfpFlags.NoFail;
         if ((allocGfp & GfpFlags.DirectReclaim) != 0 && order > 0)
@@ -32,12 +35,14 @@ internal static class Slub
         }
 
         OwnerKind owner = reclaimable ? OwnerKind.SlabReclaimable : OwnerKind.Slab;
-        int pfn = alloc.AllocPages(allocGfp, order, owner, cacheId);
+        yield return Wait.Call(pa.AllocPagesWait(allocGfp, order, owner, cacheId));
+        int pfn = current.AllocResult;
         stats.CountAlloc(order, pfn < 0);
         if (pfn < 0 && order > 0)
         {
             order = 0;
-            pfn = alloc.AllocPages(flags, 0, owner, cacheId);
+            yield return Wait.Call(pa.AllocPagesWait(flags, 0, owner, cacheId));
+            pfn = current.AllocResult;
             stats.CountAlloc(0, pfn < 0);
         }
 
@@ -46,23 +51,24 @@ internal static class Slub
             AccountSlab(alloc, reclaimable, 1L << order);
         }
 
-        return (pfn, pfn < 0 ? 0 : order);
+        current.Ret = pfn;
     }
 
     /// <summary>kmalloc_large: an object above the largest kmalloc cache is a compound page allocation of its own.</summary>
-    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="pa">Allocation for the running task (GFP_KERNEL may sleep).</param>
     /// <param name="stats">Where the allocation is counted.</param>
     /// <param name="gfp">The caller's mask.</param>
     /// <param name="order">Order of the object's size.</param>
     /// <param name="owner">Who the pages are for.</param>
-    /// <returns>The first PFN, or −1.</returns>
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the first PFN, or −1.</returns>
     /// <remarks>mm/slub.c: ___kmalloc_large_node — alloc_pages_node(flags | __GFP_COMP, order).</remarks>
-    public static int KmallocLarge(PageAllocator alloc, IAllocAccount stats, GfpFlags gfp, int order, OwnerKind owner)
+    public static IEnumerable<Wait> KmallocLarge(IAllocPagesWait pa, IAllocAccount stats, GfpFlags gfp, int order, OwnerKind owner)
     {
         GfpFlags flags = order > 0 ? gfp | GfpFlags.Comp : gfp;
-        int pfn = alloc.AllocPages(flags, order, owner, 0);
+        yield return Wait.Call(pa.AllocPagesWait(flags, order, owner));
+        int pfn = pa.Current.AllocResult;
         stats.CountAlloc(order, pfn < 0);
-        return pfn;
+        pa.Current.Ret = pfn;
     }
 
     /// <summary>Frees a slab (__free_slab).</summary>
@@ -83,6 +89,7 @@ internal static class Slub
 /// when none is free, and a shrinker frees objects in bulk (the dentry and inode caches).
 /// </summary>
 /// <param name="alloc">The node's allocator.</param>
+/// <param name="pa">Allocation for the running task.</param>
 /// <param name="stats">Where the cache's slab allocations are counted.</param>
 /// <param name="name">Cache name, as /proc/slabinfo shows it.</param>
 /// <param name="id">Owner id recorded on its slabs.</param>
@@ -93,7 +100,7 @@ internal static class Slub
 /// Which slab an object lands in is not tracked: after a shrink the cache keeps just enough slabs for
 /// the objects still in use, the oldest ones (see docs/fidelity.md).
 /// </remarks>
-internal sealed class SlabCache(PageAllocator alloc, IAllocAccount stats, string name, int id, int order, int objectsPerSlab, int objectsPerMinSlab)
+internal sealed class SlabCache(PageAllocator alloc, IAllocPagesWait pa, IAllocAccount stats, string name, int id, int order, int objectsPerSlab, int objectsPerMinSlab)
 {
     private readonly LiveBlocks slabs = new(64);
     private long capacity;
@@ -107,23 +114,28 @@ internal sealed class SlabCache(PageAllocator alloc, IAllocAccount stats, string
     /// <summary>Pages held by its slabs.</summary>
     public long Pages => slabs.Pages;
 
-    /// <summary>Takes one object (kmem_cache_alloc); false when no slab could be allocated.</summary>
-    public bool AllocObject()
+    /// <summary>Takes one object (kmem_cache_alloc); <see cref="TaskContext.Ret"/> is 1, or 0 when no slab could be allocated.</summary>
+    /// <returns>The coroutine (a new slab may sleep in the slowpath).</returns>
+    public IEnumerable<Wait> AllocObject()
     {
+        TaskContext current = pa.Current;
         if (Objects == capacity)
         {
-            (int pfn, int got) = Slub.AllocateSlab(alloc, stats, reclaimable: true, order, id);
+            yield return Wait.Call(Slub.AllocateSlab(alloc, pa, stats, reclaimable: true, order, id));
+            int pfn = current.Ret;
             if (pfn < 0)
             {
-                return false;
+                current.Ret = 0;
+                yield break;
             }
 
+            int got = alloc.Node.Pages[pfn].Order;
             slabs.Add(pfn, got);
             capacity += ObjectsIn(got);
         }
 
         Objects++;
-        return true;
+        current.Ret = 1;
     }
 
     /// <summary>Frees one object (kmem_cache_free); a slab left without objects is freed.</summary>

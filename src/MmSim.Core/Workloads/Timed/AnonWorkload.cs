@@ -94,7 +94,13 @@ internal static class AnonFill
                 yield break;
             }
 
-            FaultResult result = vma.HandleMmFault(i);
+            FaultResult result = FaultResult.Present;
+            if (!vma.IsMapped(i))
+            {
+                yield return Wait.Call(vma.HandleMmFault(i));
+                result = (FaultResult)ctx.Kernel.Current.Ret;
+            }
+
             if (result == FaultResult.Oom)
             {
                 stats.AddMetric(FaultOom, 1);

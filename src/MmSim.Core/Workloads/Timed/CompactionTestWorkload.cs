@@ -70,7 +70,10 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
             maps[i].UnmapAll();
         }
 
-        CheckCompaction(run, memFreeKb);
+        foreach (Wait w in CheckCompaction(run, memFreeKb))
+        {
+            yield return w;
+        }
 
         // The test exits: its remaining locked mappings go; the huge pages stay in the pool.
         for (int i = maps.Count - 2; i >= 0; i -= 2)
@@ -106,11 +109,12 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
     }
 
     // check_compaction: ask for huge pages for half of 80% of MemFree and judge what came back.
-    private void CheckCompaction(WorkloadContext run, long memFreeKb)
+    private IEnumerable<Wait> CheckCompaction(WorkloadContext run, long memFreeKb)
     {
         long memFree80Kb = CheckShare.Of(memFreeKb);
         long requested = memFree80Kb / HugepageSizeKb / 2;
-        long got = run.Kernel.SetNrHugepages(Stats, requested);
+        yield return Wait.Call(run.Kernel.SetNrHugepages(Stats, requested));
+        long got = run.Kernel.Current.Ret;
         long index = got == 0 ? long.MaxValue : memFree80Kb / (got * HugepageSizeKb);
         Stats.SetMetric(HugepagesRequested, requested);
         Stats.SetMetric(HugepagesAllocated, got);

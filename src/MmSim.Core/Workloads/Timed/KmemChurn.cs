@@ -37,11 +37,11 @@ internal sealed class KmemChurn
     public long Pages { get; private set; }
 
     /// <summary>
-    /// The task body: from <paramref name="startNs"/> on, at each arrival calls <paramref name="allocate"/>
-    /// with an order drawn from the weights (it returns the block it got, or pfn -1), and at each expiry
-    /// calls <paramref name="free"/>.
+    /// The task body: from <paramref name="startNs"/> on, at each arrival awaits <paramref name="allocate"/>
+    /// with an order drawn from the weights (a kernel path that may sleep, leaving the block's PFN or −1 in
+    /// <see cref="Mm.TaskContext.Ret"/>), and at each expiry calls <paramref name="free"/>.
     /// </summary>
-    public IEnumerable<Wait> Run(WorkloadContext ctx, Prng prng, long startNs, Func<int, (int Pfn, int Order)> allocate, Action<int, int> free)
+    public IEnumerable<Wait> Run(WorkloadContext ctx, Prng prng, long startNs, Func<int, IEnumerable<Wait>> allocate, Action<int, int> free)
     {
         long nextArrivalNs = Math.Max(startNs, ctx.Sim.Now);
         while (true)
@@ -61,9 +61,11 @@ internal sealed class KmemChurn
                 continue;
             }
 
-            (int got, int gotOrder) = allocate(orders.Pick(prng));
+            yield return Wait.Call(allocate(orders.Pick(prng)));
+            int got = ctx.Kernel.Current.Ret;
             if (got >= 0)
             {
+                int gotOrder = ctx.Alloc.Node.Pages[got].Order;
                 Pages += 1L << gotOrder;
                 live.Push(TaskRandom.After(ctx.Sim.Now, Lifetime.Sample(prng)), seq++, got, gotOrder);
             }

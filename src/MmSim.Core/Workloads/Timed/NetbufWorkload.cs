@@ -39,15 +39,12 @@ internal sealed class NetbufWorkload(NetbufWorkloadConfig config, WorkloadStats?
     }
 
     // Receive runs in softirq (GFP_ATOMIC), transmit in process context (GFP_KERNEL).
-    private (int Pfn, int Order) Allocate(int order)
+    private IEnumerable<Wait> Allocate(int order)
     {
         GfpFlags gfp = prng!.Chance(rxShare) ? GfpFlags.Atomic : GfpFlags.Kernel;
-        if (order == PageFrag.CacheMaxOrder)
-        {
-            return PageFrag.Refill(ctx!.Alloc, Stats, gfp);
-        }
-
-        return (Slub.KmallocLarge(ctx!.Alloc, Stats, gfp, order, OwnerKind.NetBuf), order);
+        return order == PageFrag.CacheMaxOrder
+            ? PageFrag.Refill(ctx!.Kernel, Stats, gfp)
+            : Slub.KmallocLarge(ctx!.Kernel, Stats, gfp, order, OwnerKind.NetBuf);
     }
 
     private void Free(int pfn, int order)

@@ -74,8 +74,13 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
             long page = config.Pattern == AccessPattern.Random ? (long)prng.NextBelow((ulong)files!.NrPages) : cursor;
             cursor = (page + 1) % files!.NrPages;
             (CachedFile file, long index) = files.Locate(page);
-            bool ok = write ? cache.Write(file, index, Stats) : cache.Read(file, index, Stats);
-            if (!ok)
+            if (write ? cache.TryWriteCached(file, index) : PageCache.TryReadCached(file, index))
+            {
+                continue;
+            }
+
+            yield return Wait.Call(write ? cache.Write(file, index, Stats) : cache.Read(file, index, Stats));
+            if (run.Kernel.Current.Ret == 0)
             {
                 Stats.AddMetric(AccessEnomem, 1);
             }

@@ -37,12 +37,15 @@ internal sealed class PinnedWorkload(PinnedWorkloadConfig config) : ITimedWorklo
             yield return sleep;
         }
 
-        Buffer = run.Kernel.PinUserPagesLongterm(Stats, config.SizeBytes / Units.PageSizeBytes, self.Task.ToString());
-        if (Buffer is null)
+        AnonVma buffer = run.Kernel.MmapForPin(Stats, config.SizeBytes / Units.PageSizeBytes, self.Task.ToString());
+        yield return Wait.Call(run.Kernel.PinUserPagesLongterm(buffer));
+        if (run.Kernel.Current.Ret == 0)
         {
             Stats.AddMetric(PinEnomem, 1);
             yield break;
         }
+
+        Buffer = buffer;
 
         if (config.ReleaseAtNs is not long releaseNs)
         {

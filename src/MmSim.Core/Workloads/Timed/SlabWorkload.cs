@@ -47,15 +47,16 @@ internal sealed class SlabWorkload(SlabWorkloadConfig config, WorkloadStats? sta
         }
     }
 
-    private (int Pfn, int Order) Allocate(int order)
+    private IEnumerable<Wait> Allocate(int order)
     {
         if (config.MaxBytes is long max && (churn.Pages + (1L << order)) * Units.PageSizeBytes > max)
         {
             Stats.AddMetric(SkippedMaxBytes, 1);
-            return (-1, 0);
+            ctx!.Kernel.Current.Ret = -1;
+            return [];
         }
 
-        return Slub.AllocateSlab(ctx!.Alloc, Stats, config.Reclaimable, order, cacheId);
+        return Slub.AllocateSlab(ctx!.Alloc, ctx.Kernel, Stats, config.Reclaimable, order, cacheId);
     }
 
     private void Free(int pfn, int order) => Slub.FreeSlab(ctx!.Alloc, Stats, config.Reclaimable, pfn, order);

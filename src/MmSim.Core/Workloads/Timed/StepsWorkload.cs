@@ -49,41 +49,37 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
 
             Debug.Assert(run.Sim.Now == step.AtNs, "steps run at exactly their time");
             RanAtNs.Add(run.Sim.Now);
-            if (step.Do == StepAction.Alloc)
-            {
-                // GFP_KERNEL and friends may sleep in the slowpath: the step's task waits there.
-                var blocks = new LiveBlocks((int)Math.Min(step.Count!.Value, 1 << 16));
-                foreach (Wait w in Alloc(step, blocks))
-                {
-                    yield return w;
-                }
 
-                named.Add(step.Id!, (blocks, null));
-                continue;
-            }
-
-            Run(step, self.Task.Pid);
+            // Allocations and pins are kernel paths that may sleep: the step's task waits in them.
+            yield return Wait.Call(Run(step, self.Task.Pid));
         }
 
         // What the script still holds stays held until the run ends.
         yield return TaskWaits.Pause(config.Type, self.Task.Pid);
     }
 
-    private void Run(StepConfig step, int pid)
+    private IEnumerable<Wait> Run(StepConfig step, int pid)
     {
         switch (step.Do)
         {
+            case StepAction.Alloc:
+                var blocks = new LiveBlocks((int)Math.Min(step.Count!.Value, 1 << 16));
+                yield return Wait.Call(Alloc(step, blocks));
+                named.Add(step.Id!, (blocks, null));
+                break;
             case StepAction.Free:
                 Free(step.Id!);
                 break;
             case StepAction.Pin:
-                AnonVma? vma = ctx!.Kernel.PinUserPagesLongterm(Stats, step.SizeBytes!.Value / Units.PageSizeBytes, $"steps:{pid}");
-                if (vma is null)
+                AnonVma vma = ctx!.Kernel.MmapForPin(Stats, step.SizeBytes!.Value / Units.PageSizeBytes, $"steps:{pid}");
+                yield return Wait.Call(ctx.Kernel.PinUserPagesLongterm(vma));
+                bool pinned = ctx.Kernel.Current.Ret == 1;
+                if (!pinned)
                 {
                     Stats.AddMetric(PinEnomem, 1);
                 }
 
-                named.Add(step.Id!, (null, vma));
+                named.Add(step.Id!, (null, pinned ? vma : null));
                 break;
             case StepAction.DropCaches:
                 Stats.AddMetric(DropCachesPages, ctx!.Kernel.DropCaches(step.Value!.Value));

@@ -167,7 +167,11 @@ internal sealed class ThpCompactWorker(
         var pace = new TouchPace(ctx.Sim.Now, config.FaultRate);
         for (long i = 0; i < sizes.FilePerThreadPages; i++)
         {
-            cache.Read(file, offset + i, stats);
+            if (!PageCache.TryReadCached(file, offset + i))
+            {
+                yield return Wait.Call(cache.Read(file, offset + i, stats));
+            }
+
             long nextNs = pace.TimeOf(i + 1);
             if (nextNs > ctx.Sim.Now)
             {
@@ -179,7 +183,8 @@ internal sealed class ThpCompactWorker(
     // second_mapping[arridx] = 1, then memset the rest of the huge page.
     private IEnumerable<Wait> FaultHuge(AnonVma second, long first)
     {
-        FaultResult result = second.HandleMmFault(first);
+        yield return Wait.Call(second.HandleMmFault(first));
+        var result = (FaultResult)ctx.Kernel.Current.Ret;
         if (result == FaultResult.Oom)
         {
             yield break;

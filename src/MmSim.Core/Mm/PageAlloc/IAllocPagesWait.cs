@@ -1,0 +1,24 @@
+using MmSim.Sim;
+
+namespace MmSim.Mm.PageAlloc;
+
+/// <summary>
+/// Allocation for a kernel path that may sleep: what mechanisms below the slowpath (the page cache,
+/// anonymous faults, SLUB, hugetlb, pins) are given, so that their allocations can enter direct
+/// compaction and reclaim without depending on the layers that implement them.
+/// </summary>
+/// <remarks>The kernel object implements it with the fast path and <c>Mm/Slowpath</c>; the caller reads
+/// <see cref="TaskContext.AllocResult"/> of <see cref="Current"/> after awaiting.</remarks>
+public interface IAllocPagesWait
+{
+    /// <summary><c>current</c>: the running task's context, or the boot context outside any task.</summary>
+    TaskContext Current { get; }
+
+    /// <summary>alloc_pages for the running task: may sleep in the slowpath when the mask allows direct reclaim.</summary>
+    /// <param name="gfp">Allocation flags (the task's memalloc scopes apply).</param>
+    /// <param name="order">Order.</param>
+    /// <param name="owner">Owner kind of the head page.</param>
+    /// <param name="mappingId">Mapping id of the head page (0: none).</param>
+    /// <returns>The coroutine; the PFN or −1 is in <see cref="TaskContext.AllocResult"/> when it ends.</returns>
+    IEnumerable<Wait> AllocPagesWait(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0);
+}
