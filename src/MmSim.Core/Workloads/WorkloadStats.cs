@@ -20,6 +20,9 @@ public sealed class WorkloadStats
     /// <summary>Frees of IDs that were not live (never allocated, failed, or already freed): counted and ignored.</summary>
     public long FreesIgnored { get; internal set; }
 
+    /// <summary>Allocation requests per order (successful or not).</summary>
+    public long[] AllocsByOrder { get; } = new long[Mm.MmConstants.NrPageOrders];
+
     /// <summary>Allocation failures per order.</summary>
     public long[] AllocFailuresByOrder { get; } = new long[Mm.MmConstants.NrPageOrders];
 
@@ -42,6 +45,7 @@ public sealed class WorkloadStats
     internal void CountAlloc(int order, bool failed)
     {
         Allocs++;
+        AllocsByOrder[order]++;
         if (failed)
         {
             AllocFailures++;
