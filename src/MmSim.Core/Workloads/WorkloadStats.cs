@@ -21,6 +21,9 @@ public sealed class WorkloadStats : Mm.IAllocAccount
     /// <summary>Frees of IDs that were not live (never allocated, failed, or already freed): counted and ignored.</summary>
     public long FreesIgnored { get; internal set; }
 
+    /// <summary>Allocation requests per order (successful or not).</summary>
+    public long[] AllocsByOrder { get; } = new long[Mm.MmConstants.NrPageOrders];
+
     /// <summary>Allocation failures per order.</summary>
     public long[] AllocFailuresByOrder { get; } = new long[Mm.MmConstants.NrPageOrders];
 
@@ -43,6 +46,7 @@ public sealed class WorkloadStats : Mm.IAllocAccount
     public void CountAlloc(int order, bool failed)
     {
         Allocs++;
+        AllocsByOrder[order]++;
         if (failed)
         {
             AllocFailures++;

@@ -3,6 +3,7 @@ using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Sim;
+using MmSim.Tests.Support;
 using MmSim.Workloads;
 
 namespace MmSim.Tests.Invariants;
@@ -45,11 +46,19 @@ public class RandomWorkloadInvariantTests
         var churn = new ChurnWorkload(alloc, prng.Split(1), fill,
             [(0, 60), (1, 10), (2, 8), (3, 8), (4, 3), (5, 2), (8, 2), (9, 5), (10, 2)],
             [(GfpFlags.HighUserMovable, 45), (GfpFlags.Kernel, 25), (GfpFlags.Kernel | GfpFlags.Reclaimable, 15), (GfpFlags.Atomic, 10), (GfpFlags.NoWait, 5)]);
+        var tally = new Plenty.Order0Tally();
         for (int op = 1; op <= 1500; op++)
         {
+            bool plentiful = Plenty.ForOrder0(alloc);
+            long requests = churn.Stats.Allocs, attempts = churn.Stats.AllocsByOrder[0], failures = churn.Stats.AllocFailuresByOrder[0];
             churn.Step();
+            tally.Add(plentiful, churn.Stats.Allocs - requests, churn.Stats.AllocsByOrder[0] - attempts, churn.Stats.AllocFailuresByOrder[0] - failures);
             FreeAreaChecker.Verify(alloc, $"seed {seed} operation {op}");
         }
+
+        // An allocator that fails every request would pass every check above (nothing changes):
+        // the churn must also have been served. Order 0 has weight 60 of 100 in the table above.
+        tally.AssertAllSucceeded(order0SharePercent: 60);
 
         churn.FreeAll();
         alloc.DrainAllPages();

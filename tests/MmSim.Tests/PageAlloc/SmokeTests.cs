@@ -26,6 +26,7 @@ public class SmokeTests
         PageAllocator a = TestMachines.Standard(64 * TestMachines.MiB * 4);
         var rng = new Prng(1);
         var live = new List<(int Pfn, int Order)>();
+        var tally = new Plenty.Order0Tally();
         GfpFlags[] gfps = [GfpFlags.HighUserMovable, GfpFlags.Kernel, GfpFlags.Kernel | GfpFlags.Reclaimable, GfpFlags.Atomic];
         for (int i = 0; i < 20000; i++)
         {
@@ -39,7 +40,9 @@ public class SmokeTests
             else
             {
                 int order = rng.NextBelow(10) < 8 ? 0 : (int)rng.NextBelow(11);
+                bool plentiful = Plenty.ForOrder0(a);
                 int pfn = a.AllocPages(gfps[rng.NextBelow((ulong)gfps.Length)], order);
+                tally.Add(plentiful, 1, order == 0 ? 1 : 0, order == 0 && pfn < 0 ? 1 : 0);
                 if (pfn >= 0)
                 {
                     live.Add((pfn, order));
@@ -53,5 +56,10 @@ public class SmokeTests
         }
 
         FreeAreaChecker.Verify(a, "end");
+
+        // An allocator that always fails keeps every invariant: the requests must have been served.
+        // 8 in 10 requests are order 0, plus 1 in 11 of the rest.
+        tally.AssertAllSucceeded(order0SharePercent: 80);
+        Assert.True(live.Count > 0, "blocks are held at the end");
     }
 }

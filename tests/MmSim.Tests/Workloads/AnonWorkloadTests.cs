@@ -34,8 +34,9 @@ public class AnonWorkloadTests
         h.Verify("anon thp=always");
     }
 
+    // NoCompactionYet: the frag holes are movable pages; a THP fault with compaction would get some huge pages.
     [Fact]
-    public void Thp_on_a_fragmented_machine_falls_back_to_base_pages_for_the_range()
+    public void Thp_on_a_fragmented_machine_falls_back_to_base_pages_for_the_range_NoCompactionYet()
     {
         string yaml = TimedHarness.NormalMachine() + "workloads:\n  - type: frag\n  - type: anon\n    size: 64MiB\n    thp: madvise\n    start: 1ms\n";
         var h = TimedHarness.Start(yaml);

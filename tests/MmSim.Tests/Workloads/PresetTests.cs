@@ -13,8 +13,10 @@ public class PresetTests
 {
     private const long Ms = 1_000_000;
 
+    // NoCompactionYet: the kept pages are movable LRU pages; kcompactd (woken by the boosted
+    // watermark) would compact them into free order-9 blocks.
     [Fact]
-    public void Frag_leaves_no_free_order_9_block_while_more_than_a_quarter_of_memory_is_free()
+    public void Frag_leaves_no_free_order_9_block_while_more_than_a_quarter_of_memory_is_free_NoCompactionYet()
     {
         var h = TimedHarness.Start(TimedHarness.NormalMachine("2GiB") + "workloads:\n  - type: frag\n");
         h.RunUntil(Ms);
@@ -36,8 +38,9 @@ public class PresetTests
         h.Verify("frag");
     }
 
+    // NoCompactionYet: every THP fault falls back (thp_fault_alloc 0) because no fault can compact.
     [Fact]
-    public void The_frag_scenario_leaves_DMA32_without_huge_pages_and_its_THP_process_falls_back()
+    public void The_frag_scenario_leaves_DMA32_without_huge_pages_and_its_THP_process_falls_back_NoCompactionYet()
     {
         TimedHarness h = Shipped("frag");
         h.RunUntil(h.Config.DurationNs);
@@ -49,8 +52,9 @@ public class PresetTests
         h.Verify("frag scenario");
     }
 
+    // NoCompactionYet: the test exists to measure compaction; without it only untouched blocks count.
     [Fact]
-    public void Compaction_test_gets_few_huge_pages_without_compaction()
+    public void Compaction_test_gets_few_huge_pages_NoCompactionYet()
     {
         TimedHarness h = Shipped("compaction_test");
         h.RunUntil(h.Config.DurationNs);
@@ -80,8 +84,10 @@ public class PresetTests
         h.Verify("compaction_test 100MiB");
     }
 
+    // NoCompactionYet, NoReclaimYet: no fallback in the first half and the page cache holding more
+    // than half of memory both depend on faults that neither compact nor reclaim.
     [Fact]
-    public void Thpchallenge_falls_back_more_as_the_load_fills_and_fragments_memory()
+    public void Thpchallenge_falls_back_only_once_the_load_fills_and_fragments_memory_NoCompactionYet_NoReclaimYet()
     {
         TimedHarness h = Shipped("thpchallenge");
         long half = h.Config.DurationNs / 2;
@@ -101,8 +107,9 @@ public class PresetTests
         h.Verify("thpchallenge");
     }
 
+    // NoCompactionYet: with compaction the THP success rate is what thpcompact measures, not below 100 % by construction.
     [Fact]
-    public void Thpcompact_gets_a_THP_success_rate_below_100_percent()
+    public void Thpcompact_gets_a_THP_success_rate_below_100_percent_NoCompactionYet()
     {
         TimedHarness h = Shipped("thpcompact");
         h.RunUntil(h.Config.DurationNs);

@@ -1,4 +1,5 @@
 using MmSim.Mm.Stat;
+using static MmSim.Mm.VmBug;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -40,6 +41,13 @@ public sealed partial class PageAllocator
     /// <remarks>mm/page_alloc.c: __free_one_page (no guard pages, no shuffle, no page reporting).</remarks>
     internal void FreeOnePage(Zone zone, int pfn, int order, MigrateType mt, FreeFlags fpi)
     {
+        // __free_one_page opens with its debug-VM checks, in the kernel's order.
+        VmBugOn(zone.SpannedPages == 0, "VM_BUG_ON(!zone_is_initialized(zone)) in __free_one_page");
+        VmBugOnPage(PageInUse(pages[pfn]), pages, pfn, "VM_BUG_ON_PAGE(page->flags & PAGE_FLAGS_CHECK_AT_PREP, page) in __free_one_page");
+        VmBugOn((uint)mt >= MigrateTypes.Count, "VM_BUG_ON(migratetype == -1) in __free_one_page");
+        VmBugOn((uint)order > MmConstants.MaxPageOrder, "__free_one_page: order <= MAX_PAGE_ORDER");
+        VmBugOnPage((pfn & ((1 << order) - 1)) != 0, pages, pfn, "VM_BUG_ON_PAGE(pfn & ((1 << order) - 1), page) in __free_one_page");
+        VmBugOnPage(BadRange(zone, pfn), pages, pfn, "VM_BUG_ON_PAGE(bad_range(zone, page), page) in __free_one_page");
         AccountFreepages(zone, 1L << order, mt);
         int buddyPfn = pfn ^ (1 << order);
         while (order < MmConstants.MaxPageOrder)
@@ -93,6 +101,10 @@ public sealed partial class PageAllocator
     // time, each with its own block's type.
     private void SplitLargeBuddy(Zone zone, int pfn, int order, FreeFlags fpi)
     {
+        VmWarnOn((pfn & ((1 << order) - 1)) != 0, "VM_WARN_ON_ONCE(!IS_ALIGNED(pfn, 1 << order)) in split_large_buddy");
+
+        // "Caller removed page from freelist, buddy info cleared!"
+        VmWarnOnPage(pages[pfn].Has(PageFlags.Buddy), pages, pfn, "VM_WARN_ON_ONCE(PageBuddy(page)) in split_large_buddy");
         int end = pfn + (1 << order);
         if (order > MmConstants.PageblockOrder)
         {

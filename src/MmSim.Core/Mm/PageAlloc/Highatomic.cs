@@ -1,3 +1,5 @@
+using static MmSim.Mm.VmBug;
+
 namespace MmSim.Mm.PageAlloc;
 
 // The highatomic reserve: pageblocks set aside for high-order atomic allocations.
@@ -78,11 +80,18 @@ public sealed partial class PageAllocator
                 }
 
                 int size = Math.Max(MmConstants.PageblockNrPages, 1 << order);
+
+                // "It should never happen but changes to locking could inadvertently allow a per-cpu
+                // drain to add pages to MIGRATE_HIGHATOMIC while unreserving": the kernel warns
+                // (WARN_ON_ONCE) and clamps; mmsim clamps always and fails the check under DEBUG_VM.
+                VmWarnOn(size > zone.NrReservedHighatomic, "WARN_ON_ONCE(size > zone->nr_reserved_highatomic) in unreserve_highatomic_pageblock");
                 zone.NrReservedHighatomic -= Math.Min(size, zone.NrReservedHighatomic);
                 if (order < MmConstants.PageblockOrder)
                 {
                     if (MoveFreepagesBlock(zone, pfn, MigrateType.HighAtomic, migratetype) == -1)
                     {
+                        // "Reserving the block(s) already succeeded, so this should not fail on zone boundaries."
+                        VmWarnOn(true, "WARN_ON_ONCE(ret == -1) in unreserve_highatomic_pageblock");
                         continue;
                     }
                 }

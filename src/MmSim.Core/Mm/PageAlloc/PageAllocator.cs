@@ -1,4 +1,5 @@
 using MmSim.Mm.Stat;
+using static MmSim.Mm.VmBug;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -158,6 +159,12 @@ public sealed partial class PageAllocator
     public void FreePages(int pfn, int order)
     {
         ref PageFrame page = ref pages[pfn];
+
+        // __free_pages_prepare: VM_BUG_ON_PAGE(compound && compound_order(page) != order, page), and
+        // free_page_is_bad for a page that is not allocated. With DEBUG_VM the kernel check names
+        // itself; without it the always-on check below still refuses the free (API input check).
+        VmBugOnPage(!page.Has(PageFlags.Allocated), pages, pfn, "free_pages_prepare: freeing a page that is not allocated (bad_page)");
+        VmBugOnPage(page.Order != order, pages, pfn, "VM_BUG_ON_PAGE(compound && compound_order(page) != order, page) in __free_pages_prepare");
         if (!page.Has(PageFlags.Allocated) || page.Order != order)
         {
             throw new InvalidOperationException($"free of pfn 0x{pfn:x} order {order}: not an allocated block of that order");
@@ -279,6 +286,7 @@ public sealed partial class PageAllocator
     // mm/page_alloc.c: prep_new_page / post_alloc_hook, and page_owner's __set_page_owner.
     private void PrepNewPage(int pfn, int order, MigrateType mt, OwnerKind owner, int ownerId)
     {
+        CheckNewPages(pfn, order);
         ref PageFrame page = ref pages[pfn];
         page.Flags = 0;
         page.Order = order;
@@ -291,9 +299,38 @@ public sealed partial class PageAllocator
         folioMemcg[pfn] = 0;
     }
 
+    // mm/page_alloc.c: check_new_pages (enabled by CONFIG_DEBUG_VM through check_pages_enabled):
+    // no page of a block leaving the allocator may be a buddy, a pcp page, allocated or reserved
+    // (PAGE_FLAGS_CHECK_AT_PREP). Checks every page of the block, as the kernel does: O(2^order),
+    // and compiled out without DEBUG_VM.
+    [System.Diagnostics.Conditional("DEBUG_VM")]
+    private void CheckNewPages(int pfn, int order)
+    {
+        const uint CheckAtPrep = (uint)(PageFlags.Buddy | PageFlags.Pcp | PageFlags.Allocated | PageFlags.Reserved);
+        VmBugOnPage((pages[pfn].Flags & (uint)PageFlags.Pcp) != 0, pages, pfn, "check_new_pages: page still on a pcp list");
+        for (int i = 0; i < 1 << order; i++)
+        {
+            VmBugOnPage((pages[pfn + i].Flags & CheckAtPrep) != 0, pages, pfn + i, "check_new_pages: PAGE_FLAGS_CHECK_AT_PREP flag(s) set (bad_page)");
+        }
+    }
+
+    // mm/page_alloc.c: __free_pages_prepare: the tail pages of the block being freed carry no
+    // state of their own (free_tail_page_prepare, free_page_is_bad): a set flag on a tail means the
+    // block overlaps another allocation or a free block. O(2^order); compiled out without DEBUG_VM.
+    [System.Diagnostics.Conditional("DEBUG_VM")]
+    private void FreeTailPagesCheck(int pfn, int order)
+    {
+        const uint CheckAtFree = (uint)(PageFlags.Buddy | PageFlags.Pcp | PageFlags.Allocated | PageFlags.Reserved);
+        for (int i = 1; i < 1 << order; i++)
+        {
+            VmBugOnPage((pages[pfn + i].Flags & CheckAtFree) != 0, pages, pfn + i, "__free_pages_prepare: tail page in use (free_page_is_bad)");
+        }
+    }
+
     // mm/page_alloc.c: free_pages_prepare — page_owner reset, flags cleared, trace.
     private void FreePagesPrepare(ref PageFrame page, int pfn, int order)
     {
+        FreeTailPagesCheck(pfn, order);
         Trace?.MmPageFree(pfn, order);
         page.Flags = 0;
         page.AllocMt = MigrateTypes.None;

@@ -1,3 +1,5 @@
+using static MmSim.Mm.VmBug;
+
 namespace MmSim.Mm.PageAlloc;
 
 // Pageblock type changes and the free-page moves that go with them (freelist hygiene, 6.10+:
@@ -75,6 +77,7 @@ public sealed partial class PageAllocator
     // mm/page_alloc.c: __move_freepages_block — moves every buddy in the block to new_mt's lists.
     internal int MoveFreepagesBlockRaw(Zone zone, int startPfn, MigrateType oldMt, MigrateType newMt)
     {
+        VmWarnOn((startPfn & (MmConstants.PageblockNrPages - 1)) != 0, "VM_WARN_ON(start_pfn & (pageblock_nr_pages - 1)) in __move_freepages_block");
         int end = startPfn + MmConstants.PageblockNrPages;
         int moved = 0;
         for (int p = startPfn; p < end;)
@@ -86,6 +89,8 @@ public sealed partial class PageAllocator
                 continue;
             }
 
+            // "Make sure we are not inadvertently changing nodes" (one node here) and zones.
+            VmBugOnPage(Node.PageZone(p) != zone, pages, p, "VM_BUG_ON_PAGE(page_zone(page) != zone, page) in __move_freepages_block");
             int order = page.Order;
             MoveToFreeList(zone, p, order, oldMt, newMt);
             p += 1 << order;

@@ -1,4 +1,5 @@
 using MmSim.Mm.Stat;
+using static MmSim.Mm.VmBug;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -27,8 +28,14 @@ public sealed partial class PageAllocator
         }
 
         int pfn = pcp.ListHead[pindex];
+
+        // __rmqueue_pcplist: check_new_pages (on under CONFIG_DEBUG_VM) — the page leaving the list
+        // is a pcp page of the list's order and naturally aligned.
+        VmBugOnPage(!pages[pfn].Has(PageFlags.Pcp) || pages[pfn].Order != order || (pfn & ((1 << order) - 1)) != 0,
+            pages, pfn, "check_new_pages in __rmqueue_pcplist: not a pcp page of this order");
         PcpListDel(pcp, pindex, pfn);
         pcp.Count -= 1 << order;
+        VmBugOn(pcp.Count < 0, "__rmqueue_pcplist: pcp->count >= 0");
         CountPgalloc(zone, order);
         return pfn;
     }
@@ -48,6 +55,10 @@ public sealed partial class PageAllocator
             }
 
             ref PageFrame page = ref pages[pfn];
+
+            // __rmqueue hands over a page that left the buddy lists (__del_page_from_free_list
+            // cleared PageBuddy); list_add_tail on a page still linked elsewhere would corrupt both.
+            VmBugOnPage(PageInUse(page), pages, pfn, "rmqueue_bulk: page from __rmqueue still on a list");
             page.Flags = (uint)PageFlags.Pcp;
             page.Order = order;
             page.AllocMt = MigrateTypes.None;
@@ -126,6 +137,11 @@ public sealed partial class PageAllocator
         CountVmEvents(VmEventItem.Pgfree, 1L << order);
         int pindex = PerCpuPages.OrderToPindex(mt, order);
         ref PageFrame page = ref pages[pfn];
+
+        // free_frozen_page_commit runs after __free_pages_prepare: the page is on no list, and only
+        // pcp_allowed_order() orders of the three pcp types reach the pcp lists.
+        VmBugOnPage(PageInUse(page), pages, pfn, "free_frozen_page_commit: page already on a list");
+        VmBugOn(!PerCpuPages.AllowedOrder(order) || (uint)mt >= MigrateTypes.PcpTypes, "free_frozen_page_commit: pcp_allowed_order(order) && migratetype < MIGRATE_PCPTYPES");
         page.Flags = (uint)PageFlags.Pcp;
         page.Order = order;
         IntrusiveList.AddHead(pages, pcp.ListHead, pcp.ListTail, pindex, pfn);
@@ -253,9 +269,14 @@ public sealed partial class PageAllocator
             {
                 int pfn = pcp.ListTail[pindex];
                 MigrateType mt = Node.PageblockMigratetype(pfn);
+
+                // The tail of list pindex is a pcp page of pindex_to_order(pindex): __free_one_page
+                // merges it at that order, so a wrong order would merge across foreign pages.
+                VmBugOnPage(!pages[pfn].Has(PageFlags.Pcp) || pages[pfn].Order != order, pages, pfn, "free_pcppages_bulk: list page is not a pcp page of pindex_to_order(pindex)");
                 PcpListDel(pcp, pindex, pfn);
                 count -= nrPages;
                 pcp.Count -= nrPages;
+                VmBugOn(pcp.Count < 0, "free_pcppages_bulk: pcp->count >= 0");
                 pages[pfn].Flags = 0;
                 FreeOnePage(zone, pfn, order, mt, FreeFlags.None);
             }

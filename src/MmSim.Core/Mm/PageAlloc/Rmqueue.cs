@@ -1,4 +1,5 @@
 using MmSim.Mm.Stat;
+using static MmSim.Mm.VmBug;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -177,6 +178,7 @@ public sealed partial class PageAllocator
             WakeupKswapd?.Invoke(zone, GfpFlags.None, 0, zone.Type);
         }
 
+        VmBugOnPage(pfn >= 0 && BadRange(zone, pfn), pages, pfn, "VM_BUG_ON_PAGE(page && bad_range(zone, page), page) in rmqueue");
         return pfn;
     }
 }

@@ -1,4 +1,5 @@
 using MmSim.Mm.Stat;
+using static MmSim.Mm.VmBug;
 
 namespace MmSim.Mm.PageAlloc;
 
@@ -11,6 +12,9 @@ public sealed partial class PageAllocator
     // mm/page_alloc.c: __zone_watermark_unusable_free.
     private static long ZoneWatermarkUnusableFree(Zone z, int order, AllocFlags flags)
     {
+        // The counters subtracted here are kept by account_freepages; a negative one would make the
+        // watermark check pass with memory that does not exist (mmsim's own check).
+        VmWarnOn(z.NrFreeHighatomic < 0 || z.VmStat[(int)ZoneStatItem.NrFreeCma] < 0, "__zone_watermark_unusable_free: nr_free_highatomic and NR_FREE_CMA_PAGES >= 0");
         long unusable = (1L << order) - 1;
 
         // Without rights to reserves below min, the highatomic reserve is not usable.
@@ -41,6 +45,10 @@ public sealed partial class PageAllocator
     public static bool ZoneWatermarkOkCore(Zone z, int order, long mark, ZoneType highestZoneIdx, AllocFlags flags, long freePages)
     {
         ArgumentNullException.ThrowIfNull(z);
+
+        // free_pages may go negative ("that's OK"); the order and the watermark may not.
+        VmBugOn((uint)order > MmConstants.MaxPageOrder, "__zone_watermark_ok: order <= MAX_PAGE_ORDER");
+        VmBugOn(mark < 0, "__zone_watermark_ok: mark >= 0");
         long min = mark;
         freePages -= ZoneWatermarkUnusableFree(z, order, flags);
         if ((flags & AllocFlags.Reserves) != 0)
@@ -168,6 +176,7 @@ public sealed partial class PageAllocator
 
         maxBoost = Math.Max(MmConstants.PageblockNrPages, maxBoost);
         zone.WatermarkBoost = Math.Min(zone.WatermarkBoost + MmConstants.PageblockNrPages, maxBoost);
+        VmWarnOn(zone.WatermarkBoost < 0 || zone.WatermarkBoost > maxBoost, "boost_watermark: 0 <= watermark_boost <= max_boost");
         return true;
     }
 
@@ -278,6 +287,14 @@ public sealed partial class PageAllocator
             zone.Watermark[(int)WatermarkIndex.Low] = zone.Watermark[(int)WatermarkIndex.Min] + tmp;
             zone.Watermark[(int)WatermarkIndex.High] = zone.Watermark[(int)WatermarkIndex.Low] + tmp;
             zone.Watermark[(int)WatermarkIndex.Promo] = zone.Watermark[(int)WatermarkIndex.High] + tmp;
+
+            // The watermarks are ordered (kswapd wakes below low and sleeps above high; the
+            // allocator's ALLOC_WMARK_* index relies on it). mmsim's own check.
+            VmWarnOn(zone.Watermark[(int)WatermarkIndex.Min] < 0 ||
+                     zone.Watermark[(int)WatermarkIndex.Min] > zone.Watermark[(int)WatermarkIndex.Low] ||
+                     zone.Watermark[(int)WatermarkIndex.Low] > zone.Watermark[(int)WatermarkIndex.High] ||
+                     zone.Watermark[(int)WatermarkIndex.High] > zone.Watermark[(int)WatermarkIndex.Promo],
+                "__setup_per_zone_wmarks: 0 <= min <= low <= high <= promo");
         }
 
         foreach (Zone zone in Node.Zones)
