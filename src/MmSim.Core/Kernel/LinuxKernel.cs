@@ -215,6 +215,18 @@ public sealed class LinuxKernel : IAllocPagesWait
     internal IEnumerable<Wait> SetNrHugepages(IAllocAccount account, long count) =>
         new Mm.Hugetlb.HugetlbPool(Alloc, this, account).SetMaxHugePages(count);
 
+    /// <inheritdoc/>
+    public int TryAllocPagesFast(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0) =>
+        Alloc.AllocPagesFast(Current.CurrentGfpContext(gfp), order, owner, mappingId, out _);
+
+    /// <inheritdoc/>
+    public IEnumerable<Wait> AllocPagesSlowpath(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0)
+    {
+        TaskContext current = Current;
+        gfp = current.CurrentGfpContext(gfp);
+        return Slowpath.Run(current, gfp, order, Alloc.PrepareAllocPages(gfp), owner, mappingId);
+    }
+
     /// <summary>Writes /proc/sys/vm/drop_caches (1: page cache, 2: reclaimable slab, 3: both).</summary>
     /// <param name="value">1, 2 or 3.</param>
     /// <returns>Pages freed.</returns>

@@ -342,6 +342,13 @@ public sealed class Simulator
     /// <summary>Starts a nested coroutine (<see cref="Wait.Call"/>); it runs at once, so the call never waits by itself.</summary>
     private void BeginCall(SimTask task, in Wait wait)
     {
+        // A kernel path that finished without needing to wait hands back an empty array (an allocation that
+        // the fast path served): nothing to run, and no frame to push.
+        if (wait.Callee is Wait[] { Length: 0 })
+        {
+            return;
+        }
+
         Stack<IEnumerator<Wait>> callers = task.Callers ??= new Stack<IEnumerator<Wait>>(4);
         if (callers.Count >= CallDepthMax)
         {

@@ -52,13 +52,16 @@ public readonly struct Wait : IEquatable<Wait>
     /// <summary>Wait site recorded for <see cref="Sleep"/> in D state.</summary>
     public const string SiteScheduleTimeoutUninterruptible = "schedule_timeout_uninterruptible";
 
-    private Wait(WaitKind kind, long ns, TaskState state, WaitQueue? queue, IWaitTarget? target, string? site, IEnumerable<Wait>? callee = null)
+    // The queue of a Queue wait or the callee of a Call wait: one field for both keeps the struct at three
+    // references, which matters because every wait is copied through the task's iterators on every event.
+    private readonly object? subject;
+
+    private Wait(WaitKind kind, long ns, TaskState state, object? subject, IWaitTarget? target, string? site)
     {
-        Callee = callee;
         Kind = kind;
         Ns = ns;
         State = state;
-        Queue = queue;
+        this.subject = subject;
         Target = target;
         Site = site;
     }
@@ -73,7 +76,7 @@ public readonly struct Wait : IEquatable<Wait>
     public TaskState State { get; }
 
     /// <summary>The queue a <see cref="WaitKind.Queue"/> wait sleeps on.</summary>
-    public WaitQueue? Queue { get; }
+    public WaitQueue? Queue => Kind == WaitKind.Queue ? (WaitQueue)subject! : null;
 
     /// <summary>What the task is reported to wait on.</summary>
     public IWaitTarget? Target { get; }
@@ -82,7 +85,7 @@ public readonly struct Wait : IEquatable<Wait>
     public string? Site { get; }
 
     /// <summary>The nested coroutine a <see cref="WaitKind.Call"/> runs.</summary>
-    public IEnumerable<Wait>? Callee { get; }
+    public IEnumerable<Wait>? Callee => Kind == WaitKind.Call ? (IEnumerable<Wait>)subject! : null;
 
     /// <summary>Charges <paramref name="ns"/> of CPU work: the task stays Running and resumes after the delay.</summary>
     /// <param name="ns">Cost in nanoseconds, ≥ 0; 0 lets every other event due now run first (<c>cond_resched</c>).</param>
@@ -179,13 +182,13 @@ public readonly struct Wait : IEquatable<Wait>
     public static Wait Call(IEnumerable<Wait> callee)
     {
         ArgumentNullException.ThrowIfNull(callee);
-        return new Wait(WaitKind.Call, -1, TaskState.Running, null, null, null, callee);
+        return new Wait(WaitKind.Call, -1, TaskState.Running, callee, null, null);
     }
 
     /// <inheritdoc/>
     public bool Equals(Wait other) =>
         Kind == other.Kind && Ns == other.Ns && State == other.State &&
-        ReferenceEquals(Queue, other.Queue) && ReferenceEquals(Target, other.Target) && ReferenceEquals(Callee, other.Callee) &&
+        ReferenceEquals(subject, other.subject) && ReferenceEquals(Target, other.Target) &&
         string.Equals(Site, other.Site, StringComparison.Ordinal);
 
     /// <inheritdoc/>

@@ -204,10 +204,7 @@ public sealed class Kcompactd
             timeoutNs = HpageFragCheckIntervalNs;
             if (workRequested && !ProactiveCompactTrigger)
             {
-                foreach (Wait w in KcompactdDoWork())
-                {
-                    yield return w;
-                }
+                yield return Wait.Call(KcompactdDoWork());
 
                 continue;
             }
@@ -215,10 +212,7 @@ public sealed class Kcompactd
             if (ShouldProactiveCompactNode())
             {
                 int prevScore = CompactionSuitable.FragmentationScoreNode(alloc.Node);
-                foreach (Wait w in CompactNode(proactive: true))
-                {
-                    yield return w;
-                }
+                yield return Wait.Call(CompactNode(proactive: true));
 
                 // No progress: back off.
                 if (CompactionSuitable.FragmentationScoreNode(alloc.Node) >= prevScore)

@@ -69,6 +69,9 @@ internal sealed class PageCache : IReclaimableSlab
     private const int InodesPerMinSlab = 3;
     private const int DentriesPerSlab = 21;
 
+    // readahead_gfp_mask: mapping_gfp_mask | __GFP_NORETRY | __GFP_NOWARN.
+    private const GfpFlags ReadaheadGfp = GfpFlags.HighUserMovable | GfpFlags.NoRetry | GfpFlags.NoWarn;
+
     // 512-byte sectors per page: pgpgin is counted in sectors.
     private const int SectorsPerPage = MmConstants.PageSize / 512;
 
@@ -124,6 +127,47 @@ internal sealed class PageCache : IReclaimableSlab
     public static bool TryReadCached(CachedFile file, long index) => file.InodeLoaded && file.Pfn[index] >= 0;
 
     /// <summary>
+    /// A read that needs no sleep: a hit, or a miss of a loaded inode whose folio the allocator's fast path
+    /// serves. False means <see cref="ReadAfterFastPath"/> must run (the fast path failed, or the inode is not loaded).
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">Page index.</param>
+    /// <param name="stats">Where the reader's allocations are counted.</param>
+    /// <returns>True when the read is done.</returns>
+    public bool TryRead(CachedFile file, long index, IAllocAccount stats)
+    {
+        if (!file.InodeLoaded)
+        {
+            return false;
+        }
+
+        if (file.Pfn[index] >= 0)
+        {
+            return true;
+        }
+
+        int pfn = pa.TryAllocPagesFast(ReadaheadGfp, 0, OwnerKind.File, file.Id);
+        if (pfn < 0)
+        {
+            return false;
+        }
+
+        stats.CountAlloc(0, false);
+        InsertFolio(file, index, pfn);
+        alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
+        return true;
+    }
+
+    /// <summary>What <see cref="Read"/> does after <see cref="TryRead"/> returned false: loads the inode, or
+    /// continues the allocation in the slowpath where the fast path just failed.</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">Page index.</param>
+    /// <param name="stats">Where the reader's allocations are counted.</param>
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is 1, or 0 without memory.</returns>
+    public IEnumerable<Wait> ReadAfterFastPath(CachedFile file, long index, IAllocAccount stats) =>
+        file.InodeLoaded ? AddToPageCache(file, index, ReadaheadGfp, stats, fastPathFailed: true, pgpgin: true) : Read(file, index, stats);
+
+    /// <summary>
     /// read() of page <paramref name="index"/> (filemap_read; a miss allocates as page_cache_ra_unbounded does);
     /// <see cref="TaskContext.Ret"/> is 1, or 0 when the page was not cached and no memory could be had (-ENOMEM).
     /// </summary>
@@ -134,19 +178,18 @@ internal sealed class PageCache : IReclaimableSlab
     public IEnumerable<Wait> Read(CachedFile file, long index, IAllocAccount stats)
     {
         TaskContext current = pa.Current;
-        yield return Wait.Call(LoadInode(file));
+        if (!file.InodeLoaded)
+        {
+            yield return Wait.Call(LoadInode(file));
+        }
+
         current.Ret = 1;
         if (file.Pfn[index] >= 0)
         {
             yield break;
         }
 
-        // readahead_gfp_mask: mapping_gfp_mask | __GFP_NORETRY | __GFP_NOWARN.
-        yield return Wait.Call(AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.NoRetry | GfpFlags.NoWarn, stats));
-        if (current.Ret == 1)
-        {
-            alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
-        }
+        yield return Wait.Call(AddToPageCache(file, index, ReadaheadGfp, stats, fastPathFailed: false, pgpgin: true));
     }
 
     /// <summary>A write to a cached page of a file whose inode is in memory: dirties it, allocates nothing.</summary>
@@ -175,11 +218,15 @@ internal sealed class PageCache : IReclaimableSlab
     public IEnumerable<Wait> Write(CachedFile file, long index, IAllocAccount stats)
     {
         TaskContext current = pa.Current;
-        yield return Wait.Call(LoadInode(file));
+        if (!file.InodeLoaded)
+        {
+            yield return Wait.Call(LoadInode(file));
+        }
+
         current.Ret = 1;
         if (file.Pfn[index] < 0)
         {
-            yield return Wait.Call(AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.Write, stats));
+            yield return Wait.Call(AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.Write, stats, fastPathFailed: false, pgpgin: false));
             if (current.Ret == 0)
             {
                 yield break;
@@ -322,12 +369,15 @@ internal sealed class PageCache : IReclaimableSlab
         }
     }
 
-    // filemap_add_folio of a new order-0 folio: an LRU page of the file, in NR_FILE_PAGES. Ret is 1, or 0
-    // without memory. A folio another task added while this one slept wins (-EEXIST: the caller finds it).
-    private IEnumerable<Wait> AddToPageCache(CachedFile file, long index, GfpFlags gfp, IAllocAccount stats)
+    // filemap_add_folio of a new order-0 folio: an LRU page of the file, in NR_FILE_PAGES (and pgpgin for a
+    // read). Ret is 1, or 0 without memory. A folio another task added while this one slept wins (-EEXIST:
+    // the caller finds it). After a failed fast path only the slowpath runs, as __alloc_pages continues.
+    private IEnumerable<Wait> AddToPageCache(CachedFile file, long index, GfpFlags gfp, IAllocAccount stats, bool fastPathFailed, bool pgpgin)
     {
         TaskContext current = pa.Current;
-        yield return Wait.Call(pa.AllocPagesWait(gfp, 0, OwnerKind.File, file.Id));
+        yield return Wait.Call(fastPathFailed
+            ? pa.AllocPagesSlowpath(gfp, 0, OwnerKind.File, file.Id)
+            : pa.AllocPagesWait(gfp, 0, OwnerKind.File, file.Id));
         int pfn = current.AllocResult;
         stats.CountAlloc(0, pfn < 0);
         current.Ret = pfn < 0 ? 0 : 1;
@@ -343,6 +393,16 @@ internal sealed class PageCache : IReclaimableSlab
             yield break;
         }
 
+        InsertFolio(file, index, pfn);
+        if (pgpgin)
+        {
+            alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
+        }
+    }
+
+    // The new folio enters the mapping: an uptodate LRU page of the file.
+    private void InsertFolio(CachedFile file, long index, int pfn)
+    {
         alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.Uptodate);
         rmap.SetFolioMapping(pfn, file, index);
         file.Pfn[index] = pfn;

@@ -28,6 +28,12 @@ internal enum FaultResult
 
     /// <summary>No memory for the page or its page table (VM_FAULT_OOM).</summary>
     Oom,
+
+    /// <summary>
+    /// Returned only by <see cref="AnonVma.TryHandleMmFault"/>: the fault needs a path that may sleep,
+    /// so the task must await <see cref="AnonVma.HandleMmFault"/> (passing whether the fast path already failed).
+    /// </summary>
+    NeedsSleepablePath,
 }
 
 /// <summary>
@@ -132,17 +138,51 @@ internal sealed partial class AnonVma : Mapping
     public int PfnAt(long index) => pte[index];
 
     /// <summary>
+    /// The common fault without a coroutine: a present page, or a base page in a range whose page table
+    /// exists, served by the allocator's fast path. Anything else — a THP attempt, a page table to
+    /// allocate, a fast path that failed — answers <see cref="FaultResult.NeedsSleepablePath"/>.
+    /// </summary>
+    /// <param name="index">Page index in the mapping.</param>
+    /// <param name="fastPathFailed">Set when the base page's fast path failed: <see cref="HandleMmFault"/> then
+    /// continues with the slowpath, as __alloc_pages would, instead of trying the fast path again.</param>
+    /// <returns>The fault's result, or <see cref="FaultResult.NeedsSleepablePath"/>.</returns>
+    public FaultResult TryHandleMmFault(long index, out bool fastPathFailed)
+    {
+        fastPathFailed = false;
+        if (pte[index] >= 0)
+        {
+            return FaultResult.Present;
+        }
+
+        int r = (int)(index >> HugeMemory.HpagePmdOrder);
+        if (pmdTable[r] < 0)
+        {
+            return FaultResult.NeedsSleepablePath;
+        }
+
+        int pfn = pa.TryAllocPagesFast(AnonGfp, 0, OwnerKind.Anon, ownerId);
+        if (pfn < 0)
+        {
+            fastPathFailed = true;
+            return FaultResult.NeedsSleepablePath;
+        }
+
+        return MapBasePage(index, pfn);
+    }
+
+    /// <summary>
     /// A write to page <paramref name="index"/> (handle_mm_fault for a write fault): a coroutine the faulting
     /// task awaits, since each of its allocations may sleep in the slowpath. The result, a
     /// <see cref="FaultResult"/>, is in <see cref="TaskContext.Ret"/> when it ends.
     /// </summary>
     /// <param name="index">Page index in the mapping.</param>
+    /// <param name="fastPathFailed">True when <see cref="TryHandleMmFault"/> just failed the base page's fast path.</param>
     /// <returns>The coroutine.</returns>
     /// <remarks>mm/memory.c: __handle_mm_fault, do_anonymous_page; mm/huge_memory.c: do_huge_pmd_anonymous_page.
     /// A THP is tried only while the PMD is empty, so a range that fell back stays on base pages. After an
     /// allocation the entry is checked again, as the kernel does under the page-table lock: if another task
     /// mapped it meanwhile, the new folio is freed and the fault is done.</remarks>
-    public IEnumerable<Wait> HandleMmFault(long index)
+    public IEnumerable<Wait> HandleMmFault(long index, bool fastPathFailed = false)
     {
         Debug.Assert(index >= 0 && index < NrPages, "fault inside the mapping");
         TaskContext current = pa.Current;
@@ -183,7 +223,9 @@ internal sealed partial class AnonVma : Mapping
             InstallPteTable(r, table);
         }
 
-        yield return Wait.Call(pa.AllocPagesWait(AnonGfp, 0, OwnerKind.Anon, ownerId));
+        yield return Wait.Call(fastPathFailed
+            ? pa.AllocPagesSlowpath(AnonGfp, 0, OwnerKind.Anon, ownerId)
+            : pa.AllocPagesWait(AnonGfp, 0, OwnerKind.Anon, ownerId));
         current.Ret = (int)MapBasePage(index, current.AllocResult);
     }
 

@@ -21,4 +21,21 @@ public interface IAllocPagesWait
     /// <param name="mappingId">Mapping id of the head page (0: none).</param>
     /// <returns>The coroutine; the PFN or −1 is in <see cref="TaskContext.AllocResult"/> when it ends.</returns>
     IEnumerable<Wait> AllocPagesWait(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0);
+
+    /// <summary>The fast path alone (the task's scopes applied): the block, or −1 with nothing counted.</summary>
+    /// <param name="gfp">Allocation flags.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="owner">Owner kind of the head page.</param>
+    /// <param name="mappingId">Mapping id of the head page (0: none).</param>
+    /// <returns>The first PFN, or −1: then <see cref="AllocPagesSlowpath"/> must follow, as __alloc_pages continues.</returns>
+    /// <remarks>Lets a hot path that usually succeeds here stay synchronous and start a coroutine only when it must.</remarks>
+    int TryAllocPagesFast(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0);
+
+    /// <summary>The slowpath of a request whose <see cref="TryAllocPagesFast"/> just failed.</summary>
+    /// <param name="gfp">Allocation flags, as given to the fast path.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="owner">Owner kind of the head page.</param>
+    /// <param name="mappingId">Mapping id of the head page (0: none).</param>
+    /// <returns>The coroutine; the PFN or −1 is in <see cref="TaskContext.AllocResult"/> when it ends.</returns>
+    IEnumerable<Wait> AllocPagesSlowpath(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0);
 }

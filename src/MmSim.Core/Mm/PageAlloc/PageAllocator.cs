@@ -187,7 +187,10 @@ public sealed partial class PageAllocator
     /// <param name="Migratetype">The gfp mask's migratetype.</param>
     public readonly record struct AllocContext(Zone? PreferredZone, ZoneType HighestZoneIdx, MigrateType Migratetype);
 
-    private AllocContext PrepareAllocPages(GfpFlags gfp)
+    /// <summary>prepare_alloc_pages: the allocation context of a mask (a pure function of it on one node).</summary>
+    /// <param name="gfp">Allocation flags.</param>
+    /// <returns>The context.</returns>
+    public AllocContext PrepareAllocPages(GfpFlags gfp)
     {
         ZoneType highest = Gfp.Zone(gfp);
         MigrateType mt = Gfp.Migratetype(gfp, Options.GroupByMobilityDisabled);

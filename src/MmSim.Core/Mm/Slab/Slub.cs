@@ -9,33 +9,72 @@ namespace MmSim.Mm.Slab;
 /// The page side of mm/slub.c: allocating and freeing one slab with the order fallback of
 /// allocate_slab, and the slab counters. <see cref="SlabCache"/> puts objects in slabs.
 /// </summary>
+/// <summary>Where <see cref="Slub.AllocateSlab"/> takes over from <see cref="Slub.TryAllocateSlab"/>.</summary>
+internal enum SlabAllocStage
+{
+    /// <summary>Nothing left: the fast path served the slab.</summary>
+    Done,
+
+    /// <summary>A whole allocate_slab.</summary>
+    Start,
+
+    /// <summary>The first try's fast path failed: continue it in the slowpath (then the order-0 fallback).</summary>
+    FirstTrySlowpath,
+}
+
 internal static class Slub
 {
-    /// <summary>Allocates one slab (allocate_slab → alloc_slab_page).</summary>
-    /// <param name="alloc">The node's allocator.</param>
+    /// <summary>
+    /// Allocates one slab (allocate_slab → alloc_slab_page) when the allocator's fast path serves every
+    /// attempt; otherwise stops where the fast path failed and says where <see cref="AllocateSlab"/> resumes.
+    /// </summary>
+    /// <param name="alloc">The node's allocator (its counters).</param>
+    /// <param name="pa">Allocation for the running task.</param>
     /// <param name="stats">Where to count the allocations.</param>
     /// <param name="reclaimable">SLAB_RECLAIM_ACCOUNT: __GFP_RECLAIMABLE and nr_slab_reclaimable.</param>
     /// <param name="order">The cache's preferred order (oo); the minimum order (s->min) is 0.</param>
-    /// <param name="cacheId">Owner id recorded on the slab.</param>
-    /// <param name="pa">Allocation for the running task: the order-0 retry may sleep.</param>
-    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the slab's first PFN (its head page has its order), or −1.</returns>
+    /// <param name="cacheId">Mapping id recorded on the slab.</param>
+    /// <param name="resume">Where the slowpath must take over, or <see cref="SlabAllocStage.Done"/>.</param>
+    /// <returns>The slab's first PFN (its head page has its order), or −1.</returns>
     /// <remarks>
     /// mm/slub.c: allocate_slab — "Let the initial higher-order allocation fail under memory pressure
     /// so we fall-back to the minimum order allocation": the first try has __GFP_NOWARN|__GFP_NORETRY and,
     /// when it could reclaim, __GFP_NOMEMALLOC and no reclaim at all.
     /// </remarks>
-    public static IEnumerable<Wait> AllocateSlab(PageAllocator alloc, IAllocPagesWait pa, IAllocAccount stats, bool reclaimable, int order, int cacheId)
+    public static int TryAllocateSlab(PageAllocator alloc, IAllocPagesWait pa, IAllocAccount stats, bool reclaimable, int order, int cacheId, out SlabAllocStage resume)
     {
-        TaskContext current = pa.Current;
-        GfpFlags flags = GfpFlags.Kernel | (reclaimable ? GfpFlags.Reclaimable : 0) | (order > 0 ? GfpFlags.Comp : 0);
-        GfpFlags allocGfp = (flags | GfpFlags.NoWarn | GfpFlags.NoRetry) & ~GfpFlags.NoFail;
-        if ((allocGfp & GfpFlags.DirectReclaim) != 0 && order > 0)
+        SlabGfp(reclaimable, order, out GfpFlags flags, out GfpFlags allocGfp);
+        OwnerKind owner = reclaimable ? OwnerKind.SlabReclaimable : OwnerKind.Slab;
+        int pfn = pa.TryAllocPagesFast(allocGfp, order, owner, cacheId);
+        if (pfn < 0)
         {
-            allocGfp = (allocGfp | GfpFlags.NoMemAlloc) & ~GfpFlags.Reclaim;
+            resume = SlabAllocStage.FirstTrySlowpath;
+            return -1;
         }
 
+        stats.CountAlloc(order, false);
+        AccountSlab(alloc, reclaimable, 1L << order);
+        resume = SlabAllocStage.Done;
+        return pfn;
+    }
+
+    /// <summary>The rest of <see cref="TryAllocateSlab"/> from <paramref name="resume"/>, in paths that may sleep.</summary>
+    /// <param name="alloc">The node's allocator (its counters).</param>
+    /// <param name="pa">Allocation for the running task: the order-0 retry may sleep.</param>
+    /// <param name="stats">Where to count the allocations.</param>
+    /// <param name="reclaimable">SLAB_RECLAIM_ACCOUNT.</param>
+    /// <param name="order">The cache's preferred order.</param>
+    /// <param name="cacheId">Mapping id recorded on the slab.</param>
+    /// <param name="resume">Where to take over (<see cref="SlabAllocStage.Start"/> for a whole allocate_slab).</param>
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the slab's first PFN (its head page has its order), or −1.</returns>
+    public static IEnumerable<Wait> AllocateSlab(PageAllocator alloc, IAllocPagesWait pa, IAllocAccount stats, bool reclaimable, int order, int cacheId, SlabAllocStage resume = SlabAllocStage.Start)
+    {
+        TaskContext current = pa.Current;
+        SlabGfp(reclaimable, order, out GfpFlags flags, out GfpFlags allocGfp);
         OwnerKind owner = reclaimable ? OwnerKind.SlabReclaimable : OwnerKind.Slab;
-        yield return Wait.Call(pa.AllocPagesWait(allocGfp, order, owner, cacheId));
+        yield return Wait.Call(resume == SlabAllocStage.FirstTrySlowpath
+            ? pa.AllocPagesSlowpath(allocGfp, order, owner, cacheId)
+            : pa.AllocPagesWait(allocGfp, order, owner, cacheId));
         int pfn = current.AllocResult;
         stats.CountAlloc(order, pfn < 0);
         if (pfn < 0 && order > 0)
@@ -52,6 +91,18 @@ internal static class Slub
         }
 
         current.Ret = pfn;
+    }
+
+    // allocate_slab's masks: the cache's flags, and the first try's (no warning, no retry; for a high order no
+    // reclaim at all and no reserves).
+    private static void SlabGfp(bool reclaimable, int order, out GfpFlags flags, out GfpFlags allocGfp)
+    {
+        flags = GfpFlags.Kernel | (reclaimable ? GfpFlags.Reclaimable : 0) | (order > 0 ? GfpFlags.Comp : 0);
+        allocGfp = (flags | GfpFlags.NoWarn | GfpFlags.NoRetry) & ~GfpFlags.NoFail;
+        if ((allocGfp & GfpFlags.DirectReclaim) != 0 && order > 0)
+        {
+            allocGfp = (allocGfp | GfpFlags.NoMemAlloc) & ~GfpFlags.Reclaim;
+        }
     }
 
     /// <summary>kmalloc_large: an object above the largest kmalloc cache is a compound page allocation of its own.</summary>

@@ -30,6 +30,9 @@ public sealed class AllocSlowpath
     // mm/internal.h: SWAP_CLUSTER_MAX, what one direct reclaim tries to free.
     private const int SwapClusterMax = 32;
 
+    // mm/vmscan.c: DEF_PRIORITY, the first scan priority.
+    private const int DefPriority = 12;
+
     private readonly PageAllocator alloc;
     private readonly ICompact compact;
     private readonly IReclaim reclaim;
@@ -68,57 +71,74 @@ public sealed class AllocSlowpath
     {
         ArgumentNullException.ThrowIfNull(current);
         int pfn = ac.PreferredZone == null ? -1 : alloc.AllocPagesSlowpathNoSleep(gfp, order, ac);
-        bool canDirectReclaim = (gfp & GfpFlags.DirectReclaim) != 0 && current.CanSleep;
 
         // PF_MEMALLOC: the task is reclaiming already and must not recurse into reclaim or compaction.
-        if (pfn < 0 && ac.PreferredZone != null && canDirectReclaim && (current.Flags & TaskFlags.Memalloc) == 0)
+        bool canDirectReclaim = (gfp & GfpFlags.DirectReclaim) != 0 && current.CanSleep && (current.Flags & TaskFlags.Memalloc) == 0;
+        if (pfn >= 0 || ac.PreferredZone == null || !canDirectReclaim)
         {
-            // Costly orders, and high orders that are not movable, try compaction before reclaim.
-            bool costly = order > MmConstants.PageAllocCostlyOrder;
-            if (costly || (order > 0 && ac.Migratetype != MigrateType.Movable))
+            current.AllocResult = alloc.FinishAllocPages(pfn, gfp, order, ac, owner, ownerId);
+            yield break;
+        }
+
+        // Costly orders, and high orders that are not movable, try compaction before reclaim; a costly
+        // __GFP_NORETRY request (a THP fault) gives up at once when compaction was skipped or deferred.
+        bool costly = order > MmConstants.PageAllocCostlyOrder;
+        bool noRetry = (gfp & GfpFlags.NoRetry) != 0;
+        bool giveUp = false;
+        if (costly || (order > 0 && ac.Migratetype != MigrateType.Movable))
+        {
+            CompactControl cc = NewCompactControl(gfp, order, ac, MigrateMode.Async);
+            yield return Wait.Call(DirectCompact(current, cc));
+            pfn = AfterDirectCompact(cc, gfp, order, ac);
+            giveUp = costly && noRetry && cc.Result is CompactResult.Skipped or CompactResult.Deferred;
+        }
+
+        if (pfn < 0 && !giveUp)
+        {
+            // __alloc_pages_direct_reclaim, then __alloc_pages_direct_compact (which tries nothing for order 0).
+            ScanControl sc = NewScanControl(gfp, order, ac);
+            yield return Wait.Call(DirectReclaim(current, sc));
+            pfn = AfterDirectReclaim(sc, gfp, order, ac);
+            if (pfn < 0 && order > 0)
             {
-                yield return Wait.Call(DirectCompact(current, gfp, order, ac, MigrateMode.Async));
-                pfn = current.AllocResult;
-                // A costly __GFP_NORETRY request (THP faults) gives up when compaction was skipped or deferred.
-                bool gaveUp = costly && (gfp & GfpFlags.NoRetry) != 0;
-                if (pfn < 0 && !gaveUp)
-                {
-                    yield return Wait.Call(DirectReclaim(current, gfp, order, ac));
-                    pfn = current.AllocResult;
-                }
-            }
-            else
-            {
-                yield return Wait.Call(DirectReclaim(current, gfp, order, ac));
-                pfn = current.AllocResult;
+                CompactControl cc = NewCompactControl(gfp, order, ac, MigrateMode.SyncLight);
+                yield return Wait.Call(DirectCompact(current, cc));
+                pfn = AfterDirectCompact(cc, gfp, order, ac);
             }
 
-            if (pfn < 0 && order > 0 && !(costly && (gfp & GfpFlags.NoRetry) != 0))
-            {
-                yield return Wait.Call(DirectCompact(current, gfp, order, ac, MigrateMode.SyncLight));
-                pfn = current.AllocResult;
-            }
+            // Without __GFP_NORETRY the kernel loops here (should_reclaim_retry, should_compact_retry): not yet modelled.
         }
 
         current.AllocResult = alloc.FinishAllocPages(pfn, gfp, order, ac, owner, ownerId);
     }
 
-    // __alloc_pages_direct_compact: compaction with the task's capture request; a captured block, or
-    // a retry at the slowpath's flags when compaction made progress. Result in current.AllocResult.
-    private IEnumerable<Wait> DirectCompact(TaskContext current, GfpFlags gfp, int order, PageAllocator.AllocContext ac, MigrateMode mode)
+    private static CompactControl NewCompactControl(GfpFlags gfp, int order, PageAllocator.AllocContext ac, MigrateMode mode) => new()
+    {
+        Order = order,
+        SearchOrder = order,
+        HighestZoneidx = (int)ac.HighestZoneIdx,
+        Mode = mode,
+        GfpMask = gfp,
+        Capture = new CaptureControl { Zone = ac.PreferredZone!.Type, Order = order, Migratetype = ac.Migratetype },
+    };
+
+    private static ScanControl NewScanControl(GfpFlags gfp, int order, PageAllocator.AllocContext ac) => new()
+    {
+        NrToReclaim = SwapClusterMax,
+        GfpMask = gfp,
+        Order = order,
+        Priority = DefPriority,
+        ReclaimIdx = (int)ac.HighestZoneIdx,
+        MayWritepage = true,
+        MayUnmap = true,
+        MaySwap = true,
+    };
+
+    // __alloc_pages_direct_compact's compaction: under PF_MEMALLOC with the task's capture request set.
+    private IEnumerable<Wait> DirectCompact(TaskContext current, CompactControl cc)
     {
         DirectCompactions++;
-        var capture = new CaptureControl { Zone = ac.PreferredZone!.Type, Order = order, Migratetype = ac.Migratetype };
-        var cc = new CompactControl
-        {
-            Order = order,
-            SearchOrder = order,
-            HighestZoneidx = (int)ac.HighestZoneIdx,
-            Mode = mode,
-            GfpMask = gfp,
-            Capture = capture,
-        };
-        current.Capture = capture;
+        current.Capture = cc.Capture;
         TaskFlags saved = current.MemallocSave(TaskFlags.Memalloc);
         yield return Wait.Call(compact.TryToCompactPages(alloc, cc));
         current.MemallocRestore(TaskFlags.Memalloc, saved);
@@ -127,28 +147,18 @@ public sealed class AllocSlowpath
         {
             yield return Wait.For(cc.CostNs);
         }
-
-        current.AllocResult = capture.Page >= 0 ? capture.Page
-            : cc.Result is CompactResult.Skipped or CompactResult.Deferred ? -1
-            : alloc.GetPageFromFreelistSlowpath(gfp, order, ac);
     }
 
-    // __alloc_pages_direct_reclaim: reclaim under PF_MEMALLOC, then a retry (with a pcp drain and a
-    // highatomic unreserve when that fails) only if something was reclaimed.
-    private IEnumerable<Wait> DirectReclaim(TaskContext current, GfpFlags gfp, int order, PageAllocator.AllocContext ac)
+    // The block compaction captured, or a retry at the slowpath's flags unless compaction tried nothing.
+    private int AfterDirectCompact(CompactControl cc, GfpFlags gfp, int order, PageAllocator.AllocContext ac) =>
+        cc.Capture!.Page >= 0 ? cc.Capture.Page
+        : cc.Result is CompactResult.Skipped or CompactResult.Deferred ? -1
+        : alloc.GetPageFromFreelistSlowpath(gfp, order, ac);
+
+    // __perform_reclaim: try_to_free_pages under PF_MEMALLOC.
+    private IEnumerable<Wait> DirectReclaim(TaskContext current, ScanControl sc)
     {
         DirectReclaims++;
-        var sc = new ScanControl
-        {
-            NrToReclaim = SwapClusterMax,
-            GfpMask = gfp,
-            Order = order,
-            Priority = 12,
-            ReclaimIdx = (int)ac.HighestZoneIdx,
-            MayWritepage = true,
-            MayUnmap = true,
-            MaySwap = true,
-        };
         TaskFlags saved = current.MemallocSave(TaskFlags.Memalloc);
         yield return Wait.Call(reclaim.TryToFreePages(alloc, sc));
         current.MemallocRestore(TaskFlags.Memalloc, saved);
@@ -156,19 +166,25 @@ public sealed class AllocSlowpath
         {
             yield return Wait.For(sc.CostNs);
         }
+    }
 
+    // __alloc_pages_direct_reclaim after reclaim: a retry only if something was reclaimed, and once more after
+    // draining the pcp lists (unreserve_highatomic_pageblock is not called there yet).
+    private int AfterDirectReclaim(ScanControl sc, GfpFlags gfp, int order, PageAllocator.AllocContext ac)
+    {
         Debug.Assert(sc.NrReclaimed >= 0, "reclaim never un-reclaims");
-        int pfn = -1;
-        if (sc.NrReclaimed > 0)
+        if (sc.NrReclaimed == 0)
         {
-            pfn = alloc.GetPageFromFreelistSlowpath(gfp, order, ac);
-            if (pfn < 0)
-            {
-                alloc.DrainAllPages();
-                pfn = alloc.GetPageFromFreelistSlowpath(gfp, order, ac);
-            }
+            return -1;
         }
 
-        current.AllocResult = pfn;
+        int pfn = alloc.GetPageFromFreelistSlowpath(gfp, order, ac);
+        if (pfn < 0)
+        {
+            alloc.DrainAllPages();
+            pfn = alloc.GetPageFromFreelistSlowpath(gfp, order, ac);
+        }
+
+        return pfn;
     }
 }

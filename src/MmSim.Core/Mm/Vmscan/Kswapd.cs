@@ -178,19 +178,13 @@ public sealed partial class Kswapd
             // so kswapd considers sleeping for the order it reached but wakes kcompactd for the original one.
             while (true)
             {
-                foreach (Wait w in KswapdTryToSleep(allocOrder, reclaimOrder, highestZoneidx))
-                {
-                    yield return w;
-                }
+                yield return Wait.Call(KswapdTryToSleep(allocOrder, reclaimOrder, highestZoneidx));
 
                 allocOrder = KswapdOrder;
                 highestZoneidx = ReadHighestZoneidx(highestZoneidx);
                 KswapdOrder = 0;
                 KswapdHighestZoneidx = MaxNrZones;
-                foreach (Wait w in BalancePgdat(allocOrder, highestZoneidx))
-                {
-                    yield return w;
-                }
+                yield return Wait.Call(BalancePgdat(allocOrder, highestZoneidx));
 
                 reclaimOrder = balancedOrder;
                 if (reclaimOrder >= allocOrder)

@@ -49,10 +49,7 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
             // A run lasts at least a nanosecond, so a zero lifetime cannot spin the loop at one instant.
             long exitNs = lifetime is SimDistribution d ? TaskRandom.After(run.Sim.Now, Math.Max(1, d.Sample(prng))) : long.MaxValue;
             var vma = run.Kernel.Mmap(Stats, config.SizeBytes / Units.PageSizeBytes, flags, task.ToString());
-            foreach (Wait w in AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), exitNs, Stats))
-            {
-                yield return w;
-            }
+            yield return Wait.Call(AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), exitNs, Stats));
 
             // Hold the memory until exit (a process killed by a failed fault exits at once); with
             // no lifetime the process pauses until the run ends.
@@ -94,10 +91,10 @@ internal static class AnonFill
                 yield break;
             }
 
-            FaultResult result = FaultResult.Present;
-            if (!vma.IsMapped(i))
+            FaultResult result = vma.TryHandleMmFault(i, out bool fastPathFailed);
+            if (result == FaultResult.NeedsSleepablePath)
             {
-                yield return Wait.Call(vma.HandleMmFault(i));
+                yield return Wait.Call(vma.HandleMmFault(i, fastPathFailed));
                 result = (FaultResult)ctx.Kernel.Current.Ret;
             }
 

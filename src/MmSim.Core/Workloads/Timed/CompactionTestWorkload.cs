@@ -59,10 +59,7 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
 
         long memFreeKb = run.Alloc.Node.GlobalZonePageState(ZoneStatItem.NrFreePages) * (Units.PageSizeBytes / Units.KiB);
         var maps = new List<AnonVma>();
-        foreach (Wait w in MapLocked(run, maps, config.Fill.Of(memFreeKb) * Units.KiB, self.Task.Pid))
-        {
-            yield return w;
-        }
+        yield return Wait.Call(MapLocked(run, maps, config.Fill.Of(memFreeKb) * Units.KiB, self.Task.Pid));
 
         // "Unmap every other entry in the list": the list is newest first.
         for (int i = maps.Count - 1; i >= 0; i -= 2)
@@ -70,10 +67,7 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
             maps[i].UnmapAll();
         }
 
-        foreach (Wait w in CheckCompaction(run, memFreeKb))
-        {
-            yield return w;
-        }
+        yield return Wait.Call(CheckCompaction(run, memFreeKb));
 
         // The test exits: its remaining locked mappings go; the huge pages stay in the pool.
         for (int i = maps.Count - 2; i >= 0; i -= 2)
@@ -91,10 +85,7 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
         {
             var vma = run.Kernel.Mmap(Stats, chunkPages, flags, $"compaction_test:{pid}");
             maps.Add(vma);
-            foreach (Wait w in AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), long.MaxValue, Stats))
-            {
-                yield return w;
-            }
+            yield return Wait.Call(AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), long.MaxValue, Stats));
 
             // MAP_LOCKED populates at mmap time: without memory the mmap fails and the loop ends.
             if (vma.OomKilled)

@@ -32,10 +32,7 @@ internal sealed class NetbufWorkload(NetbufWorkloadConfig config, WorkloadStats?
     private IEnumerable<Wait> Body(TaskHandle self)
     {
         prng = TaskRandom.For(ctx!, self.Task);
-        foreach (Wait w in churn.Run(ctx!, prng, config.StartNs, Allocate, Free))
-        {
-            yield return w;
-        }
+        yield return Wait.Call(churn.Run(ctx!, prng, config.StartNs, Allocate, Free));
     }
 
     // Receive runs in softirq (GFP_ATOMIC), transmit in process context (GFP_KERNEL).

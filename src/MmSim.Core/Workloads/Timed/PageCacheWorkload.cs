@@ -74,12 +74,12 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
             long page = config.Pattern == AccessPattern.Random ? (long)prng.NextBelow((ulong)files!.NrPages) : cursor;
             cursor = (page + 1) % files!.NrPages;
             (CachedFile file, long index) = files.Locate(page);
-            if (write ? cache.TryWriteCached(file, index) : PageCache.TryReadCached(file, index))
+            if (write ? cache.TryWriteCached(file, index) : cache.TryRead(file, index, Stats))
             {
                 continue;
             }
 
-            yield return Wait.Call(write ? cache.Write(file, index, Stats) : cache.Read(file, index, Stats));
+            yield return Wait.Call(write ? cache.Write(file, index, Stats) : cache.ReadAfterFastPath(file, index, Stats));
             if (run.Kernel.Current.Ret == 0)
             {
                 Stats.AddMetric(AccessEnomem, 1);

@@ -41,10 +41,7 @@ internal sealed class SlabWorkload(SlabWorkloadConfig config, WorkloadStats? sta
     // An iterator of its own, so the stream is taken when the task first runs, after Spawn returned.
     private IEnumerable<Wait> Body(TaskHandle self)
     {
-        foreach (Wait w in churn.Run(ctx!, TaskRandom.For(ctx!, self.Task), config.StartNs, Allocate, Free))
-        {
-            yield return w;
-        }
+        yield return Wait.Call(churn.Run(ctx!, TaskRandom.For(ctx!, self.Task), config.StartNs, Allocate, Free));
     }
 
     private IEnumerable<Wait> Allocate(int order)
@@ -56,7 +53,15 @@ internal sealed class SlabWorkload(SlabWorkloadConfig config, WorkloadStats? sta
             return [];
         }
 
-        return Slub.AllocateSlab(ctx!.Alloc, ctx.Kernel, Stats, config.Reclaimable, order, cacheId);
+        // The common case needs no coroutine: the fast path serves the slab.
+        int pfn = Slub.TryAllocateSlab(ctx!.Alloc, ctx.Kernel, Stats, config.Reclaimable, order, cacheId, out SlabAllocStage resume);
+        if (resume == SlabAllocStage.Done)
+        {
+            ctx.Kernel.Current.Ret = pfn;
+            return [];
+        }
+
+        return Slub.AllocateSlab(ctx.Alloc, ctx.Kernel, Stats, config.Reclaimable, order, cacheId, resume);
     }
 
     private void Free(int pfn, int order) => Slub.FreeSlab(ctx!.Alloc, Stats, config.Reclaimable, pfn, order);

@@ -110,19 +110,13 @@ internal sealed class ThpCompactWorker(
         bool alive = true;
         if (first is not null)
         {
-            foreach (Wait w in Write(first, 0, first.NrPages))
-            {
-                yield return w;
-            }
+            yield return Wait.Call(Write(first, 0, first.NrPages));
 
             alive = !first.OomKilled;
             PunchHoles(first);
         }
 
-        foreach (Wait w in alive ? ReadFile() : [])
-        {
-            yield return w;
-        }
+        yield return Wait.Call(alive ? ReadFile() : []);
 
         if (arrive() is Wait wait)
         {
@@ -131,10 +125,7 @@ internal sealed class ThpCompactWorker(
 
         for (long i = 0; alive && i < sizes.NrHpages; i++)
         {
-            foreach (Wait w in FaultHuge(second, i * HugeMemory.HpagePmdNr))
-            {
-                yield return w;
-            }
+            yield return Wait.Call(FaultHuge(second, i * HugeMemory.HpagePmdNr));
 
             alive = !second.OomKilled;
         }
@@ -191,9 +182,6 @@ internal sealed class ThpCompactWorker(
         }
 
         stats.AddMetric(result == FaultResult.Huge ? ThpCompactWorkload.Huge : ThpCompactWorkload.Base, 1);
-        foreach (Wait w in Write(second, first, first + HugeMemory.HpagePmdNr))
-        {
-            yield return w;
-        }
+        yield return Wait.Call(Write(second, first, first + HugeMemory.HpagePmdNr));
     }
 }
