@@ -17,8 +17,6 @@ namespace MmSim.Mm.PageAlloc;
 public sealed partial class PageAllocator
 {
     private readonly PageFrame[] pages;
-    private readonly int[] folioIndex;
-    private readonly ushort[] folioMemcg;
     private readonly bool pcpEnabled;
 
     /// <summary>Creates the allocator over a node built by <see cref="MmInit"/>.</summary>
@@ -31,8 +29,6 @@ public sealed partial class PageAllocator
         Node = pgdat;
         Options = options;
         pages = pgdat.Pages;
-        folioIndex = pgdat.FolioIndex;
-        folioMemcg = pgdat.FolioMemcg;
         pcpEnabled = options.PcpEnabled;
     }
 
@@ -297,9 +293,9 @@ public sealed partial class PageAllocator
         page.OwnerKind = owner;
         page.Owner = ownerId;
         page.Set(PageFlags.Allocated);
-        // The caller that adds the folio to a mapping sets its index, and charging sets its memcg.
-        folioIndex[pfn] = 0;
-        folioMemcg[pfn] = 0;
+
+        // page->index and the memcg id are not touched here: they are another cache line each on a random
+        // PFN, and they mean something only once the folio is added to a mapping or charged, which set them.
     }
 
     // mm/page_alloc.c: check_new_pages (enabled by CONFIG_DEBUG_VM through check_pages_enabled):

@@ -45,12 +45,14 @@ public sealed class PgData
     /// page-&gt;index of each allocated head page: its index in the mapping recorded in
     /// <see cref="PageFrame.Owner"/> (file page offset, or page offset in the anonymous VMA).
     /// </summary>
-    /// <remarks>A side array (4 bytes per page) rather than a field of the hot 16-byte frame; set by
-    /// whoever adds the folio to its mapping, zeroed when the block is allocated.</remarks>
+    /// <remarks>A side array (4 bytes per page) rather than a field of the hot 16-byte frame. Meaningful only
+    /// while the head page names a mapping (<see cref="PageFrame.Owner"/> ≠ 0): adding the folio to a mapping
+    /// sets it (rmap), so the allocator does not spend a cache miss clearing it.</remarks>
     public int[] FolioIndex { get; }
 
     /// <summary>The memcg id each allocated head page is charged to (folio_memcg; 0 = root or not charged).</summary>
-    /// <remarks>2 bytes per page; mem_cgroup ids are 16-bit in the kernel too (MEM_CGROUP_ID_MAX).</remarks>
+    /// <remarks>2 bytes per page; mem_cgroup ids are 16-bit in the kernel too (MEM_CGROUP_ID_MAX). Charging sets
+    /// it and uncharging at free clears it (mem_cgroup_uncharge), so a free or uncharged page reads 0.</remarks>
     public ushort[] FolioMemcg { get; }
 
     /// <summary>Per-pageblock flags: migratetype (bits 0–2), skip and isolate bits.</summary>

@@ -95,6 +95,7 @@ public sealed class Rmap
         dst.OwnerKind = src.OwnerKind;
         node.FolioIndex[newPfn] = index;
         node.FolioMemcg[newPfn] = node.FolioMemcg[oldPfn];
+        node.FolioMemcg[oldPfn] = 0;
         dst.Flags |= src.Flags & (uint)MigratedFlags;
         refs.MoveMappings(oldPfn, newPfn);
         src.Flags &= ~(uint)MigratedFlags;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MmSim.Sim;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm;
@@ -164,6 +165,16 @@ internal sealed class SlabCache(PageAllocator alloc, IAllocPagesWait pa, IAllocA
 
     /// <summary>Pages held by its slabs.</summary>
     public long Pages => slabs.Pages;
+
+    /// <summary>A slab it holds has a free object, so an allocation needs no new slab.</summary>
+    public bool HasFreeObject => Objects < capacity;
+
+    /// <summary>Takes a free object of a slab it holds (kmem_cache_alloc's fast path).</summary>
+    public void TakeFreeObject()
+    {
+        Debug.Assert(HasFreeObject, "a free object exists");
+        Objects++;
+    }
 
     /// <summary>Takes one object (kmem_cache_alloc); <see cref="TaskContext.Ret"/> is 1, or 0 when no slab could be allocated.</summary>
     /// <returns>The coroutine (a new slab may sleep in the slowpath).</returns>
