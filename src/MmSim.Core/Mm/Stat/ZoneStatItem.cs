@@ -1,3 +1,8 @@
+// Mm/Stat: the counter enums, split as include/linux/mmzone.h (zone_stat_item, numa_stat_item,
+// node_stat_item), vm_event_item.h and memcontrol.h (memcg_stat_item) split them. Ground: every layer
+// counts and this namespace imports nothing above MmSim.Mm. The counters are stored in Zone.VmStat,
+// Zone.VmNumaEvent, PgData.VmStat and PgData.VmEvents (Mm/PageAlloc); the /proc/vmstat names and
+// order are Mm/Vmstat/VmstatText.cs.
 namespace MmSim.Mm.Stat;
 
 /// <summary>Per-zone page counters, kept in <c>zone.VmStat</c> and summed over the zones for /proc/vmstat.</summary>
