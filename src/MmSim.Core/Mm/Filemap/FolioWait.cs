@@ -64,9 +64,6 @@ public sealed class FolioWait
         }
     }
 
-    /// <summary>Folios locked now.</summary>
-    public int LockedFolios => lockHolders.Count;
-
     /// <summary>The task holding the lock of the folio at <paramref name="pfn"/>, or null.</summary>
     /// <param name="pfn">Head PFN.</param>
     /// <returns>The holder, or null (unlocked, or locked outside any task).</returns>
@@ -150,22 +147,6 @@ public sealed class FolioWait
         {
             var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWriteback, -1, target);
-        }
-    }
-
-    /// <summary>Records that a folio under writeback was freed or migrated (its state moves with it).</summary>
-    /// <param name="oldPfn">The old head PFN.</param>
-    /// <param name="newPfn">The new head PFN, or −1 when the folio is gone.</param>
-    public void MoveFolio(int oldPfn, int newPfn)
-    {
-        if (lockHolders.Remove(oldPfn, out SimTask? holder) && newPfn >= 0)
-        {
-            lockHolders[newPfn] = holder;
-        }
-
-        if (writebackEnders.Remove(oldPfn, out IWaitTarget? ender) && newPfn >= 0)
-        {
-            writebackEnders[newPfn] = ender;
         }
     }
 
