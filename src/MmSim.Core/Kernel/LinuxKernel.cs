@@ -1,6 +1,3 @@
-using MmSim.Mm.Memory;
-using MmSim.Mm.Gup;
-using MmSim.Mm.Hugetlb;
 // The kernel object: the root of all kernel state of one run. Mechanisms live in Mm/ under the
 // kernel's file names and know nothing of this class; it builds them, wires them together and
 // gives user space (Workloads/) its entry points. Daemons and the hang detectors are started here
@@ -13,7 +10,6 @@ using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Rmap;
 using MmSim.Mm.Slab;
 using MmSim.Mm.Slowpath;
-using MmSim.Mm.Stat;
 using MmSim.Mm.Vmscan;
 using MmSim.Sim;
 
@@ -179,11 +175,9 @@ public sealed class LinuxKernel : IAllocPagesWait
     /// costs what <see cref="AllocPages"/> costs; only the slowpath allocates its coroutine.</remarks>
     public IEnumerable<Wait> AllocPagesWait(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0)
     {
-        TaskContext current = Current;
-        gfp = current.CurrentGfpContext(gfp);
-        int pfn = Alloc.AllocPagesFast(gfp, order, owner, mappingId, out PageAllocator.AllocContext ac);
-        current.AllocResult = pfn;
-        return pfn >= 0 ? [] : Slowpath.Run(current, gfp, order, ac, owner, mappingId);
+        int pfn = TryAllocPagesFast(gfp, order, owner, mappingId);
+        Current.AllocResult = pfn;
+        return pfn >= 0 ? [] : AllocPagesSlowpath(gfp, order, owner, mappingId);
     }
 
     /// <summary>mmap of a private anonymous region (do_mmap → vma_link): nothing is allocated until it is touched.</summary>
@@ -217,7 +211,7 @@ public sealed class LinuxKernel : IAllocPagesWait
 
     /// <inheritdoc/>
     public int TryAllocPagesFast(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0) =>
-        Alloc.AllocPagesFast(Current.CurrentGfpContext(gfp), order, owner, mappingId, out _);
+        Alloc.AllocPagesFast(Current.CurrentGfpContext(gfp), order, owner, mappingId);
 
     /// <inheritdoc/>
     public IEnumerable<Wait> AllocPagesSlowpath(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0)

@@ -1,12 +1,8 @@
 using MmSim.Kernel;
 using MmSim.Mm.Vmstat;
 using System.Diagnostics;
-using MmSim.Kernel.Designs;
 using MmSim.Mm;
-using MmSim.Mm.Compaction;
-using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm.Vmscan;
 using MmSim.Runs.TimeSeries;
 using MmSim.Scenario;
 using MmSim.Sim;

@@ -1,4 +1,3 @@
-using MmSim.Sim;
 
 namespace MmSim.Workloads;
 

@@ -1,4 +1,3 @@
-using MmSim.Mm;
 namespace MmSim.Workloads;
 
 /// <summary>What an allocator workload did: the counts a summary reports.</summary>

@@ -2,7 +2,6 @@ using MmSim.Sim;
 using MmSim.Mm.Folio;
 using MmSim.Mm.Slab;
 using System.Diagnostics;
-using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 

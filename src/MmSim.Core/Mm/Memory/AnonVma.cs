@@ -1,7 +1,6 @@
 using MmSim.Sim;
 using MmSim.Mm.Folio;
 using System.Diagnostics;
-using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 

@@ -1,6 +1,4 @@
-using MmSim.Mm.PageAlloc;
 using System.Diagnostics;
-using MmSim.Mm;
 using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Memory;

@@ -1,5 +1,3 @@
-using MmSim.Mm.PageAlloc;
-using MmSim.Mm;
 
 namespace MmSim.Mm.Memory;
 

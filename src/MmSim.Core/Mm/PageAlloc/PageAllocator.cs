@@ -87,17 +87,17 @@ public sealed partial class PageAllocator
     /// <param name="order">Order.</param>
     /// <param name="owner">Owner kind recorded on the head page.</param>
     /// <param name="ownerId">Mapping id recorded on the head page.</param>
-    /// <param name="ac">The allocation context, for the slowpath.</param>
     /// <returns>The first PFN, or −1.</returns>
-    /// <remarks>mm/page_alloc.c: __alloc_pages_noprof up to the slowpath.</remarks>
-    public int AllocPagesFast(GfpFlags gfp, int order, OwnerKind owner, int ownerId, out AllocContext ac)
+    /// <remarks>mm/page_alloc.c: __alloc_pages_noprof up to the slowpath; the slowpath recomputes the
+    /// allocation context with <see cref="PrepareAllocPages"/>, a pure function of the mask.</remarks>
+    public int AllocPagesFast(GfpFlags gfp, int order, OwnerKind owner, int ownerId)
     {
         if ((uint)order > MmConstants.MaxPageOrder)
         {
             throw new ArgumentOutOfRangeException(nameof(order), order, "order must be 0..MAX_PAGE_ORDER");
         }
 
-        ac = PrepareAllocPages(gfp);
+        AllocContext ac = PrepareAllocPages(gfp);
         int pfn = ac.PreferredZone == null ? -1 : GetPageFromFreelistFirstPass(gfp, order, ac);
         if (pfn >= 0)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MmSim.Sim;
 using MmSim.Mm.PageAlloc;
-using MmSim.Mm;
 using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Slab;

@@ -1,4 +1,3 @@
-using MmSim.Mm.Folio;
 // The orchestration half of mm/page_alloc.c: __alloc_pages_slowpath with direct compaction and
 // direct reclaim, as a coroutine the allocating task awaits. The buddy core (Mm/PageAlloc) sits
 // below it and knows nothing of compaction or reclaim; compaction (Mm/Compaction) and reclaim

@@ -1,4 +1,3 @@
-using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Vmscan;
 

@@ -1,4 +1,3 @@
-using MmSim.Mm.Filemap;
 namespace MmSim.Scenario;
 
 /// <summary>

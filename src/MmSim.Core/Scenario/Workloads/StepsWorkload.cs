@@ -1,4 +1,3 @@
-using MmSim.Mm.Filemap;
 namespace MmSim.Scenario;
 
 /// <summary>What a scripted step does.</summary>

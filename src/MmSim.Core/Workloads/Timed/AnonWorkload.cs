@@ -1,6 +1,4 @@
 using MmSim.Mm.Memory;
-using MmSim.Mm.Gup;
-using MmSim.Workloads;
 using MmSim.Scenario;
 using MmSim.Sim;
 using SimDistribution = MmSim.Sim.Distribution;

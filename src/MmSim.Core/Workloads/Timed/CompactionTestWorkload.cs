@@ -1,8 +1,5 @@
 using MmSim.Mm.Memory;
-using MmSim.Mm.Gup;
-using MmSim.Mm.Hugetlb;
 using MmSim.Mm.Stat;
-using MmSim.Workloads;
 using MmSim.Scenario;
 using MmSim.Sim;
 

@@ -1,5 +1,4 @@
 using MmSim.Mm.Memory;
-using MmSim.Workloads;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Scenario;

@@ -1,6 +1,5 @@
 using MmSim.Mm.Slab;
 using MmSim.Mm.PageFragCache;
-using MmSim.Workloads;
 using MmSim.Mm;
 using MmSim.Scenario;
 using MmSim.Sim;

@@ -1,5 +1,4 @@
 using MmSim.Mm.Filemap;
-using MmSim.Workloads;
 using MmSim.Scenario;
 using MmSim.Sim;
 using SimDistribution = MmSim.Sim.Distribution;

@@ -1,6 +1,5 @@
 using MmSim.Mm.Folio;
 using MmSim.Mm.Slab;
-using MmSim.Workloads;
 using MmSim.Scenario;
 using MmSim.Sim;
 

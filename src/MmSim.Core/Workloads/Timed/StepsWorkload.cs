@@ -1,7 +1,5 @@
 using MmSim.Mm.Memory;
-using MmSim.Mm.Filemap;
 using MmSim.Mm.Gup;
-using MmSim.Workloads;
 using System.Diagnostics;
 using MmSim.Mm;
 using MmSim.Scenario;

@@ -1,4 +1,3 @@
-using MmSim.Workloads;
 using MmSim.Scenario;
 using MmSim.Sim;
 using SimDistribution = MmSim.Sim.Distribution;

@@ -1,4 +1,3 @@
-using MmSim.Workloads;
 using System.Globalization;
 using MmSim.Scenario;
 

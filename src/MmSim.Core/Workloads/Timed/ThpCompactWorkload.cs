@@ -1,7 +1,5 @@
 using MmSim.Mm.Memory;
 using MmSim.Mm.Filemap;
-using MmSim.Mm.Gup;
-using MmSim.Workloads;
 using MmSim.Scenario;
 using MmSim.Sim;
 

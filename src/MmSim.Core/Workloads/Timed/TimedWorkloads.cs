@@ -1,15 +1,10 @@
-using MmSim.Mm.Memory;
-using MmSim.Mm.Filemap;
-using MmSim.Mm.Slab;
-using MmSim.Mm.Hugetlb;
-using MmSim.Workloads;
-// Timed workloads: tasks on the engine that fault, read, pin and churn memory over simulated time.
-// This file maps a resolved workload to its runtime object. The mechanisms the tasks drive live
-// beside it, named after their kernel files: AnonVma (mm/memory.c anonymous faults, munmap),
-// HugeMemory (mm/huge_memory.c THP gfp), PageCache (mm/filemap.c, fs/drop_caches.c), SlabCache and
-// Slub (mm/slub.c), PageFrag (mm/page_frag_cache.c), HugetlbPool (mm/hugetlb.c). Untimed workloads
+// Timed workloads: user-space tasks on the engine that fault, read, pin and churn memory over
+// simulated time. This file maps a resolved workload to its runtime object. The kernel paths the
+// tasks call live in Mm/ under their kernel files (Mm/Memory, Mm/Filemap, Mm/Slab, Mm/Gup,
+// Mm/Hugetlb, Mm/PageFragCache) and are reached through the kernel object. Untimed workloads
 // (churn, op scripts) are in the parent folder; the run that calls Start is in Runs/.
 using MmSim.Scenario;
+using MmSim.Workloads;
 
 namespace MmSim.Workloads.Timed;
 
