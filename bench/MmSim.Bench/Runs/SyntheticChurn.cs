@@ -1,5 +1,4 @@
 using MmSim.Mm;
-using MmSim.Runs;
 using MmSim.Sim;
 using MmSim.Workloads;
 

@@ -1,5 +1,4 @@
 using MmSim.Tests.Support;
-using MmSim.Cli;
 
 namespace MmSim.Tests.Cli;
 

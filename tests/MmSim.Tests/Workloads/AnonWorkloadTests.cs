@@ -2,7 +2,6 @@ using MmSim.Tests.Support;
 using MmSim.Mm.Memory;
 using MmSim.Mm;
 using MmSim.Mm.Stat;
-using MmSim.Runs;
 using MmSim.Scenario;
 using MmSim.Sim;
 using MmSim.Workloads;

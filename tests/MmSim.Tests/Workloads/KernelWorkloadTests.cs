@@ -1,6 +1,5 @@
 using MmSim.Mm;
 using MmSim.Mm.Stat;
-using MmSim.Workloads;
 using MmSim.Workloads.Timed;
 
 namespace MmSim.Tests.Workloads;

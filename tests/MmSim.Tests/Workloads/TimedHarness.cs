@@ -1,6 +1,5 @@
 using MmSim.Kernel;
 using MmSim.Mm;
-using MmSim.Mm.DebugVm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;

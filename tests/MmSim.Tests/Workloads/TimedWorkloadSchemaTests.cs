@@ -1,5 +1,4 @@
 using MmSim.Mm.Memory;
-using MmSim.Mm.Filemap;
 using MmSim.Scenario;
 using MmSim.Workloads.Timed;
 using static MmSim.Tests.Scenario.TestFiles;

@@ -4,7 +4,6 @@
 // Mm/Hugetlb, Mm/PageFragCache) and are reached through the kernel object. Untimed workloads
 // (churn, op scripts) are in the parent folder; the run that calls Start is in Runs/.
 using MmSim.Scenario;
-using MmSim.Workloads;
 
 namespace MmSim.Workloads.Timed;
 
