@@ -26,7 +26,7 @@ namespace MmSim.Kernel;
 /// the shrinker list, folio_wait_table…) and <c>current</c>. Memory cgroups, LRU lists, mounts and
 /// FUSE connections join here as they are modelled: each is one more field built in the constructor.
 /// </remarks>
-public sealed class LinuxKernel : IAllocPagesWait
+public sealed partial class LinuxKernel : IAllocPagesWait
 {
     private readonly List<TaskContext?> taskContexts = [];
 

@@ -1,3 +1,4 @@
+using MmSim.Mm.Migrate;
 using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.Compaction;

@@ -4,6 +4,7 @@
 // score checks are in CompactionSuitable.cs; compact_zone (scanners, migration) and the deferral
 // state sit behind ICompact (Impl/NoCompaction until compaction lands). kswapd (Mm/Vmscan) wakes it.
 using System.Diagnostics;
+using MmSim.Mm.Migrate;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Sim;

@@ -5,6 +5,7 @@
 // a loop in the kernel, is a one-way stack here.
 using System.Diagnostics;
 using MmSim.Mm.Compaction;
+using MmSim.Mm.Migrate;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Vmscan;
 using MmSim.Sim;

@@ -1,8 +1,7 @@
-namespace MmSim.Mm.Compaction;
+namespace MmSim.Mm.Migrate;
 
 /// <summary>How hard migration may try: whether it may block, and whether it waits on writeback.</summary>
-/// <remarks>include/linux/migrate_mode.h: enum migrate_mode. Kept beside compaction until the migration
-/// model (Mm/Migrate) takes it over.</remarks>
+/// <remarks>include/linux/migrate_mode.h: enum migrate_mode.</remarks>
 public enum MigrateMode
 {
     /// <summary>MIGRATE_ASYNC: never block.</summary>
@@ -11,6 +10,6 @@ public enum MigrateMode
     /// <summary>MIGRATE_SYNC_LIGHT: may block on most things, but not on writeback (kcompactd, direct SYNC priorities).</summary>
     SyncLight,
 
-    /// <summary>MIGRATE_SYNC: may block, waits on writeback (compact_memory, alloc_contig_range).</summary>
+    /// <summary>MIGRATE_SYNC: may block, waits on writeback (compact_memory, alloc_contig_range, offlining).</summary>
     Sync,
 }

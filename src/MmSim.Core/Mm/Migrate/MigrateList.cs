@@ -1,0 +1,59 @@
+namespace MmSim.Mm.Migrate;
+
+/// <summary>
+/// A list of isolated folios by head PFN (the kernel's <c>struct list_head</c> of folios threaded
+/// through folio->lru): what a scanner isolated, what migrate_pages still has to move, what failed
+/// and must be put back. Reused across calls, so steady-state use allocates nothing.
+/// </summary>
+public sealed class MigrateList
+{
+    private int[] pfns;
+
+    /// <summary>Creates an empty list.</summary>
+    /// <param name="capacity">Initial capacity (COMPACT_CLUSTER_MAX is typical).</param>
+    public MigrateList(int capacity = 32) => pfns = new int[Math.Max(capacity, 4)];
+
+    /// <summary>Number of folios on the list.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The head PFN at <paramref name="i"/>, in list order.</summary>
+    /// <param name="i">0 ≤ i &lt; <see cref="Count"/>.</param>
+    public int this[int i] => (uint)i < (uint)Count ? pfns[i] : throw new ArgumentOutOfRangeException(nameof(i));
+
+    /// <summary>Appends a folio at the tail (list_add_tail).</summary>
+    /// <param name="pfn">Head PFN.</param>
+    public void Add(int pfn)
+    {
+        if (Count == pfns.Length)
+        {
+            Array.Resize(ref pfns, pfns.Length * 2);
+        }
+
+        pfns[Count++] = pfn;
+    }
+
+    /// <summary>Removes the folio at <paramref name="i"/>, keeping the order of the rest.</summary>
+    /// <param name="i">0 ≤ i &lt; <see cref="Count"/>.</param>
+    public void RemoveAt(int i)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(i));
+        Array.Copy(pfns, i + 1, pfns, i, Count - i - 1);
+        Count--;
+    }
+
+    /// <summary>Moves every folio of <paramref name="other"/> to the tail of this list (list_splice_tail_init).</summary>
+    /// <param name="other">Emptied.</param>
+    public void SpliceTail(MigrateList other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        for (int i = 0; i < other.Count; i++)
+        {
+            Add(other.pfns[i]);
+        }
+
+        other.Clear();
+    }
+
+    /// <summary>Empties the list (INIT_LIST_HEAD).</summary>
+    public void Clear() => Count = 0;
+}
