@@ -6,6 +6,7 @@ using MmSim.Mm;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.Filemap;
 using MmSim.Mm.Folio;
+using MmSim.Mm.Migrate;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Rmap;
 using MmSim.Mm.Slab;
@@ -40,6 +41,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Rmap = new Rmap(alloc.Node, Mappings, Refs);
         FolioWait = new FolioWait(alloc.Node.Pages, sim);
         Shrinkers = new Shrinkers();
+        Migrate = new Migration(alloc, Rmap, FolioWait, KernelMigrateWritebackPolicy.Instance);
         PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers);
         Compact = parameters.Compact;
         Reclaim = parameters.Reclaim;
@@ -70,6 +72,9 @@ public sealed partial class LinuxKernel : IAllocPagesWait
 
     /// <summary>Folio lock and writeback waits.</summary>
     public FolioWait FolioWait { get; }
+
+    /// <summary>Page migration (mm/migrate.c), with the run's writeback policy.</summary>
+    public Migration Migrate { get; }
 
     /// <summary>The registered shrinkers (drop_caches and, later, reclaim call them).</summary>
     public Shrinkers Shrinkers { get; }

@@ -23,6 +23,9 @@ public sealed class CompactControl
     /// <summary>Highest zone of the request (highest_zoneidx).</summary>
     public int HighestZoneidx;
 
+    /// <summary>Direct compaction's priority (try_to_compact_pages' prio); the mode and skip-hint use follow from it.</summary>
+    public CompactPriority Priority = CompactPriority.Async;
+
     /// <summary>Migration mode (mode).</summary>
     public MigrateMode Mode;
 
