@@ -196,7 +196,7 @@ internal sealed partial class AnonVma : Mapping
         if (pmdTable[r] < 0 && ThpVmaSuitable(r))
         {
             GfpFlags gfp = HugeMemory.VmaThpGfpMask(flags.Defrag, flags.Thp == ThpMode.Madvise);
-            yield return Wait.Call(pa.AllocPagesWait(gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId));
+            yield return Wait.Call(Mempolicy.AllocPagesMpol(pa, gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId));
             int head = current.AllocResult;
             if (ThpAllocated(head))
             {

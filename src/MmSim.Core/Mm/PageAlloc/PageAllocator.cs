@@ -273,10 +273,9 @@ public sealed partial class PageAllocator
     public int AllocPagesSlowpathNoSleep(GfpFlags gfp, int order, in AllocContext ac)
     {
         AllocFlags flags = GfpToAllocFlags(gfp, order, ac.Migratetype);
-        // mm/page_alloc.c: wake_all_kswapds — one node, so one wake-up, for the preferred zone.
         if ((flags & AllocFlags.Kswapd) != 0)
         {
-            WakeupKswapd?.Invoke(ac.PreferredZone!, gfp, order, ac.HighestZoneIdx);
+            WakeAllKswapds(order, gfp, ac);
         }
 
         return GetPageFromFreelist(order, flags, ac);
