@@ -19,11 +19,15 @@ internal sealed class ScriptedReclaim : IReclaim
 
     public int Calls { get; private set; }
 
+    /// <summary>The order of every call.</summary>
+    public List<int> Orders { get; } = [];
+
     public IEnumerable<Wait> ShrinkNode(PageAllocator alloc, ScanControl sc) => [];
 
     public IEnumerable<Wait> TryToFreePages(PageAllocator alloc, ScanControl sc)
     {
         Calls++;
+        Orders.Add(sc.Order);
         long freed = 0;
         while (ToFree.Count > 0)
         {
