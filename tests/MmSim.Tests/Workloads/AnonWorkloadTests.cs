@@ -25,9 +25,9 @@ public class AnonWorkloadTests
         Assert.Equal(65536, h.VmStat(NodeStatItem.NrAnonPages));
 
         // One deposited page table per huge page (GFP_PGTABLE_USER), and enabled=always without
-        // madvise under defrag=madvise uses GFP_TRANSHUGE_LIGHT.
+        // madvise under defrag=madvise uses GFP_TRANSHUGE_LIGHT (with alloc_pages_mpol's local-node bits).
         Assert.Equal(128, h.VmStat(NodeStatItem.NrPageTablePages));
-        Assert.All(trace.Events.Where(e => !e.Free && e.Order == 9), e => Assert.Equal(GfpFlags.TransHugeLight, e.Gfp));
+        Assert.All(trace.Events.Where(e => !e.Free && e.Order == 9), e => Assert.Equal(GfpFlags.TransHugeLight | GfpFlags.ThisNode | GfpFlags.NoRetry, e.Gfp));
         Assert.Equal(128, trace.Events.Count(e => !e.Free && e.Order == 0 && e.Gfp == (GfpFlags.KernelAccount | GfpFlags.Zero)));
         Assert.Equal(128, h.Workloads[0].Stats.Metric(AnonVma.ThpFaultAllocMetric));
         h.Verify("anon thp=always");
@@ -62,7 +62,9 @@ public class AnonWorkloadTests
 
         var trace = new AllocRecorder();
         TimedHarness.Start(TimedHarness.Machine() + "workloads:\n  - type: anon\n    size: 8MiB\n    thp: madvise\n", trace: trace).RunUntil(100 * Ms);
-        Assert.Equal([GfpFlags.TransHuge, GfpFlags.TransHuge, GfpFlags.TransHuge, GfpFlags.TransHuge], trace.Events.Where(e => e.Order == 9).Select(e => e.Gfp));
+        // alloc_pages_mpol's first, local-node attempt adds __GFP_THISNODE | __GFP_NORETRY; on a fresh machine it succeeds.
+        const GfpFlags Local = GfpFlags.TransHuge | GfpFlags.ThisNode | GfpFlags.NoRetry;
+        Assert.Equal([Local, Local, Local, Local], trace.Events.Where(e => e.Order == 9).Select(e => e.Gfp));
     }
 
     [Fact]
