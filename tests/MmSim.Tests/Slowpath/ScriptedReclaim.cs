@@ -17,6 +17,9 @@ internal sealed class ScriptedReclaim : IReclaim
     /// <summary>Pages each call reports reclaimed even when it freed fewer.</summary>
     public long ReportedProgress { get; init; } = 1;
 
+    /// <summary>Calls after which progress is no longer reported (unless pages were freed).</summary>
+    public int ProgressCalls { get; init; } = int.MaxValue;
+
     public int Calls { get; private set; }
 
     /// <summary>The order of every call.</summary>
@@ -35,7 +38,7 @@ internal sealed class ScriptedReclaim : IReclaim
             freed++;
         }
 
-        sc.NrReclaimed += Math.Max(freed, ReportedProgress);
+        sc.NrReclaimed += Math.Max(freed, Calls <= ProgressCalls ? ReportedProgress : 0);
         return [];
     }
 }

@@ -140,28 +140,6 @@ public class SlowpathGiveUpTests
         }
     }
 
-    // Takes every page left below the min watermark, as a PF_MEMALLOC task may (ALLOC_NO_WATERMARKS).
-    private static void ExhaustReserves(LinuxKernel k)
-    {
-        SimTask t = k.Sim.Spawn("memalloc", Exhaust());
-        k.Sim.Run(k.Sim.Now);
-        Assert.Equal(TaskState.Dead, t.State);
-        k.Alloc.DrainAllPages();
-        Assert.Equal(0, k.Node.Zones[(int)ZoneType.Normal].ZonePageState(Mm.Stat.ZoneStatItem.NrFreePages));
-
-        IEnumerable<Wait> Exhaust()
-        {
-            TaskFlags saved = k.Current.MemallocSave(TaskFlags.Memalloc);
-            do
-            {
-                k.Alloc.DrainAllPages();
-                yield return Wait.Call(k.AllocPagesWait(GfpFlags.Kernel, 0));
-            }
-            while (k.Current.AllocResult >= 0);
-            k.Current.MemallocRestore(TaskFlags.Memalloc, saved);
-        }
-    }
-
     // Frees every fourth filled page of the lower half of memory (its buddy stays allocated) and drains,
     // so free memory is plentiful but order 0 only.
     private static void FreeEveryOtherPage(LinuxKernel k, List<int> pfns)

@@ -2,6 +2,7 @@ using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Mm.Vmscan;
 using MmSim.Mm.Vmscan.Impl;
 using MmSim.Sim;
@@ -62,6 +63,28 @@ internal static class SlowpathHarness
         {
             yield return Wait.Call(k.AllocPagesWait(gfp, order));
             result = k.Current.AllocResult;
+        }
+    }
+
+    // Takes every page left below the min watermark, as a PF_MEMALLOC task may (ALLOC_NO_WATERMARKS).
+    public static void ExhaustReserves(LinuxKernel k)
+    {
+        SimTask t = k.Sim.Spawn("memalloc", Exhaust());
+        k.Sim.Run(k.Sim.Now);
+        Assert.Equal(TaskState.Dead, t.State);
+        k.Alloc.DrainAllPages();
+        Assert.Equal(0, k.Node.Zones[(int)ZoneType.Normal].ZonePageState(ZoneStatItem.NrFreePages));
+
+        IEnumerable<Wait> Exhaust()
+        {
+            TaskFlags saved = k.Current.MemallocSave(TaskFlags.Memalloc);
+            do
+            {
+                k.Alloc.DrainAllPages();
+                yield return Wait.Call(k.AllocPagesWait(GfpFlags.Kernel, 0));
+            }
+            while (k.Current.AllocResult >= 0);
+            k.Current.MemallocRestore(TaskFlags.Memalloc, saved);
         }
     }
 }
