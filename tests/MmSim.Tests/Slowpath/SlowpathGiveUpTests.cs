@@ -59,6 +59,24 @@ public class SlowpathGiveUpTests
         Assert.Equal(0L, task.SwitchCount);
     }
 
+    [Theory]
+    [InlineData(GfpFlags.Kernel, 1)]
+    [InlineData(GfpFlags.Kernel | GfpFlags.RetryMayFail, 0)]
+    [InlineData(GfpFlags.Kernel | GfpFlags.ThisNode, 0)]
+    public void Only_a_request_that_may_use_the_OOM_killer_reaches_it(GfpFlags gfp, int wouldOom)
+    {
+        LinuxKernel k = Boot(NoCompaction.Instance);
+        Fill(k);
+        ExhaustReserves(k);
+        var seen = new List<(GfpFlags, int)>();
+        k.Slowpath.OnWouldOom = (g, o) => seen.Add((g, o));
+
+        // All three fail (the seam's OOM killer frees nothing); only the plain request got as far as out_of_memory().
+        Assert.Equal(-1, Allocate(k, gfp, 0));
+        Assert.Equal(wouldOom, k.Slowpath.WouldOom);
+        Assert.Equal(wouldOom == 1 ? [(gfp, 0)] : [], seen);
+    }
+
     [Fact]
     public void Under_defrag_mode_ALLOC_NOFRAGMENT_is_cleared_only_after_reclaim_and_compaction_gave_up()
     {
