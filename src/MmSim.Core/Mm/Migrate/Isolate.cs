@@ -144,4 +144,36 @@ public sealed partial class Migration
         ref PageFrame page = ref pages[pfn];
         return page.Owner == 0 && !page.Has(PageFlags.Mapped) && refs.ExtraRefs(pfn) == 0 && refs.Pins(pfn) == 0;
     }
+
+    /// <summary>
+    /// Checks that every allocated folio migration may move can be found again after it moves: a folio
+    /// on an LRU, or isolated while its owner still holds it, is in a mapping with a forward map (whose
+    /// slots Rmap.Verify checks point back); an isolated folio is off its LRU. O(pages).
+    /// </summary>
+    /// <returns>A description of the first violation, or null.</returns>
+    public string? VerifyMovable()
+    {
+        for (int pfn = 0; pfn < pages.Length; pfn += 1 << (pages[pfn].Has(PageFlags.Allocated) ? pages[pfn].Order : 0))
+        {
+            ref PageFrame page = ref pages[pfn];
+            if (!page.Has(PageFlags.Allocated) || page.Has(PageFlags.MovableOps))
+            {
+                continue;
+            }
+
+            bool lru = page.Has(PageFlags.Lru);
+            bool isolated = page.Has(PageFlags.Isolated);
+            if (lru && isolated)
+            {
+                return $"pfn 0x{pfn:x} is on an LRU and isolated at once";
+            }
+
+            if ((lru || (isolated && !OnlyIsolationRef(pfn))) && FolioMapping(pfn)?.Slots is null)
+            {
+                return $"pfn 0x{pfn:x} is {(lru ? "on an LRU" : "isolated")} but in no mapping with a forward map: a migration could not repoint its owner";
+            }
+        }
+
+        return null;
+    }
 }
