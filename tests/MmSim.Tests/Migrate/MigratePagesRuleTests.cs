@@ -309,4 +309,29 @@ public class MigratePagesRuleTests
         Assert.False(f.Pages[file.Lookup(index)].Has(PageFlags.Private)); // filemap_release_folio dropped it
         KernelChecker.Verify(f.Kernel, "fallback");
     }
+
+    [Fact]
+    public void Direct_compaction_PF_MEMALLOC_never_sleeps_in_folio_lock()
+    {
+        var f = new MigrateFixture();
+        (int src, _) = f.AddFolio();
+        MigrateList list = f.Isolate(src);
+        Assert.True(f.Kernel.FolioWait.FolioTrylock(src));
+        var result = new MigrateResult();
+        SimTask t = f.Kernel.Sim.Spawn("allocator", MigrateAsMemalloc(f, list, result));
+        f.Kernel.Sim.Run(10 * Ms);
+
+        // "It's not safe for direct compaction to call lock_page": -EAGAIN on every pass instead.
+        Assert.Equal((TaskState.Dead, 0), (t.State, t.SwitchCount));
+        Assert.Equal(1, result.Ret);
+        Assert.Equal(Migration.NrMaxMigratePagesRetry, f.NewFolioCalls);
+    }
+
+    private static IEnumerable<Wait> MigrateAsMemalloc(MigrateFixture f, MigrateList list, MigrateResult result)
+    {
+        TaskContext current = f.Kernel.Current;
+        TaskFlags saved = current.MemallocSave(TaskFlags.Memalloc);
+        yield return Wait.Call(f.Kernel.Migrate.MigratePages(current, list, f.NewFolio, null, MigrateMode.SyncLight, MigrateReason.Compaction, result));
+        current.MemallocRestore(TaskFlags.Memalloc, saved);
+    }
 }
