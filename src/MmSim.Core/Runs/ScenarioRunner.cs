@@ -87,6 +87,9 @@ public sealed class ScenarioRunner
         LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), Seed);
         PageAllocator alloc = kernel.Alloc;
         alloc.Trace = trace;
+
+        // A sink that prints the kmem events prints the migrate events too (FtraceWriter does both).
+        kernel.Migrate.Trace = trace as Mm.Migrate.IMigrateTrace;
         Kernel = kernel;
         Allocator = alloc;
         Check("boot");
@@ -225,7 +228,7 @@ public sealed class ScenarioRunner
             gfps.Add(((GfpFlags)g.Mask, g.Weight));
         }
 
-        var churn = new ChurnWorkload(alloc, stream, c.Fill.BasisPoints, orders, gfps);
+        var churn = new ChurnWorkload(alloc, stream, c.Fill.BasisPoints, orders, gfps, Kernel);
         for (long i = 0; i < c.Ops; i++)
         {
             churn.Step();
@@ -237,7 +240,7 @@ public sealed class ScenarioRunner
 
     private WorkloadResult RunOps(PageAllocator alloc, OpsWorkloadConfig o)
     {
-        var replay = new OpScriptReplay(alloc, o.Script);
+        var replay = new OpScriptReplay(alloc, o.Script, Kernel);
         for (long i = 0; !replay.Done; i++)
         {
             replay.Step();
