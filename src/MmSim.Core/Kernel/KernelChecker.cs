@@ -25,6 +25,11 @@ public static class KernelChecker
             throw new InvalidOperationException($"invariant violated after {context}: reverse map: {rmapProblem}");
         }
 
+        if (kernel.Migrate.VerifyMovable() is { } movableProblem)
+        {
+            throw new InvalidOperationException($"invariant violated after {context}: migration: {movableProblem}");
+        }
+
         int stray = kernel.Refs.CountStrayEntries();
         if (stray != 0)
         {

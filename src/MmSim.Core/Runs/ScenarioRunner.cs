@@ -225,7 +225,7 @@ public sealed class ScenarioRunner
             gfps.Add(((GfpFlags)g.Mask, g.Weight));
         }
 
-        var churn = new ChurnWorkload(alloc, stream, c.Fill.BasisPoints, orders, gfps);
+        var churn = new ChurnWorkload(alloc, stream, c.Fill.BasisPoints, orders, gfps, Kernel);
         for (long i = 0; i < c.Ops; i++)
         {
             churn.Step();
@@ -237,7 +237,7 @@ public sealed class ScenarioRunner
 
     private WorkloadResult RunOps(PageAllocator alloc, OpsWorkloadConfig o)
     {
-        var replay = new OpScriptReplay(alloc, o.Script);
+        var replay = new OpScriptReplay(alloc, o.Script, Kernel);
         for (long i = 0; !replay.Done; i++)
         {
             replay.Step();

@@ -1,3 +1,4 @@
+using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Sim;
@@ -18,6 +19,7 @@ public sealed class ChurnWorkload
     private readonly WeightedTable<int> orderTable;
     private readonly WeightedTable<GfpFlags> gfpTable;
     private readonly LiveBlocks live;
+    private readonly UserPages user;
 
     /// <summary>Creates the workload.</summary>
     /// <param name="alloc">The allocator.</param>
@@ -25,7 +27,9 @@ public sealed class ChurnWorkload
     /// <param name="fillBasisPoints">Target share of managed memory, in 1/10000.</param>
     /// <param name="orders">(order, weight) pairs.</param>
     /// <param name="gfps">(mask, weight) pairs.</param>
-    public ChurnWorkload(PageAllocator alloc, Prng prng, int fillBasisPoints, IReadOnlyList<(int Order, long Weight)> orders, IReadOnlyList<(GfpFlags Gfp, long Weight)> gfps)
+    /// <param name="kernel">The kernel, so movable blocks join a mapping and can migrate; null for allocator-only runs.</param>
+    public ChurnWorkload(PageAllocator alloc, Prng prng, int fillBasisPoints, IReadOnlyList<(int Order, long Weight)> orders, IReadOnlyList<(GfpFlags Gfp, long Weight)> gfps,
+        LinuxKernel? kernel = null)
     {
         ArgumentNullException.ThrowIfNull(alloc);
         ArgumentNullException.ThrowIfNull(prng);
@@ -37,6 +41,7 @@ public sealed class ChurnWorkload
         orderTable = new WeightedTable<int>(orders);
         gfpTable = new WeightedTable<GfpFlags>(gfps);
         live = new LiveBlocks(1024);
+        user = new UserPages(alloc, kernel, "churn", 1024, PageFlags.Lru);
     }
 
     /// <summary>Counts so far.</summary>
@@ -50,8 +55,8 @@ public sealed class ChurnWorkload
     {
         if (live.Count > 0 && live.Pages >= fillPages)
         {
-            (int pfn, int order) = live.RemoveAt((int)prng.NextBelow((ulong)live.Count));
-            alloc.FreePages(pfn, order);
+            (int handle, int order) = live.RemoveAt((int)prng.NextBelow((ulong)live.Count));
+            user.Free(handle, order);
             Stats.Frees++;
             return;
         }
@@ -65,8 +70,7 @@ public sealed class ChurnWorkload
             return;
         }
 
-        OpScriptReplay.MarkLruIfMovable(alloc, p, gfp);
-        live.Add(p, o);
+        live.Add(user.Add(p, o, UserPages.IsMovable(alloc, gfp)), o);
     }
 
     /// <summary>Frees every block still held (end of run, for leak checks).</summary>
@@ -74,8 +78,8 @@ public sealed class ChurnWorkload
     {
         while (live.Count > 0)
         {
-            (int pfn, int order) = live.RemoveAt(live.Count - 1);
-            alloc.FreePages(pfn, order);
+            (int handle, int order) = live.RemoveAt(live.Count - 1);
+            user.Free(handle, order);
         }
     }
 }

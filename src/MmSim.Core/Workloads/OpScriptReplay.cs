@@ -1,3 +1,4 @@
+using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
 using MmSim.Scenario;
@@ -14,24 +15,30 @@ namespace MmSim.Workloads;
 /// </remarks>
 public sealed class OpScriptReplay
 {
+    // A live id holds a UserPages handle; this marks an id with no block.
+    private const int NotLive = int.MinValue;
+
     private readonly PageAllocator alloc;
     private readonly OpScript script;
-    private readonly int[] livePfn;
+    private readonly UserPages user;
+    private readonly int[] liveHandle;
     private readonly byte[] liveOrder;
     private int next;
 
     /// <summary>Creates a replay positioned at the first entry.</summary>
     /// <param name="alloc">The allocator.</param>
     /// <param name="script">The parsed script.</param>
-    public OpScriptReplay(PageAllocator alloc, OpScript script)
+    /// <param name="kernel">The kernel, so movable blocks join a mapping and can migrate; null for allocator-only replays.</param>
+    public OpScriptReplay(PageAllocator alloc, OpScript script, LinuxKernel? kernel = null)
     {
         ArgumentNullException.ThrowIfNull(alloc);
         ArgumentNullException.ThrowIfNull(script);
         this.alloc = alloc;
         this.script = script;
-        livePfn = new int[script.Ids.Count];
+        user = new UserPages(alloc, kernel, "ops", script.Ids.Count, PageFlags.Lru);
+        liveHandle = new int[script.Ids.Count];
         liveOrder = new byte[script.Ids.Count];
-        Array.Fill(livePfn, -1);
+        Array.Fill(liveHandle, NotLive);
     }
 
     /// <summary>Counts so far.</summary>
@@ -49,15 +56,15 @@ public sealed class OpScriptReplay
         OpScriptEntry e = script.Entries[next++];
         if (e.Kind == OpKind.Free)
         {
-            int pfn = livePfn[e.IdIndex];
-            if (pfn < 0)
+            int handle = liveHandle[e.IdIndex];
+            if (handle == NotLive)
             {
                 Stats.FreesIgnored++;
                 return;
             }
 
-            alloc.FreePages(pfn, liveOrder[e.IdIndex]);
-            livePfn[e.IdIndex] = -1;
+            user.Free(handle, liveOrder[e.IdIndex]);
+            liveHandle[e.IdIndex] = NotLive;
             Stats.Frees++;
             return;
         }
@@ -70,23 +77,7 @@ public sealed class OpScriptReplay
             return;
         }
 
-        MarkLruIfMovable(alloc, p, gfp);
-        livePfn[e.IdIndex] = p;
+        liveHandle[e.IdIndex] = user.Add(p, e.Order, UserPages.IsMovable(alloc, gfp));
         liveOrder[e.IdIndex] = e.Order;
-    }
-
-    /// <summary>
-    /// A MOVABLE allocation stands for anonymous or page-cache memory, which sits on an LRU list:
-    /// that is what the kernel counts as movable (prep_move_freepages_block, compaction).
-    /// </summary>
-    /// <param name="alloc">The allocator.</param>
-    /// <param name="pfn">Head PFN.</param>
-    /// <param name="gfp">The allocation's flags.</param>
-    internal static void MarkLruIfMovable(PageAllocator alloc, int pfn, GfpFlags gfp)
-    {
-        if (Gfp.Migratetype(gfp, alloc.Options.GroupByMobilityDisabled) == MigrateType.Movable)
-        {
-            alloc.Node.Pages[pfn].Set(PageFlags.Lru);
-        }
     }
 }

@@ -103,8 +103,12 @@ public class PageCacheAndStepsTests
         Assert.Equal(256, h.VmStat(NodeStatItem.NrFollPinReleased));
         AllocEvent thp = Assert.Single(KernelWorkloadTests.LiveAllocations(trace));
         Assert.True(h.Alloc.Node.Pages[thp.Pfn].Has(PageFlags.Lru), "a movable block from a script is an LRU page");
-        // A script block belongs to no mapping: page->mapping is NULL, so the head page records mapping id 0.
-        Assert.Equal((OwnerKind.Script, 0), (h.Alloc.Node.Pages[thp.Pfn].OwnerKind, h.Alloc.Node.Pages[thp.Pfn].Owner));
+        // A movable script block is in the script's own mapping, whose forward map is how the script
+        // finds the block again after a migration moved it.
+        Assert.Equal(OwnerKind.Script, h.Alloc.Node.Pages[thp.Pfn].OwnerKind);
+        Mm.Folio.Mapping mapping = h.Kernel.Rmap.FolioMapping(thp.Pfn)!;
+        Assert.Equal("steps:steps", mapping.Name);
+        Assert.Equal(thp.Pfn, mapping.Lookup(h.Alloc.Node.FolioIndex[thp.Pfn]));
         h.Verify("steps");
     }
 }

@@ -57,26 +57,28 @@ internal static class Frag
     /// takes the whole free 2 MiB blocks its watermark reserve kept back. Also gives back the node's
     /// managed pages (the basis of the fill share), so a caller need not sum the zones again.
     /// </summary>
-    /// <returns>The blocks held (the kept pages and the taken blocks).</returns>
+    /// <returns>The blocks held (the kept pages and the taken blocks), as handles of the workload's
+    /// mapping: the pages are anonymous-like LRU folios in it, so migration can move them.</returns>
     public static LiveBlocks LayDown(WorkloadContext ctx, WorkloadStats stats, Percent fill, Percent keep, FragPattern pattern, int ownerId, out long managed)
     {
         PageAllocator alloc = ctx.Alloc;
         managed = alloc.Node.ManagedPages;
         var held = new LiveBlocks((int)Math.Min(managed, 1 << 20));
-        bool refused = Fill(alloc, stats, fill.Of(managed), held, ownerId);
+        var user = new UserPages(alloc, ctx.Kernel, $"frag:{ownerId}", (int)Math.Min(managed, 1 << 20), PageFlags.Lru | PageFlags.SwapBacked);
+        bool refused = Fill(alloc, user, stats, fill.Of(managed), held);
         int keepPerChunk = (int)Math.Max(1, keep.Of(HugeMemory.HpagePmdNr));
         var kept = new LiveBlocks(held.Count / 2 + 16);
         long freed = 0;
         for (int i = 0; i < held.Count; i++)
         {
-            (int pfn, int order) = held[i];
-            if (Keeps(pfn & (HugeMemory.HpagePmdNr - 1), keepPerChunk, pattern))
+            (int handle, int order) = held[i];
+            if (Keeps(user.Pfn(handle) & (HugeMemory.HpagePmdNr - 1), keepPerChunk, pattern))
             {
-                kept.Add(pfn, order);
+                kept.Add(handle, order);
                 continue;
             }
 
-            alloc.FreePages(pfn, order);
+            user.Free(handle, order);
             freed++;
         }
 
@@ -87,7 +89,7 @@ internal static class Frag
         stats.AddMetric(FreedPages, freed);
         if (refused)
         {
-            stats.AddMetric(BlocksTaken, TakeWholeBlocks(alloc, stats, kept, managed, ownerId));
+            stats.AddMetric(BlocksTaken, TakeWholeBlocks(alloc, user, stats, kept, managed));
         }
 
         return kept;
@@ -98,7 +100,7 @@ internal static class Frag
         pattern == FragPattern.Head ? offset < k : offset * k % HugeMemory.HpagePmdNr < k;
 
     // Returns true when the allocator refused before the target was reached.
-    private static bool Fill(PageAllocator alloc, WorkloadStats stats, long targetPages, LiveBlocks held, int ownerId)
+    private static bool Fill(PageAllocator alloc, UserPages user, WorkloadStats stats, long targetPages, LiveBlocks held)
     {
         while (held.Pages < targetPages)
         {
@@ -109,8 +111,7 @@ internal static class Frag
                 return true;
             }
 
-            alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.SwapBacked);
-            held.Add(pfn, 0);
+            held.Add(user.Add(pfn, 0, movable: true), 0);
         }
 
         return false;
@@ -120,7 +121,7 @@ internal static class Frag
     // its watermarks those blocks are the only order-9 memory left, and the pattern takes them. A
     // free block can also sit on a per-cpu list, where an order-9 watermark check does not see it:
     // the pcp lists are drained (drain_all_pages) and the blocks taken until none is left.
-    private static long TakeWholeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, int ownerId)
+    private static long TakeWholeBlocks(PageAllocator alloc, UserPages user, WorkloadStats stats, LiveBlocks held, long managed)
     {
         long taken = 0;
         long before;
@@ -128,14 +129,14 @@ internal static class Frag
         {
             before = taken;
             alloc.DrainAllPages();
-            taken += TakeFreeBlocks(alloc, stats, held, managed, ownerId);
+            taken += TakeFreeBlocks(alloc, user, stats, held, managed);
         }
         while (taken > before);
 
         return taken;
     }
 
-    private static long TakeFreeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, int ownerId)
+    private static long TakeFreeBlocks(PageAllocator alloc, UserPages user, WorkloadStats stats, LiveBlocks held, long managed)
     {
         long taken = 0;
         for (long i = 0; i <= managed >> HugeMemory.HpagePmdOrder; i++)
@@ -147,8 +148,7 @@ internal static class Frag
             }
 
             stats.CountAlloc(HugeMemory.HpagePmdOrder, failed: false);
-            alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.SwapBacked);
-            held.Add(pfn, HugeMemory.HpagePmdOrder);
+            held.Add(user.Add(pfn, HugeMemory.HpagePmdOrder, movable: true), HugeMemory.HpagePmdOrder);
             taken++;
         }
 

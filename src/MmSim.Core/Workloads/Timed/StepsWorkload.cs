@@ -9,7 +9,7 @@ namespace MmSim.Workloads.Timed;
 
 /// <summary>The <c>steps</c> workload: one task that runs a script of actions at their times.</summary>
 /// <param name="config">The resolved workload (steps in time order, names checked at load).</param>
-internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
+internal sealed partial class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
 {
     /// <summary>Metric: pages freed by drop_caches steps.</summary>
     public const string DropCachesPages = "drop_caches_pages";
@@ -99,8 +99,7 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
             Stats.CountAlloc(order, pfn < 0);
             if (pfn >= 0)
             {
-                OpScriptReplay.MarkLruIfMovable(ctx.Alloc, pfn, gfp);
-                blocks.Add(pfn, order);
+                blocks.Add(User.Add(pfn, order, UserPages.IsMovable(ctx.Alloc, gfp)), order);
             }
         }
     }
@@ -117,8 +116,8 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
 
         while (blocks!.Count > 0)
         {
-            (int pfn, int order) = blocks.RemoveAt(blocks.Count - 1);
-            ctx!.Alloc.FreePages(pfn, order);
+            (int handle, int order) = blocks.RemoveAt(blocks.Count - 1);
+            User.Free(handle, order);
             Stats.Frees++;
         }
     }
