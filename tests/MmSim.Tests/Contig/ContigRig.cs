@@ -83,6 +83,57 @@ internal static class ContigRig
         throw new InvalidOperationException("no page landed in the range");
     }
 
+    /// <summary>Spawns a task that runs <paramref name="path"/> with its own context as <c>current</c>.</summary>
+    public static SimTask Spawn(LinuxKernel k, string comm, Func<TaskContext, IEnumerable<Wait>> path)
+    {
+        IEnumerable<Wait> Body()
+        {
+            yield return Wait.Call(path(k.Current));
+        }
+
+        return k.Sim.Spawn(comm, Body());
+    }
+
+    /// <summary>A task that sleeps forever in S: the owner of a writeback that never ends.</summary>
+    public static SimTask Sleeper(LinuxKernel k, string comm)
+    {
+        var never = new WaitQueue(comm + " requests");
+        IEnumerable<Wait> Body()
+        {
+            yield return Wait.On(never, TaskState.Interruptible, "fuse_dev_do_read");
+        }
+
+        return k.Sim.Spawn(comm, Body());
+    }
+
+    /// <summary>Puts the folio at <paramref name="pfn"/> under writeback that only <paramref name="owner"/> could end.</summary>
+    public static void StartWriteback(LinuxKernel k, int pfn, SimTask owner) =>
+        k.FolioWait.FolioStartWriteback(pfn, new WaitQueue("fuse writeback request") { Releaser = owner });
+
+    /// <summary>Head PFNs of allocated blocks of <paramref name="owner"/> in <c>[start, end)</c>, ascending.</summary>
+    public static List<int> OwnedIn(LinuxKernel k, int start, int end, OwnerKind owner)
+    {
+        var list = new List<int>();
+        for (int pfn = start; pfn < end;)
+        {
+            ref PageFrame page = ref k.Node.Pages[pfn];
+            if (page.Has(PageFlags.Allocated))
+            {
+                if (page.OwnerKind == owner)
+                {
+                    list.Add(pfn);
+                }
+
+                pfn += 1 << page.Order;
+                continue;
+            }
+
+            pfn += page.Has(PageFlags.Buddy) ? 1 << page.Order : 1;
+        }
+
+        return list;
+    }
+
     /// <summary>The number of free pages on the buddy lists of <paramref name="zone"/> (all types, ISOLATE included).</summary>
     public static long BuddyPages(Zone zone)
     {

@@ -1,6 +1,7 @@
 using MmSim.Kernel;
 using MmSim.Mm;
 using MmSim.Mm.Contig;
+using MmSim.Mm.Migrate;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.PageIsolation;
 using MmSim.Sim;

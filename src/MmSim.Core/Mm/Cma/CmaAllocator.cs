@@ -3,6 +3,7 @@
 // aligned range in an area's bitmap and empties it with alloc_contig_range (Mm/Contig), trying the
 // next candidate range while the busy one fails with -EBUSY; cma_release gives the pages back.
 using MmSim.Mm.Contig;
+using MmSim.Mm.Migrate;
 using MmSim.Mm.PageAlloc;
 using MmSim.Sim;
 

@@ -17,6 +17,9 @@ public sealed partial class ContigAlloc
     /// <summary>Consecutive migrate_pages passes over one non-empty batch before -EBUSY (the literal 5 of __alloc_contig_migrate_range).</summary>
     public const int MaxTriesPerBatch = 5;
 
+    // -EINVAL's errno (Mm/Migrate/Errno has the migration ones only).
+    private const int EINVAL = 22;
+
     /// <summary>COMPACT_CLUSTER_MAX: folios isolate_migratepages_range takes per batch.</summary>
     public const int CompactClusterMax = 32;
 
@@ -69,7 +72,7 @@ public sealed partial class ContigAlloc
         Zone zone = alloc.Node.PageZone(start);
         if (alloc.Node.PageZone(end - 1) != zone)
         {
-            result.Ret = -Errno.EINVAL;
+            result.Ret = -EINVAL;
             yield break;
         }
 

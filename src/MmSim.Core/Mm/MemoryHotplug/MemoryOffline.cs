@@ -20,6 +20,10 @@ public sealed class MemoryOffline
     /// <summary>The proposed (2023, never merged) offline timeout's default: 30 s.</summary>
     public const long DefaultOfflineTimeoutNs = 30 * SimTime.NsPerSec;
 
+    // The errnos offline_pages adds to migration's (Mm/Migrate/Errno).
+    private const int EINVAL = 22;
+    private const int ENOENT = 2;
+
     private readonly PageAllocator alloc;
     private readonly PageIsolation.PageIsolation isolation;
     private readonly Migration migrate;
@@ -85,7 +89,7 @@ public sealed class MemoryOffline
         string? invalid = CheckRange(start, end);
         if (invalid != null)
         {
-            End(attempt, OfflineOutcome.Ebusy, -Errno.EINVAL, invalid);
+            End(attempt, OfflineOutcome.Ebusy, -EINVAL, invalid);
             yield break;
         }
 
@@ -164,7 +168,7 @@ public sealed class MemoryOffline
             }
             while (ret == 0);
 
-            if (ret != -Errno.ENOENT)
+            if (ret != -ENOENT)
             {
                 loop.Set(ret, OfflineOutcome.Ebusy, "unmovable page");
                 yield break;
@@ -208,7 +212,7 @@ public sealed class MemoryOffline
         }
 
         movablePfn = end;
-        return -Errno.ENOENT;
+        return -ENOENT;
     }
 
     // mm/memory_hotplug.c: do_migrate_range — isolate every movable folio from pfn on, migrate them

@@ -3,6 +3,7 @@
 // unmovable, and testing at the end that every page came back free. The free-list moves and the
 // large-buddy split are the buddy allocator's (Mm/PageAlloc/PageblockIsolate.cs); the callers are
 // Mm/Contig (alloc_contig_range), Mm/Cma and Mm/MemoryHotplug.
+using MmSim.Mm.Migrate;
 using MmSim.Mm.PageAlloc;
 
 namespace MmSim.Mm.PageIsolation;
