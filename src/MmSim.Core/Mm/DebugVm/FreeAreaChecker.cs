@@ -302,6 +302,10 @@ public static class FreeAreaChecker
         MigrateType bmt = node.PageblockMigratetype(buddy);
         bool forbidden = order >= MmConstants.PageblockOrder && mt != bmt &&
                          (!MigrateTypes.IsMergeable(mt) || !MigrateTypes.IsMergeable(bmt));
+
+        // Two isolated pageblocks: isolating the second moved its free block to the ISOLATE list
+        // without merging (__move_freepages_block); unset_migratetype_isolate merges them again.
+        forbidden |= order >= MmConstants.PageblockOrder && mt == MigrateType.Isolate && bmt == MigrateType.Isolate;
         if (!forbidden)
         {
             problems.Add($"zone {zone.Name}: free buddies 0x{pfn:x} and 0x{buddy:x} of order {order} are not merged");
