@@ -43,6 +43,30 @@ public class CmaTests
         KernelChecker.Verify(k, "cma_release");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_blocks_of_a_CMA_allocation_stay_CMA_under_both_isolate_variants(bool isolateBit)
+    {
+        // ≤ 6.16 undoes the isolation with the caller's migratetype, which cma_alloc gives as MIGRATE_CMA;
+        // 6.17+ never touched the type.
+        LinuxKernel k = Boot(isolateBit, cmaPages: 4 * Pb);
+        SimTask a = Spawn(k, "dma", _ => k.CmaAlloc("cma0", (2 * Pb) + 7, 0));
+        k.Sim.Run(Sec);
+        Assert.Equal(BlockPages, k.ContextOf(a).AllocResult);
+        for (int pfn = BlockPages; pfn < BlockPages + (4 * Pb); pfn += Pb)
+        {
+            Assert.Equal(MigrateType.Cma, k.Node.PageblockMigratetype(pfn));
+        }
+
+        Assert.True(k.CmaRelease("cma0", BlockPages, (2 * Pb) + 7));
+
+        // The tail's small chunks went to the pcp lists, as free_contig_range's order-0 frees do.
+        k.Alloc.DrainAllPages();
+        Assert.Equal(4L * Pb, k.Node.Zones[(int)Mm.ZoneType.Normal].VmStat[(int)Mm.Stat.ZoneStatItem.NrFreeCma]);
+        KernelChecker.Verify(k, "cma blocks");
+    }
+
     [Fact]
     public void A_request_larger_than_what_is_available_fails_and_counts_cma_alloc_fail()
     {

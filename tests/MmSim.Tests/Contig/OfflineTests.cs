@@ -10,7 +10,7 @@ using static MmSim.Tests.Contig.ContigRig;
 namespace MmSim.Tests.Contig;
 
 /// <summary>offline_pages and online_pages on memory blocks: ok, ebusy, hung, retrying, interrupted, timeout.</summary>
-public class OfflineTests
+public class OfflineTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const long Sec = SimTime.NsPerSec;
 
@@ -55,6 +55,34 @@ public class OfflineTests
 
         Assert.Equal(0, zone.NrIsolatePageblock);
         KernelChecker.Verify(k, "online");
+    }
+
+    [Fact]
+    public void A_block_full_of_page_cache_is_offlined_by_migrating_every_folio_out()
+    {
+        LinuxKernel k = Boot(normalBlocks: 3);
+        Mm.Filemap.CachedFile file = k.PageCache.Open("big", 3 * BlockPages);
+        var stats = new AllocTally();
+        int inBlock = 0;
+        for (long i = 0; inBlock < BlockPages / 2; i++)
+        {
+            Coroutines.RunInline(k.PageCache.Read(file, i, stats));
+            inBlock += file.Pfn[i] >= Start && file.Pfn[i] < End ? 1 : 0;
+        }
+
+        int folios = OwnedIn(k, Start, End, OwnerKind.File).Count;
+        long migrated = k.Node.VmEvents[(int)VmEventItem.PgmigrateSuccess];
+        var attempt = new OfflineAttempt();
+        Spawn(k, "sh", _ => k.OfflineMemoryBlock(Block, attempt));
+        k.Sim.Run(10 * Sec);
+
+        Assert.Equal(OfflineOutcome.Ok, attempt.Outcome);
+        Assert.Equal(folios, k.Node.VmEvents[(int)VmEventItem.PgmigrateSuccess] - migrated);
+
+        // Each folio costs migration's copy (1 µs) at least.
+        Assert.True(attempt.LatencyNs(k.Sim.Now) >= folios * Migration.CopyNsPerPage);
+        output.WriteLine($"{folios} folios migrated, {attempt.Passes} passes, {attempt.LatencyNs(k.Sim.Now) / 1000} µs simulated");
+        KernelChecker.Verify(k, "offline of a full block");
     }
 
     [Fact]
