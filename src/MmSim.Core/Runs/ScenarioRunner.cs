@@ -87,6 +87,12 @@ public sealed class ScenarioRunner
         LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), Seed);
         PageAllocator alloc = kernel.Alloc;
         alloc.Trace = trace;
+        if (trace != null)
+        {
+            kernel.Cma.Trace = trace as Mm.Cma.ICmaTrace;
+            kernel.Isolation.Trace = trace as Mm.PageIsolation.IPageIsolationTrace;
+        }
+
         Kernel = kernel;
         Allocator = alloc;
         Check("boot");

@@ -38,6 +38,9 @@ public sealed class CmaAllocator
         }
     }
 
+    /// <summary>Receiver of the cma tracepoints, or null.</summary>
+    public ICmaTrace? Trace { get; set; }
+
     /// <summary>The areas, in ascending PFN order.</summary>
     public IReadOnlyList<CmaArea> Areas => areas;
 
@@ -86,9 +89,11 @@ public sealed class CmaAllocator
         }
 
         long startNs = sim.Now;
+        Trace?.CmaAllocStart(cma.Name, count, cma.AvailableCount, cma.Count, align);
         var range = new CmaRangeAlloc();
         GfpFlags gfp = GfpFlags.Kernel | (noWarn ? GfpFlags.NoWarn : 0);
         yield return Wait.Call(CmaRangeAllocate(current, cma, count, align, gfp, range));
+        Trace?.CmaAllocFinish(cma.Name, range.Pfn, count, align, range.Ret);
         if (range.Pfn >= 0)
         {
             AllocSuccess++;
@@ -151,7 +156,8 @@ public sealed class CmaAllocator
                 break;
             }
 
-            // trace_cma_alloc_busy_retry: the next candidate starts past this one.
+            // The next candidate starts past this one.
+            Trace?.CmaAllocBusyRetry(cma.Name, pfn, count, align);
             start = bitmapNo + mask + 1;
         }
     }
@@ -173,6 +179,7 @@ public sealed class CmaAllocator
         contig.FreeContigRange(pfn, count);
         ClearBitmap(cma, pfn, count);
         cma.ReleasePages += count;
+        Trace?.CmaRelease(cma.Name, pfn, count);
         return true;
     }
 

@@ -30,6 +30,9 @@ public sealed class PageIsolation
         pages = node.Pages;
     }
 
+    /// <summary>Receiver of page_isolation:test_pages_isolated, or null.</summary>
+    public IPageIsolationTrace? Trace { get; set; }
+
     /// <summary>The page the last failed MEM_OFFLINE isolation reported (dump_page(unmovable, "unmovable page")), or −1.</summary>
     public int LastUnmovablePfn { get; private set; } = -1;
 
@@ -197,20 +200,25 @@ public sealed class PageIsolation
     public int TestPagesIsolated(int start, int end, PbIsolateMode mode)
     {
         _ = mode;
-        for (int pfn = start; pfn < end; pfn += MmConstants.PageblockNrPages)
+        int p = start;
+        while (p < end && (!Online(p) || node.PageblockIsolated(p)))
         {
-            if (Online(pfn) && !node.PageblockIsolated(pfn))
-            {
-                return -Errno.EBUSY;
-            }
+            p += MmConstants.PageblockNrPages;
         }
 
-        int p = start;
+        if (p < end)
+        {
+            Trace?.TestPagesIsolated(start, end, p);
+            return -Errno.EBUSY;
+        }
+
+        p = start;
         while (p < end && pages[p].Has(PageFlags.Buddy))
         {
             p += 1 << pages[p].Order;
         }
 
+        Trace?.TestPagesIsolated(start, end, p);
         return p < end ? -Errno.EBUSY : 0;
     }
 
