@@ -19,10 +19,12 @@ public class OfflineTests(Xunit.Abstractions.ITestOutputHelper output)
     private const int Start = Block * BlockPages;
     private const int End = Start + BlockPages;
 
-    [Fact]
-    public void A_block_of_free_and_movable_pages_goes_offline_and_comes_back_online()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_block_of_free_and_movable_pages_goes_offline_and_comes_back_online(bool isolateBit)
     {
-        LinuxKernel k = Boot();
+        LinuxKernel k = Boot(isolateBit);
         int folio = FilePageIn(k, Start, End);
         Zone zone = k.Node.Zones[(int)ZoneType.Normal];
         (long managed, long present) = (zone.ManagedPages, zone.PresentPages);
@@ -51,6 +53,7 @@ public class OfflineTests(Xunit.Abstractions.ITestOutputHelper output)
         for (int pfn = Start; pfn < End; pfn += Pb)
         {
             Assert.Equal(MigrateType.Movable, k.Node.PageblockMigratetype(pfn));
+            Assert.Equal(MigrateType.Movable, k.Node.PageblockMigratetypeBits(pfn));
         }
 
         Assert.Equal(0, zone.NrIsolatePageblock);
