@@ -1,8 +1,9 @@
 namespace MmSim.Mm;
 
 /// <summary>
-/// The blocks a workload holds: PFN and order per slot in two arrays, removal by swapping with the
-/// last slot, so choosing a random live block is O(1) and nothing is allocated per operation.
+/// The blocks a workload holds: PFN (or, for blocks that can migrate, the holder's handle of them)
+/// and order per slot in two arrays, removal by swapping with the last slot, so choosing a random live
+/// block is O(1) and nothing is allocated per operation.
 /// </summary>
 internal sealed class LiveBlocks
 {

@@ -87,6 +87,9 @@ public sealed class ScenarioRunner
         LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), Seed);
         PageAllocator alloc = kernel.Alloc;
         alloc.Trace = trace;
+
+        // A sink that prints the kmem events prints the migrate events too (FtraceWriter does both).
+        kernel.Migrate.Trace = trace as Mm.Migrate.IMigrateTrace;
         if (trace != null)
         {
             kernel.Cma.Trace = trace as Mm.Cma.ICmaTrace;

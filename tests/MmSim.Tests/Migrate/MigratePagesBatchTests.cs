@@ -164,4 +164,39 @@ public class MigratePagesBatchTests
         Assert.False(m.MayIsolate(mapped, IsolateMode.Unmapped));
         Assert.True(m.MayIsolate(mapped, IsolateMode.AsyncMigrate));
     }
+
+    [Fact]
+    public void A_movable_ops_page_migrates_through_its_own_path()
+    {
+        var f = new MigrateFixture();
+        var zs = f.Kernel.Mappings.Register(new Mm.Folio.SlotMapping("zsmalloc", 16, Mm.Folio.MappingKind.MovableOps, Mm.Folio.AopsCaps.None));
+        int src = f.Kernel.AllocPages(GfpFlags.HighUserMovable, 0, OwnerKind.MovableOps);
+        int index = zs.Insert(src, 0);
+        f.Kernel.Rmap.SetFolioMapping(src, zs, index);
+        f.Pages[src].Set(PageFlags.MovableOps);
+        Migration m = f.Kernel.Migrate;
+        Assert.False(m.FolioIsolateLru(src));
+        Assert.True(m.IsolateMovableOpsPage(src, IsolateMode.None));
+        Assert.False(m.IsolateMovableOpsPage(src, IsolateMode.None)); // isolated already
+        var list = new MigrateList();
+        list.Add(src);
+        var result = new MigrateResult();
+        Coroutines.RunInline(m.MigratePages(f.Kernel.BootContext, list, f.NewFolio, null, MigrateMode.Async, MigrateReason.Compaction, result));
+
+        int dst = zs.Lookup(index);
+        Assert.Equal((0, 1), (result.Ret, result.NrSucceeded));
+        Assert.NotEqual(src, dst);
+        Assert.True(f.Pages[dst].Has(PageFlags.MovableOps));
+        Assert.False(f.Pages[dst].Has(PageFlags.Lru));
+        Assert.False(f.Pages[dst].Has(PageFlags.Isolated));
+        Assert.False(f.Pages[src].Has(PageFlags.Allocated));
+        Assert.Equal(0, f.NodeStat(NodeStatItem.NrIsolatedAnon) + f.NodeStat(NodeStatItem.NrIsolatedFile));
+
+        // Put back: the page stays with its owner, no longer isolated.
+        Assert.True(m.IsolateMovableOpsPage(dst, IsolateMode.None));
+        list.Add(dst);
+        m.PutbackMovablePages(list);
+        Assert.False(f.Pages[dst].Has(PageFlags.Isolated));
+        KernelChecker.Verify(f.Kernel, "movable ops");
+    }
 }

@@ -309,4 +309,68 @@ public class MigratePagesRuleTests
         Assert.False(f.Pages[file.Lookup(index)].Has(PageFlags.Private)); // filemap_release_folio dropped it
         KernelChecker.Verify(f.Kernel, "fallback");
     }
+
+    [Fact]
+    public void Direct_compaction_PF_MEMALLOC_never_sleeps_in_folio_lock()
+    {
+        var f = new MigrateFixture();
+        (int src, _) = f.AddFolio();
+        MigrateList list = f.Isolate(src);
+        Assert.True(f.Kernel.FolioWait.FolioTrylock(src));
+        var result = new MigrateResult();
+        SimTask t = f.Kernel.Sim.Spawn("allocator", MigrateAsMemalloc(f, list, result));
+        f.Kernel.Sim.Run(10 * Ms);
+
+        // "It's not safe for direct compaction to call lock_page": -EAGAIN on every pass instead.
+        Assert.Equal((TaskState.Dead, 0), (t.State, t.SwitchCount));
+        Assert.Equal(1, result.Ret);
+        Assert.Equal(Migration.NrMaxMigratePagesRetry, f.NewFolioCalls);
+    }
+
+    private static IEnumerable<Wait> MigrateAsMemalloc(MigrateFixture f, MigrateList list, MigrateResult result)
+    {
+        TaskContext current = f.Kernel.Current;
+        TaskFlags saved = current.MemallocSave(TaskFlags.Memalloc);
+        yield return Wait.Call(f.Kernel.Migrate.MigratePages(current, list, f.NewFolio, null, MigrateMode.SyncLight, MigrateReason.Compaction, result));
+        current.MemallocRestore(TaskFlags.Memalloc, saved);
+    }
+
+    [Fact]
+    public void SYNC_LIGHT_sleeps_in_folio_lock_for_an_uptodate_folio()
+    {
+        var f = new MigrateFixture();
+        (int src, _) = f.AddFolio();
+        MigrateList list = f.Isolate(src);
+        SimTask holder = f.Kernel.Sim.Spawn("holder", LockFor(f.Kernel, src, 5 * Ms));
+        var result = new MigrateResult();
+        SimTask m = f.Kernel.Sim.Spawn("kcompactd0", MigrateIn(f, list, MigrateMode.SyncLight, result));
+        f.Kernel.Sim.Run(1 * Ms);
+
+        // "In light mode, we can wait for transient locks": the ASYNC batch gave up, the SYNC_LIGHT pass waits.
+        Assert.Equal((TaskState.Uninterruptible, FolioWait.SiteFolioLock), (m.State, m.WaitSite));
+        Assert.Same(holder, m.WaitingOn!.Releaser);
+        f.Kernel.Sim.Run(20 * Ms);
+        Assert.Equal((0, 1), (result.Ret, result.NrSucceeded));
+        Assert.Equal(NrMaxMigrateAsyncRetryPlusOne, f.NewFolioCalls);
+    }
+
+    // The ASYNC batch's three tries, then the one that waited and succeeded.
+    private const int NrMaxMigrateAsyncRetryPlusOne = Migration.NrMaxMigrateAsyncRetry + 1;
+
+    [Fact]
+    public void Unused_destinations_go_to_put_new_folio_not_to_the_allocator()
+    {
+        var f = new MigrateFixture();
+        (int src, _) = f.AddFolio();
+        MigrateList list = f.Isolate(src);
+        Assert.True(f.Kernel.FolioWait.FolioTrylock(src));
+        var returned = new List<int>();
+        var result = new MigrateResult();
+        Coroutines.RunInline(f.Kernel.Migrate.MigratePages(f.Kernel.BootContext, list, f.NewFolio, (dst, order) => returned.Add(dst), MigrateMode.Async, MigrateReason.Compaction, result));
+
+        // compaction_free takes every destination back, still allocated and unlocked; migration frees none.
+        Assert.Equal(Migration.NrMaxMigratePagesRetry, returned.Count);
+        Assert.All(returned, dst => Assert.True(f.Pages[dst].Has(PageFlags.Allocated)));
+        Assert.All(returned, dst => Assert.False(f.Pages[dst].Has(PageFlags.Locked)));
+    }
 }

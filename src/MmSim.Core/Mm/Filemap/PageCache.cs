@@ -424,14 +424,19 @@ internal sealed class PageCache : IReclaimableSlab
         alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, 1);
     }
 
-    // __filemap_remove_folio, then the page cache's reference is dropped and the folio freed.
+    // __filemap_remove_folio, then the page cache's reference is dropped and the folio freed — unless
+    // migration holds it isolated: its reference is then the last, and the isolator frees it.
     private void RemoveFolio(int pfn)
     {
         rmap.Unmap(pfn);
-        alloc.FreePages(pfn, 0);
+        if (!alloc.Node.Pages[pfn].Has(PageFlags.Isolated))
+        {
+            alloc.FreePages(pfn, 0);
+        }
     }
 
-    // mm/truncate.c: mapping_evict_folio skips dirty, writeback, locked and mapped folios.
+    // mm/truncate.c: mapping_evict_folio skips dirty, writeback, locked and mapped folios, and folios
+    // with references beyond the cache's (an isolated folio holds the isolation's).
     private long InvalidateMappingPages(CachedFile file)
     {
         long freed = 0;
@@ -439,7 +444,7 @@ internal sealed class PageCache : IReclaimableSlab
         for (long i = 0; i < index.Length && file.NrCached > 0; i++)
         {
             int pfn = index[i];
-            if (pfn < 0 || (alloc.Node.Pages[pfn].Flags & (uint)(PageFlags.Dirty | PageFlags.Writeback | PageFlags.Locked)) != 0)
+            if (pfn < 0 || (alloc.Node.Pages[pfn].Flags & (uint)(PageFlags.Dirty | PageFlags.Writeback | PageFlags.Locked | PageFlags.Isolated)) != 0)
             {
                 continue;
             }

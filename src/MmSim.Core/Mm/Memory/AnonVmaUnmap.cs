@@ -38,7 +38,7 @@ internal sealed partial class AnonVma
             if (pte[i] >= 0)
             {
                 UnmapFolio(pte[i], 1);
-                alloc.FreePages(pte[i], 0);
+                FreeUnlessIsolated(pte[i], 0);
                 stats.CountFree();
             }
 
@@ -84,7 +84,7 @@ internal sealed partial class AnonVma
         if (pmdHugeMapped[r] == 0)
         {
             UnmapFolio(head, HugeMemory.HpagePmdNr, rmapDone: true);
-            alloc.FreePages(head, HugeMemory.HpagePmdOrder);
+            FreeUnlessIsolated(head, HugeMemory.HpagePmdOrder);
             stats.CountFree();
             pmdHuge[r] = -1;
             state = PmdState.None;
@@ -114,5 +114,23 @@ internal sealed partial class AnonVma
         {
             alloc.Node.ModNodePageState(NodeStatItem.NrAnonPages, -nrPages);
         }
+    }
+
+    // The zap drops the last reference of the process; a folio migration holds isolated keeps the
+    // isolation's, and the isolator frees it (folio_put).
+    // The caller has emptied the folio's page-table entries; an isolated folio also forgets its
+    // anon_vma, so the isolator sees nobody but itself holding it.
+    private void FreeUnlessIsolated(int pfn, int order)
+    {
+        ref PageFrame page = ref alloc.Node.Pages[pfn];
+        if (!page.Has(PageFlags.Isolated))
+        {
+            alloc.FreePages(pfn, order);
+            return;
+        }
+
+        page.Owner = 0;
+        page.Clear(PageFlags.Mapped);
+        alloc.Node.FolioIndex[pfn] = 0;
     }
 }

@@ -126,6 +126,7 @@ public sealed partial class Migration
     private int MigrateFolioMove(MigratePagesControl ctl, int src, int dst, MigrateMode mode, MigrateList ret)
     {
         bool movableOps = pages[src].Has(PageFlags.MovableOps);
+        int nrPages = 1 << pages[src].Order;
 
         // folio_is_file_lru(src) for NR_ISOLATED: the source's flags move to dst with the data.
         bool swapBacked = pages[src].Has(PageFlags.SwapBacked);
@@ -150,9 +151,17 @@ public sealed partial class Migration
         }
 
         folioWait.FolioUnlock(dst);
+        if (!movableOps && OnlyIsolationRef(dst))
+        {
+            // The owner let go of the folio after it was unmapped: the final folio_put(dst) frees the
+            // copy (in the kernel, once the LRU batch drops its reference).
+            pages[dst].Clear(PageFlags.Lru);
+            alloc.FreePages(dst, pages[dst].Order);
+        }
+
         folioWait.FolioUnlock(src);
         MigrateFolioDone(src, ctl.Reason, movableOps, swapBacked);
-        ctl.CopiedPages += 1 << pages[dst].Order;
+        ctl.CopiedPages += nrPages;
         return 0;
     }
 

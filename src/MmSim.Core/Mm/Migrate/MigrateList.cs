@@ -5,9 +5,12 @@ namespace MmSim.Mm.Migrate;
 /// through folio->lru): what a scanner isolated, what migrate_pages still has to move, what failed
 /// and must be put back. Reused across calls, so steady-state use allocates nothing.
 /// </summary>
+/// <remarks>An array window [head, head + Count): taking folios off the head (migrate_pages' batches)
+/// moves the window instead of the folios, so cutting a long list into batches is linear.</remarks>
 public sealed class MigrateList
 {
     private int[] pfns;
+    private int head;
 
     /// <summary>Creates an empty list.</summary>
     /// <param name="capacity">Initial capacity (COMPACT_CLUSTER_MAX is typical).</param>
@@ -18,18 +21,14 @@ public sealed class MigrateList
 
     /// <summary>The head PFN at <paramref name="i"/>, in list order.</summary>
     /// <param name="i">0 ≤ i &lt; <see cref="Count"/>.</param>
-    public int this[int i] => (uint)i < (uint)Count ? pfns[i] : throw new ArgumentOutOfRangeException(nameof(i));
+    public int this[int i] => (uint)i < (uint)Count ? pfns[head + i] : throw new ArgumentOutOfRangeException(nameof(i));
 
     /// <summary>Appends a folio at the tail (list_add_tail).</summary>
     /// <param name="pfn">Head PFN.</param>
     public void Add(int pfn)
     {
-        if (Count == pfns.Length)
-        {
-            Array.Resize(ref pfns, pfns.Length * 2);
-        }
-
-        pfns[Count++] = pfn;
+        EnsureTailRoom(1);
+        pfns[head + Count++] = pfn;
     }
 
     /// <summary>Removes the folio at <paramref name="i"/>, keeping the order of the rest.</summary>
@@ -37,7 +36,7 @@ public sealed class MigrateList
     public void RemoveAt(int i)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(i));
-        Array.Copy(pfns, i + 1, pfns, i, Count - i - 1);
+        Array.Copy(pfns, head + i + 1, pfns, head + i, Count - i - 1);
         Count--;
     }
 
@@ -46,11 +45,9 @@ public sealed class MigrateList
     public void SpliceTail(MigrateList other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        for (int i = 0; i < other.Count; i++)
-        {
-            Add(other.pfns[i]);
-        }
-
+        EnsureTailRoom(other.Count);
+        Array.Copy(other.pfns, other.head, pfns, head + Count, other.Count);
+        Count += other.Count;
         other.Clear();
     }
 
@@ -60,7 +57,7 @@ public sealed class MigrateList
     public void Set(int i, int pfn)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(i));
-        pfns[i] = pfn;
+        pfns[head + i] = pfn;
     }
 
     /// <summary>Keeps the first <paramref name="count"/> folios and drops the rest.</summary>
@@ -78,13 +75,15 @@ public sealed class MigrateList
     {
         ArgumentNullException.ThrowIfNull(dst);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)Count, nameof(count));
-        for (int i = 0; i < count; i++)
-        {
-            dst.Add(pfns[i]);
-        }
-
-        Array.Copy(pfns, count, pfns, 0, Count - count);
+        dst.EnsureTailRoom(count);
+        Array.Copy(pfns, head, dst.pfns, dst.head + dst.Count, count);
+        dst.Count += count;
+        head += count;
         Count -= count;
+        if (Count == 0)
+        {
+            head = 0;
+        }
     }
 
     /// <summary>Moves every folio of <paramref name="other"/> to the head of this list, in their order (list_splice).</summary>
@@ -92,23 +91,50 @@ public sealed class MigrateList
     public void SpliceHead(MigrateList other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other.Count == 0)
+        int n = other.Count;
+        if (n == 0)
         {
             return;
         }
 
-        int n = other.Count;
-        while (Count + n > pfns.Length)
+        if (head < n)
         {
-            Array.Resize(ref pfns, pfns.Length * 2);
+            // Make room in front: move this list's folios up by n.
+            EnsureTailRoom(n);
+            Array.Copy(pfns, head, pfns, head + n, Count);
+            head += n;
         }
 
-        Array.Copy(pfns, 0, pfns, n, Count);
-        Array.Copy(other.pfns, 0, pfns, 0, n);
+        head -= n;
+        Array.Copy(other.pfns, other.head, pfns, head, n);
         Count += n;
         other.Clear();
     }
 
     /// <summary>Empties the list (INIT_LIST_HEAD).</summary>
-    public void Clear() => Count = 0;
+    public void Clear()
+    {
+        Count = 0;
+        head = 0;
+    }
+
+    // Room for n more at the tail: first slide the window back to 0, then grow by doubling.
+    private void EnsureTailRoom(int n)
+    {
+        if (head + Count + n <= pfns.Length)
+        {
+            return;
+        }
+
+        if (head > 0)
+        {
+            Array.Copy(pfns, head, pfns, 0, Count);
+            head = 0;
+        }
+
+        if (Count + n > pfns.Length)
+        {
+            Array.Resize(ref pfns, Math.Max(Count + n, pfns.Length * 2));
+        }
+    }
 }

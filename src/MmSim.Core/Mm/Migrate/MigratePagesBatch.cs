@@ -19,24 +19,17 @@ public sealed partial class Migration
         ctl.UnmapFolios.Clear();
         ctl.DstFolios.Clear();
         ctl.CopiedPages = 0;
-        int retry = 1, thpRetry = 0, nrFailed = 0, nrRetryPages = 0, rcSaved = 0;
-        for (int pass = 0; pass < nrPass && retry != 0 && rcSaved == 0; pass++)
+        ctl.Retry = 1;
+        ctl.ThpRetry = ctl.NrFailed = ctl.NrRetryPages = ctl.RcSaved = 0;
+        for (int pass = 0; pass < nrPass && ctl.Retry != 0 && ctl.RcSaved == 0; pass++)
         {
-            retry = thpRetry = nrRetryPages = 0;
+            ctl.Retry = ctl.ThpRetry = ctl.NrRetryPages = 0;
             int kept = 0;
             for (int r = 0; r < from.Count; r++)
             {
                 int src = from[r];
-                int nrPages = 1 << pages[src].Order;
-                int isThp = pages[src].Order >= HpagePmdOrder ? 1 : 0;
-
-                // "If we are holding the last folio reference, the folio was freed from under us."
-                if (!pages[src].Has(PageFlags.MovableOps) && OnlyIsolationRef(src))
+                if (FreedFromUnderUs(ctl, src))
                 {
-                    pages[src].Clear(PageFlags.Active | PageFlags.Unevictable);
-                    MigrateFolioDone(src, ctl.Reason, movableOps: false, pages[src].Has(PageFlags.SwapBacked));
-                    ctl.NrSucceeded += nrPages;
-                    ctl.NrThpSucceeded += isThp;
                     continue;
                 }
 
@@ -54,55 +47,84 @@ public sealed partial class Migration
                     rc = MigrateFolioUnmapFinish(ctl, src, dst, ret);
                 }
 
-                switch (rc)
+                kept = UnmapOutcome(ctl, from, r, kept, src, dst, rc);
+                if (rc == -ENOMEM)
                 {
-                    case 0:
-                        ctl.UnmapFolios.Add(src);
-                        ctl.DstFolios.Add(dst);
-                        break;
-                    case -EAGAIN:
-                        retry++;
-                        thpRetry += isThp;
-                        nrRetryPages += nrPages;
-                        from.Set(kept++, src);
-                        break;
-                    case -ENOMEM:
-                        // "When memory is low, don't bother to try to migrate other folios, move
-                        // unmapped folios, then exit." Large folios would be split and retried; mmsim
-                        // does not split (docs/fidelity.md), so they fail like small ones.
-                        nrFailed++;
-                        ctl.NrThpFailed += isThp;
-                        ctl.NrFailedPages += nrPages + nrRetryPages;
-                        ctl.NrThpFailed += thpRetry;
-                        rcSaved = rc;
-                        kept = KeepRest(from, r, kept);
-                        r = from.Count;
-                        break;
-                    default:
-                        // Permanent failure (-EBUSY, etc.): the folio is on ret already.
-                        nrFailed++;
-                        ctl.NrThpFailed += isThp;
-                        ctl.NrFailedPages += nrPages;
-                        break;
+                    break;
                 }
             }
 
             from.Truncate(kept);
         }
 
-        if (rcSaved == 0)
+        if (ctl.RcSaved == 0)
         {
-            nrFailed += retry;
-            ctl.NrThpFailed += thpRetry;
-            ctl.NrFailedPages += nrRetryPages;
+            ctl.NrFailed += ctl.Retry;
+            ctl.NrThpFailed += ctl.ThpRetry;
+            ctl.NrFailedPages += ctl.NrRetryPages;
         }
 
-        nrFailed += MigrateFoliosMovePasses(ctl, mode, ret, nrPass);
-        ctl.Rc = rcSaved != 0 ? rcSaved : nrFailed;
+        int nrFailed = ctl.NrFailed + MigrateFoliosMovePasses(ctl, mode, ret, nrPass);
+        ctl.Rc = ctl.RcSaved != 0 ? ctl.RcSaved : nrFailed;
         MigrateFoliosUndo(ctl, ret);
         if (ctl.CopiedPages > 0 && ctl.Current.CanSleep)
         {
             yield return Wait.For(ctl.CopiedPages * CopyNsPerPage);
+        }
+    }
+
+    // "If we are holding the last folio reference, the folio was freed from under us, so just drop
+    // our reference": it counts as migrated.
+    private bool FreedFromUnderUs(MigratePagesControl ctl, int src)
+    {
+        ref PageFrame page = ref pages[src];
+        if (page.Has(PageFlags.MovableOps) || !OnlyIsolationRef(src))
+        {
+            return false;
+        }
+
+        int nrPages = 1 << page.Order;
+        ctl.NrThpSucceeded += page.Order >= HpagePmdOrder ? 1 : 0;
+        page.Clear(PageFlags.Active | PageFlags.Unevictable);
+        MigrateFolioDone(src, ctl.Reason, movableOps: false, page.Has(PageFlags.SwapBacked));
+        ctl.NrSucceeded += nrPages;
+        return true;
+    }
+
+    // The switch after migrate_folio_unmap in migrate_pages_batch. Returns the new count of folios
+    // kept on from (those retried next pass, and on -ENOMEM every one not yet tried).
+    private int UnmapOutcome(MigratePagesControl ctl, MigrateList from, int r, int kept, int src, int dst, int rc)
+    {
+        int nrPages = 1 << pages[src].Order;
+        int isThp = pages[src].Order >= HpagePmdOrder ? 1 : 0;
+        switch (rc)
+        {
+            case 0:
+                ctl.UnmapFolios.Add(src);
+                ctl.DstFolios.Add(dst);
+                return kept;
+            case -EAGAIN:
+                ctl.Retry++;
+                ctl.ThpRetry += isThp;
+                ctl.NrRetryPages += nrPages;
+                from.Set(kept, src);
+                return kept + 1;
+            case -ENOMEM:
+                // "When memory is low, don't bother to try to migrate other folios, move unmapped
+                // folios, then exit." Large folios would be split and retried; mmsim does not split
+                // (docs/fidelity.md), so they fail like small ones.
+                ctl.NrFailed++;
+                ctl.NrThpFailed += isThp;
+                ctl.NrFailedPages += nrPages + ctl.NrRetryPages;
+                ctl.NrThpFailed += ctl.ThpRetry;
+                ctl.RcSaved = rc;
+                return KeepRest(from, r, kept);
+            default:
+                // Permanent failure (-EBUSY, etc.): the folio is on ret already.
+                ctl.NrFailed++;
+                ctl.NrThpFailed += isThp;
+                ctl.NrFailedPages += nrPages;
+                return kept;
         }
     }
 

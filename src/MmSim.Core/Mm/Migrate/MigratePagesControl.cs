@@ -62,6 +62,21 @@ internal sealed class MigratePagesControl
     /// <summary>stats.nr_split.</summary>
     public int NrSplit;
 
+    /// <summary>migrate_pages_batch's retry: folios that failed with -EAGAIN in the current pass.</summary>
+    public int Retry;
+
+    /// <summary>migrate_pages_batch's thp_retry.</summary>
+    public int ThpRetry;
+
+    /// <summary>migrate_pages_batch's nr_retry_pages.</summary>
+    public int NrRetryPages;
+
+    /// <summary>migrate_pages_batch's nr_failed (the unmap half).</summary>
+    public int NrFailed;
+
+    /// <summary>migrate_pages_batch's rc_saved: -ENOMEM once no destination could be had.</summary>
+    public int RcSaved;
+
     /// <summary>Base pages copied by the current batch, charged as CPU time when it ends.</summary>
     public long CopiedPages;
 
