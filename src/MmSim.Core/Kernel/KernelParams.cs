@@ -21,6 +21,15 @@ public sealed record KernelParams
     /// <summary>Compaction sysctls (kcompactd, proactiveness, extfrag_threshold).</summary>
     public CompactionSysctl Compaction { get; init; } = new();
 
+    /// <summary>memory_block_size_bytes: the unit of memory offlining and onlining (128 MiB, x86-64's minimum).</summary>
+    public long MemoryBlockSizeBytes { get; init; } = Mm.MemoryHotplug.MemoryBlocks.DefaultBlockSizeBytes;
+
+    /// <summary>
+    /// The proposed (2023, never merged) offline timeout: offline_pages gives up with -ETIMEDOUT ("timeout")
+    /// between passes once this much simulated time has passed. Null, the default, is mainline: no timeout.
+    /// </summary>
+    public long? OfflineTimeoutNs { get; init; }
+
     /// <summary>The compaction mechanism.</summary>
     public required ICompact Compact { get; init; }
 

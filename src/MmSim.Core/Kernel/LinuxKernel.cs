@@ -214,6 +214,12 @@ public sealed partial class LinuxKernel : IAllocPagesWait
     internal IEnumerable<Wait> SetNrHugepages(IAllocAccount account, long count) =>
         new Mm.Hugetlb.HugetlbPool(Alloc, this, account).SetMaxHugePages(count);
 
+    /// <summary>Writes nr_hugepages of the 1 GiB hstate (/sys/kernel/mm/hugepages/hugepages-1048576kB): grows a gigantic pool by alloc_contig_pages.</summary>
+    /// <param name="count">Requested pool size.</param>
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the pool size reached.</returns>
+    internal IEnumerable<Wait> SetNrGiganticHugepages(long count) =>
+        new Mm.Hugetlb.HugetlbPool(Alloc, this, new AllocTally()).SetMaxGiganticPages(this, count);
+
     /// <inheritdoc/>
     public int TryAllocPagesFast(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0) =>
         Alloc.AllocPagesFast(Current.CurrentGfpContext(gfp), order, owner, mappingId);

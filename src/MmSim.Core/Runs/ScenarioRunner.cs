@@ -90,6 +90,12 @@ public sealed class ScenarioRunner
 
         // A sink that prints the kmem events prints the migrate events too (FtraceWriter does both).
         kernel.Migrate.Trace = trace as Mm.Migrate.IMigrateTrace;
+        if (trace != null)
+        {
+            kernel.Cma.Trace = trace as Mm.Cma.ICmaTrace;
+            kernel.Isolation.Trace = trace as Mm.PageIsolation.IPageIsolationTrace;
+        }
+
         Kernel = kernel;
         Allocator = alloc;
         Check("boot");

@@ -176,13 +176,21 @@ public static class FreeAreaChecker
         }
     }
 
-    // Walks the zone by blocks: every page is reserved, a free buddy, a pcp page or part of an
-    // allocation; managed pages are conserved; no two free buddies that could merge are left apart.
+    // Walks the zone by blocks: every page is reserved, a free buddy, a pcp page, part of an
+    // allocation or in an offline section; managed pages are conserved; no two free buddies that
+    // could merge are left apart.
     private static void CheckPageWalk(PgData node, Zone zone, byte[] onList, List<string> problems)
     {
-        long free = 0, pcpPages = 0, allocated = 0, reserved = 0;
+        long free = 0, pcpPages = 0, allocated = 0, reserved = 0, offline = 0;
         for (int pfn = zone.ZoneStartPfn; pfn < zone.ZoneEndPfn;)
         {
+            if ((pfn & (MmConstants.PageblockNrPages - 1)) == 0 && !node.PageblockOnline(pfn))
+            {
+                offline += CheckOfflineBlock(node, zone, pfn, problems);
+                pfn += MmConstants.PageblockNrPages;
+                continue;
+            }
+
             ref PageFrame page = ref node.Pages[pfn];
             int nr = 1 << page.Order;
             if (page.Has(PageFlags.Reserved))
@@ -234,7 +242,28 @@ public static class FreeAreaChecker
             problems.Add($"zone {zone.Name}: buddy pages {free - isolatedFree} != nr_free_pages {zone.VmStat[(int)ZoneStatItem.NrFreePages]}");
         }
 
+        if (zone.PresentPages + offline != zone.SpannedPages)
+        {
+            problems.Add($"zone {zone.Name}: present {zone.PresentPages} + offline {offline} != spanned {zone.SpannedPages}");
+        }
+
         _ = reserved;
+    }
+
+    // Pages of an offline section are neither free nor allocated: __offline_isolated_pages took them
+    // off the free lists, so no page of the block may carry buddy, pcp or allocation state.
+    private static long CheckOfflineBlock(PgData node, Zone zone, int start, List<string> problems)
+    {
+        for (int pfn = start; pfn < start + MmConstants.PageblockNrPages; pfn++)
+        {
+            if ((node.Pages[pfn].Flags & (uint)(PageFlags.Buddy | PageFlags.Pcp | PageFlags.Allocated)) != 0)
+            {
+                problems.Add($"zone {zone.Name}: pfn 0x{pfn:x} in an offline section is free or in use");
+                break;
+            }
+        }
+
+        return MmConstants.PageblockNrPages;
     }
 
     private static long IsolatedFreePages(Zone zone)
@@ -273,6 +302,10 @@ public static class FreeAreaChecker
         MigrateType bmt = node.PageblockMigratetype(buddy);
         bool forbidden = order >= MmConstants.PageblockOrder && mt != bmt &&
                          (!MigrateTypes.IsMergeable(mt) || !MigrateTypes.IsMergeable(bmt));
+
+        // Two isolated pageblocks: isolating the second moved its free block to the ISOLATE list
+        // without merging (__move_freepages_block); unset_migratetype_isolate merges them again.
+        forbidden |= order >= MmConstants.PageblockOrder && mt == MigrateType.Isolate && bmt == MigrateType.Isolate;
         if (!forbidden)
         {
             problems.Add($"zone {zone.Name}: free buddies 0x{pfn:x} and 0x{buddy:x} of order {order} are not merged");

@@ -48,4 +48,39 @@ internal sealed class HugetlbPool(PageAllocator alloc, IAllocPagesWait pa, IAllo
 
         current.Ret = folios.Count;
     }
+
+    /// <summary>PUD_ORDER on x86-64: a 1 GiB gigantic page is 2^18 base pages.</summary>
+    public const int GiganticOrder = 18;
+
+    /// <summary>
+    /// Grows a pool of gigantic pages (order &gt; MAX_PAGE_ORDER) to <paramref name="count"/> or until
+    /// alloc_contig_pages fails: the buddy allocator cannot make them, so each is a contiguous range.
+    /// </summary>
+    /// <param name="contig">alloc_contig_pages of the running kernel.</param>
+    /// <param name="count">The requested pool size.</param>
+    /// <param name="order">The hstate's order (<see cref="GiganticOrder"/> for 1 GiB).</param>
+    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the pool size afterwards.</returns>
+    /// <remarks>mm/hugetlb.c: alloc_gigantic_folio → folio_alloc_gigantic → alloc_contig_pages (mask
+    /// htlb_alloc_mask | __GFP_NOWARN); no htlb_buddy_alloc_* event, those count buddy allocations.</remarks>
+    public IEnumerable<Wait> SetMaxGiganticPages(IAllocContig contig, long count, int order = GiganticOrder)
+    {
+        ArgumentNullException.ThrowIfNull(contig);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(order, MmConstants.MaxPageOrder);
+        TaskContext current = pa.Current;
+        while (folios.Count < count)
+        {
+            yield return Wait.Call(contig.AllocContigPages(1L << order, GfpFlags.HighUserMovable | GfpFlags.RetryMayFail | GfpFlags.NoWarn, OwnerKind.Hugetlb));
+            int pfn = current.AllocResult;
+            if (pfn < 0)
+            {
+                break;
+            }
+
+            alloc.Node.ModNodePageState(NodeStatItem.NrHugetlb, 1L << order);
+            folios.Add(pfn);
+        }
+
+        current.Ret = folios.Count;
+    }
 }

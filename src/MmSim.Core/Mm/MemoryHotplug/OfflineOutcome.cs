@@ -1,3 +1,5 @@
+using MmSim.Sim;
+
 namespace MmSim.Mm.MemoryHotplug;
 
 /// <summary>How one attempt to offline a memory block ended (or stands, when the run ends first).</summary>
@@ -31,11 +33,35 @@ public sealed class OfflineAttempt
     /// <summary>The memory block (its index; start PFN = block × pages per block).</summary>
     public int Block { get; set; }
 
-    /// <summary>The outcome so far; final once <see cref="EndNs"/> is set.</summary>
-    public OfflineOutcome Outcome { get; set; }
+    private OfflineOutcome outcome;
 
-    /// <summary>The kernel's reason string on failure ("unmovable page", "signal backoff", "timeout"), or empty.</summary>
+    /// <summary>
+    /// The outcome: final once <see cref="EndNs"/> is set; while the attempt runs, <see cref="OfflineOutcome.Hung"/>
+    /// when its task sleeps in D and <see cref="OfflineOutcome.Retrying"/> otherwise.
+    /// </summary>
+    public OfflineOutcome Outcome
+    {
+        get => EndNs >= 0 || outcome == OfflineOutcome.None ? outcome
+            : Task is { State: TaskState.Uninterruptible } ? OfflineOutcome.Hung : OfflineOutcome.Retrying;
+        set => outcome = value;
+    }
+
+    /// <summary>The kernel's reason string on failure ("failure to isolate range", "unmovable page", "signal backoff", "timeout"), or empty.</summary>
     public string Reason { get; set; } = "";
+
+    /// <summary>The return of offline_pages: 0 or -errno (-EBUSY, -EINTR, -ETIMEDOUT, -EINVAL); 0 while running.</summary>
+    public int Ret { get; set; }
+
+    /// <summary>The page isolation reported unmovable (dump_page(page, "unmovable page")), or −1.</summary>
+    public int UnmovablePfn { get; set; } = -1;
+
+    /// <summary>The task writing "offline" to the block's state, or null.</summary>
+    public SimTask? Task { get; set; }
+
+    /// <summary>Latency in simulated ns: to <see cref="EndNs"/>, or to <paramref name="nowNs"/> while it runs.</summary>
+    /// <param name="nowNs">The current simulated time.</param>
+    /// <returns>Nanoseconds.</returns>
+    public long LatencyNs(long nowNs) => (EndNs >= 0 ? EndNs : nowNs) - StartNs;
 
     /// <summary>Simulated time the attempt started, in ns.</summary>
     public long StartNs { get; set; }

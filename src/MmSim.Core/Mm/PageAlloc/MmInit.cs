@@ -33,12 +33,15 @@ public static class MmInit
         var cmaRanges = PlaceCmaAreas(spec, zones);
         var alloc = new PageAllocator(pgdat, options);
         FreeBootMemory(alloc, spec, cmaRanges);
-        foreach ((int start, int nrPages, Zone zone) in cmaRanges)
+        foreach ((int start, int nrPages, Zone zone, _) in cmaRanges)
         {
             InitCmaArea(alloc, zone, start, nrPages);
         }
 
         alloc.InitPerZoneWmarkMin();
+
+        // cma_init_reserved_mem: each area keeps its name and range for cma_alloc.
+        pgdat.CmaAreas = cmaRanges.ConvertAll(r => new CmaAreaRange(r.Name, r.Start, r.NrPages));
         return alloc;
     }
 
@@ -91,9 +94,9 @@ public static class MmInit
         }
     }
 
-    private static List<(int Start, int NrPages, Zone Zone)> PlaceCmaAreas(MachineSpec spec, Zone[] zones)
+    private static List<(int Start, int NrPages, Zone Zone, string Name)> PlaceCmaAreas(MachineSpec spec, Zone[] zones)
     {
-        var ranges = new List<(int Start, int NrPages, Zone Zone)>();
+        var ranges = new List<(int Start, int NrPages, Zone Zone, string Name)>();
         var nextTop = new long[ZoneTypes.Count];
         foreach (Zone z in zones)
         {
@@ -116,7 +119,7 @@ public static class MmInit
                 Require(start + cma.Pages <= r.Start || start >= r.Start + r.NrPages, $"CMA area {cma.Name} overlaps another CMA area");
             }
 
-            ranges.Add(((int)start, (int)cma.Pages, zone));
+            ranges.Add(((int)start, (int)cma.Pages, zone, cma.Name));
             nextTop[(int)cma.Zone] = Math.Min(nextTop[(int)cma.Zone], start);
         }
 
@@ -126,7 +129,7 @@ public static class MmInit
 
     // mm/memblock.c: __free_pages_memory over the free ranges (each zone minus its reserved pages
     // and CMA areas), largest aligned blocks first, ascending, to the tail of the free lists.
-    private static void FreeBootMemory(PageAllocator alloc, MachineSpec spec, List<(int Start, int NrPages, Zone Zone)> cma)
+    private static void FreeBootMemory(PageAllocator alloc, MachineSpec spec, List<(int Start, int NrPages, Zone Zone, string Name)> cma)
     {
         foreach (ZoneSpec zs in spec.Zones)
         {

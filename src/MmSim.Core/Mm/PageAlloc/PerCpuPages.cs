@@ -56,6 +56,18 @@ public sealed class PerCpuPages
     /// <summary>flags: PCPF_*.</summary>
     public int PcpFlags { get; internal set; }
 
+    /// <summary>zone_pcp_disable nesting depth (the kernel holds pcp_batch_high_lock meanwhile).</summary>
+    internal int DisableDepth { get; set; }
+
+    /// <summary>high_min saved by zone_pcp_disable (zone->pageset_high_min).</summary>
+    internal int SavedHighMin { get; set; }
+
+    /// <summary>high_max saved by zone_pcp_disable (zone->pageset_high_max).</summary>
+    internal int SavedHighMax { get; set; }
+
+    /// <summary>batch saved by zone_pcp_disable (zone->pageset_batch).</summary>
+    internal int SavedBatch { get; set; }
+
     /// <summary>Head PFN of each list (-1 when empty).</summary>
     internal int[] ListHead { get; } = new int[NrLists];
 

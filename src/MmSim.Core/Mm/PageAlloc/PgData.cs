@@ -3,6 +3,12 @@ using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
 
+/// <summary>Where boot placed one CMA area (struct cma_memrange of a single-range area).</summary>
+/// <param name="Name">The area's name.</param>
+/// <param name="BasePfn">First PFN.</param>
+/// <param name="Count">Pages, a multiple of a pageblock.</param>
+public readonly record struct CmaAreaRange(string Name, int BasePfn, int Count);
+
 /// <summary>
 /// The node (pglist_data): the memory map (one <see cref="PageFrame"/> per PFN), the pageblock flags,
 /// the zones and the node and event counters.
@@ -18,6 +24,9 @@ public sealed class PgData
 
     /// <summary>Mask of the migratetype bits.</summary>
     public const byte PbMigrateMask = 0x07;
+
+    /// <summary>The block's memory section is offline (mmsim's stand-in for !online_section: pfn_to_online_page is NULL).</summary>
+    public const byte PbOffline = 0x20;
 
     /// <summary>Creates the node with every page frame empty and every pageblock MOVABLE.</summary>
     /// <param name="nodeSpannedPages">Pages from PFN 0 to the end of the last zone.</param>
@@ -97,11 +106,13 @@ public sealed class PgData
     /// <summary>page_group_by_mobility_disabled: every pcp type is stored as UNMOVABLE.</summary>
     public bool GroupByMobilityDisabled { get; internal set; }
 
-    /// <summary>set_pageblock_migratetype: sets the stored type, keeping the skip and isolate bits.</summary>
+    /// <summary>set_pageblock_migratetype: sets the stored type, keeping the skip bit and clearing the isolate bit.</summary>
     /// <param name="pfn">Any PFN in the block.</param>
-    /// <param name="mt">The new type.</param>
+    /// <param name="mt">The new type (<see cref="MigrateType.Isolate"/> only in the ≤ 6.16 model, where isolation is a type).</param>
     /// <remarks>mm/page_alloc.c: set_pageblock_migratetype — with mobility grouping disabled, the
-    /// three pcp types are all recorded as MIGRATE_UNMOVABLE.</remarks>
+    /// three pcp types are all recorded as MIGRATE_UNMOVABLE. 6.17+ writes through
+    /// MIGRATETYPE_AND_ISO_MASK, so setting a type also clears PB_migrate_isolate: a stale isolate bit
+    /// would hide the new type from get_pfnblock_migratetype.</remarks>
     public void SetPageblockMigratetype(int pfn, MigrateType mt)
     {
         if (GroupByMobilityDisabled && (int)mt < MigrateTypes.PcpTypes)
@@ -110,8 +121,45 @@ public sealed class PgData
         }
 
         ref byte f = ref PageblockFlags[pfn >> MmConstants.PageblockOrder];
-        f = (byte)((f & ~PbMigrateMask) | (byte)mt);
+        f = (byte)((f & ~(PbMigrateMask | PbMigrateIsolate)) | (byte)mt);
     }
+
+    /// <summary>get_pageblock_isolate: the block is isolated (PB_migrate_isolate, or the ISOLATE type before 6.17).</summary>
+    /// <param name="pfn">Any PFN in the block.</param>
+    /// <returns>True when isolated.</returns>
+    public bool PageblockIsolated(int pfn) => PageblockMigratetype(pfn) == MigrateType.Isolate;
+
+    /// <summary>The stored migratetype without the isolate bit (__get_pfnblock_flags_mask with PAGEBLOCK_MIGRATETYPE_MASK).</summary>
+    /// <param name="pfn">Any PFN in the block.</param>
+    /// <returns>The type bits; <see cref="MigrateType.Isolate"/> only when a ≤ 6.16 isolation wrote it there.</returns>
+    public MigrateType PageblockMigratetypeBits(int pfn) => (MigrateType)(PageblockFlags[pfn >> MmConstants.PageblockOrder] & PbMigrateMask);
+
+    /// <summary>set_pageblock_isolate / clear_pageblock_isolate (6.17+): toggles PB_migrate_isolate, keeping the type.</summary>
+    /// <param name="pfn">Any PFN in the block.</param>
+    /// <param name="isolate">Set or clear.</param>
+    /// <remarks>mm/page_alloc.c: toggle_pageblock_isolate.</remarks>
+    public void TogglePageblockIsolate(int pfn, bool isolate)
+    {
+        ref byte f = ref PageblockFlags[pfn >> MmConstants.PageblockOrder];
+        f = isolate ? (byte)(f | PbMigrateIsolate) : (byte)(f & ~PbMigrateIsolate);
+    }
+
+    /// <summary>online_section for the block of <paramref name="pfn"/>: false once memory offlining took the block.</summary>
+    /// <param name="pfn">Any PFN in the block.</param>
+    /// <returns>True while online.</returns>
+    public bool PageblockOnline(int pfn) => (PageblockFlags[pfn >> MmConstants.PageblockOrder] & PbOffline) == 0;
+
+    /// <summary>Marks the block's section offline or online (offline_mem_sections / online_mem_sections).</summary>
+    /// <param name="pfn">Any PFN in the block.</param>
+    /// <param name="online">The new state.</param>
+    public void SetPageblockOnline(int pfn, bool online)
+    {
+        ref byte f = ref PageblockFlags[pfn >> MmConstants.PageblockOrder];
+        f = online ? (byte)(f & ~PbOffline) : (byte)(f | PbOffline);
+    }
+
+    /// <summary>The CMA areas placed at boot (name, base PFN, pages), in ascending PFN order.</summary>
+    public IReadOnlyList<CmaAreaRange> CmaAreas { get; internal set; } = [];
 
     /// <summary>mod_node_page_state: adds to a node counter.</summary>
     /// <param name="item">The item.</param>

@@ -358,9 +358,18 @@ public sealed partial class PageAllocator
         PerCpuPages pcp = zone.Pcp;
         int batch = ZoneBatchsize(zone);
         int fraction = Options.PercpuPagelistHighFraction;
+        int highMin = ZoneHighsize(zone, batch, fraction);
+        int highMax = fraction != 0 ? highMin : ZoneHighsize(zone, batch, 8);
+        if (pcp.DisableDepth > 0)
+        {
+            // zone_pcp_disable holds pcp_batch_high_lock: the new sizes are what zone_pcp_enable restores.
+            (pcp.SavedBatch, pcp.SavedHighMin, pcp.SavedHighMax) = (batch, highMin, highMax);
+            return;
+        }
+
         pcp.Batch = batch;
-        pcp.HighMin = ZoneHighsize(zone, batch, fraction);
-        pcp.HighMax = fraction != 0 ? pcp.HighMin : ZoneHighsize(zone, batch, 8);
+        pcp.HighMin = highMin;
+        pcp.HighMax = highMax;
 
         // zone_pcp_update_cacheinfo: a modern x86 per-cpu cache slice exceeds 3 batches of pages.
         pcp.PcpFlags |= PerCpuPages.FlagFreeHighBatch;

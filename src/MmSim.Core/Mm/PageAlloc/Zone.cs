@@ -129,6 +129,9 @@ public sealed class Zone
     /// <summary>lowmem_reserve[] against each higher zone index (5 entries: ZONE_DEVICE is the last, always empty).</summary>
     public long[] LowmemReserve { get; } = new long[ZoneTypes.Count + 1];
 
+    /// <summary>nr_isolate_pageblock: pageblocks of the zone isolated now (start_isolate_page_range).</summary>
+    public long NrIsolatePageblock { get; internal set; }
+
     /// <summary>Zone flags (ZONE_BOOSTED_WATERMARK, ZONE_BELOW_HIGH, ZONE_RECLAIM_ACTIVE).</summary>
     public ZoneFlags Flags { get; internal set; }
 
