@@ -85,10 +85,10 @@ public class PresetTests
         h.Verify("compaction_test 100MiB");
     }
 
-    // NoCompactionYet, NoReclaimYet: no fallback in the first half and the page cache holding more
-    // than half of memory both depend on faults that neither compact nor reclaim.
+    // NoReclaimYet: the page cache holding more than half of memory depends on faults that do not reclaim.
+    // (Compaction is on; the first half still has whole blocks, so nothing falls back there.)
     [Fact]
-    public void Thpchallenge_falls_back_only_once_the_load_fills_and_fragments_memory_NoCompactionYet_NoReclaimYet()
+    public void Thpchallenge_falls_back_only_once_the_load_fills_and_fragments_memory_NoReclaimYet()
     {
         TimedHarness h = Shipped("thpchallenge");
         long half = h.Config.DurationNs / 2;
@@ -108,9 +108,9 @@ public class PresetTests
         h.Verify("thpchallenge");
     }
 
-    // NoCompactionYet: with compaction the THP success rate is what thpcompact measures, not below 100 % by construction.
+    // The spread frag pattern the preset lays down leaves some faults falling back even with compaction.
     [Fact]
-    public void Thpcompact_gets_a_THP_success_rate_below_100_percent_NoCompactionYet()
+    public void Thpcompact_gets_a_THP_success_rate_below_100_percent()
     {
         TimedHarness h = Shipped("thpcompact");
         h.RunUntil(h.Config.DurationNs);
