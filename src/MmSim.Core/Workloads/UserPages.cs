@@ -59,8 +59,11 @@ internal sealed class UserPages
             return ~pfn;
         }
 
+        // Mapped in the process's page tables (folio_add_new_anon_rmap): mapcount 1, which is what
+        // compaction's racy pinned-anon check (ref count above map count) compares against.
         int slot = mapping.Insert(pfn, order);
         kernel!.Rmap.SetFolioMapping(pfn, mapping, slot);
+        alloc.Node.Pages[pfn].Set(PageFlags.Mapped);
         return slot;
     }
 

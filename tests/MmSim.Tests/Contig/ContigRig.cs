@@ -30,7 +30,7 @@ internal static class ContigRig
             new KernelParams
             {
                 Alloc = new PageAllocOptions { IsolateBit = isolateBit },
-                Compact = NoCompaction.Instance,
+                Compact = _ => NoCompaction.Instance,
                 Reclaim = Mm.Vmscan.Impl.NoReclaim.Instance,
                 OfflineTimeoutNs = offlineTimeoutNs,
             },

@@ -59,9 +59,9 @@ public class KcompactdTests
         Assert.Equal(0, rig.Kcompactd.KcompactdMaxOrder);
     }
 
-    // NoCompactionYet: the proactive run compacts nothing (NoCompaction), so the score stays and kcompactd backs off.
+    // With the `none` mechanism the proactive run compacts nothing, so the score stays and kcompactd backs off.
     [Fact]
-    public void ProactiveCheckRunsEvery500msAndDefersWhenTheScoreStays_NoCompactionYet()
+    public void ProactiveCheckRunsEvery500msAndDefersWhenTheScoreStays_WithNoCompaction()
     {
         var rig = new DaemonRig(minFreeKbytes: 128);
         rig.FragmentWithMovablePages();

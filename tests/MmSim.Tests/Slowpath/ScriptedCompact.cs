@@ -66,4 +66,8 @@ internal sealed class ScriptedCompact : ICompact
     public void ResetIsolationSuitable(PgData pgdat)
     {
     }
+
+    public void IsolatedFreeBlocks(List<(int Pfn, int Order)> into)
+    {
+    }
 }

@@ -20,7 +20,7 @@ internal static class SlowpathHarness
             new KernelParams
             {
                 Alloc = new PageAllocOptions { DefragMode = defragMode },
-                Compact = compact,
+                Compact = _ => compact,
                 Reclaim = reclaim ?? NoReclaim.Instance,
             },
             seed: 1);

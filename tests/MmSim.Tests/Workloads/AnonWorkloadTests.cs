@@ -33,18 +33,20 @@ public class AnonWorkloadTests
         h.Verify("anon thp=always");
     }
 
-    // NoCompactionYet: the frag holes are movable pages; a THP fault with compaction would get some huge pages.
+    // The frag holes are movable pages: a madvised THP fault compacts directly and gets some huge pages; the
+    // rest of the range falls back to base pages.
     [Fact]
-    public void Thp_on_a_fragmented_machine_falls_back_to_base_pages_for_the_range_NoCompactionYet()
+    public void Thp_on_a_fragmented_machine_compacts_for_some_huge_pages_and_falls_back_for_the_rest()
     {
         string yaml = TimedHarness.NormalMachine() + "workloads:\n  - type: frag\n  - type: anon\n    size: 64MiB\n    thp: madvise\n    start: 1ms\n";
         var h = TimedHarness.Start(yaml);
         h.RunUntil(1000 * Ms);
-        Assert.Equal(32, h.VmStat(VmEventItem.ThpFaultFallback));
-        Assert.Equal(0, h.VmStat(VmEventItem.ThpFaultAlloc));
+        long fallback = h.VmStat(VmEventItem.ThpFaultFallback), huge = h.VmStat(VmEventItem.ThpFaultAlloc);
+        Assert.Equal(32, fallback + huge);
+        Assert.True(huge > 0 && fallback > 0, $"{huge} huge, {fallback} fallbacks");
+        Assert.True(h.VmStat(VmEventItem.PgmigrateSuccess) > 0);
         WorkloadStats anon = h.Workloads[1].Stats;
-        Assert.Equal((32, 0, 0), (anon.Metric(AnonVma.ThpFaultFallbackMetric), anon.Metric(AnonVma.ThpFaultAllocMetric), anon.Metric(AnonFill.FaultOom)));
-        Assert.Equal(16384 + 32, anon.Allocs - 32);
+        Assert.Equal((fallback, huge, 0), (anon.Metric(AnonVma.ThpFaultFallbackMetric), anon.Metric(AnonVma.ThpFaultAllocMetric), anon.Metric(AnonFill.FaultOom)));
         h.Verify("anon on frag");
     }
 

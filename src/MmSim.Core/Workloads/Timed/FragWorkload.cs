@@ -1,3 +1,5 @@
+using MmSim.Kernel;
+using MmSim.Mm.Folio;
 using MmSim.Mm.Memory;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
