@@ -99,6 +99,14 @@ public sealed class TaskContext
     /// </summary>
     public int Ret { get; set; }
 
+    /// <summary>
+    /// signal_pending(current): a signal was sent to the task and not yet handled. Paths that check it
+    /// between steps (offline_pages between migration passes) give up with -EINTR; a sleep in D does not
+    /// wake for it. Set by the kernel object's SendSignal (signal_wake_up); cleared when the task returns to
+    /// user space (here: when the path that saw it returns).
+    /// </summary>
+    public bool SignalPending { get; set; }
+
     /// <summary>current_gfp_context: the task's scopes applied to a gfp mask.</summary>
     /// <param name="gfp">The caller's mask.</param>
     /// <returns>The mask in force.</returns>

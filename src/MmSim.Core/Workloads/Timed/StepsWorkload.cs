@@ -21,6 +21,9 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
     private readonly Dictionary<string, (LiveBlocks? Blocks, AnonVma? Pinned)> named = new(StringComparer.Ordinal);
     private WorkloadContext? ctx;
 
+    // The kernel steps (compact, offline, CMA, contiguous ranges, huge page pools, writeback).
+    private StepActions? actions;
+
     public string Type => config.Type;
 
     public WorkloadStats Stats { get; } = new();
@@ -32,12 +35,14 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
+        actions = new StepActions(ctx, Stats);
         TaskHandle.Spawn(ctx, config.Type, Body);
     }
 
     private IEnumerable<Wait> Body(TaskHandle self)
     {
         WorkloadContext run = ctx!;
+        int index = 0;
         foreach (StepConfig step in config.Steps)
         {
             if (TaskWaits.TrySleepUntil(run.Sim, step.AtNs, out Wait sleep))
@@ -49,21 +54,25 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
             RanAtNs.Add(run.Sim.Now);
 
             // Allocations and pins are kernel paths that may sleep: the step's task waits in them.
-            yield return Wait.Call(Run(step, self.Task.Pid));
+            yield return Wait.Call(Run(step, index++, self));
         }
 
         // What the script still holds stays held until the run ends.
         yield return TaskWaits.Pause(config.Type, self.Task.Pid);
     }
 
-    private IEnumerable<Wait> Run(StepConfig step, int pid)
+    private IEnumerable<Wait> Run(StepConfig step, int index, TaskHandle self)
     {
+        int pid = self.Task.Pid;
         switch (step.Do)
         {
             case StepAction.Alloc:
                 var blocks = new LiveBlocks((int)Math.Min(step.Count!.Value, 1 << 16));
                 yield return Wait.Call(Alloc(step, blocks));
                 named.Add(step.Id!, (blocks, null));
+                break;
+            case StepAction.Free when actions!.HoldsContig(step.Id!):
+                yield return Wait.Call(actions.Run(step, index, self));
                 break;
             case StepAction.Free:
                 Free(step.Id!);
@@ -83,7 +92,8 @@ internal sealed class StepsWorkload(StepsWorkloadConfig config) : ITimedWorkload
                 Stats.AddMetric(DropCachesPages, ctx!.Kernel.DropCaches(step.Value!.Value));
                 break;
             default:
-                throw new InvalidOperationException($"step '{step.Do}' needs a mechanism this version does not model; the loader refuses it");
+                yield return Wait.Call(actions!.Run(step, index, self));
+                break;
         }
     }
 
