@@ -271,7 +271,10 @@ internal sealed partial class PageCache : IReclaimableSlab
         for (long i = 0; i < index.Length && file.NrCached > 0; i++)
         {
             int pfn = index[i];
-            if (pfn < 0)
+
+            // truncate_inode_pages would sleep in folio_wait_writeback here; this unlink cannot sleep,
+            // so a folio under writeback (a scripted writeback step) stays cached until it ends.
+            if (pfn < 0 || alloc.Node.Pages[pfn].Has(PageFlags.Writeback))
             {
                 continue;
             }
