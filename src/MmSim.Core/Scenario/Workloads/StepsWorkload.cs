@@ -101,7 +101,8 @@ internal sealed class StepsWorkloadType : WorkloadType
     public override string Name => TypeName;
 
     public override string Doc =>
-        "A script of actions at given simulated times, run by one task in list order (steps with the same `at` run in list order). "
+        "A script of actions at given simulated times, run by one task in list order (steps with the same `at` run in list order); "
+        + "a step that sleeps in the kernel delays the steps after it, as in a shell script, so independent actions belong in separate `steps` workloads. "
         + "`alloc` allocates `count` blocks of `order` with `gfp` and names them `id` (movable ones are LRU pages); `free` frees everything "
         + "named `id` (unpinning first if pinned); `pin` faults in and long-term pins `size` bytes as the `pinned` workload does; `drop_caches` "
         + "writes `value` to /proc/sys/vm/drop_caches (1: clean page cache, 2: reclaimable slab, 3: both). `compact` writes /proc/sys/vm/compact_memory "
