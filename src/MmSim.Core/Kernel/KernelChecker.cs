@@ -12,6 +12,12 @@ namespace MmSim.Kernel;
 /// after every operation or sampling interval under <c>--check</c>. Cost O(pages + mapping slots).</remarks>
 public static class KernelChecker
 {
+    // Reused by every check: the blocks compaction holds outside the buddy allocator.
+    [ThreadStatic]
+    private static List<(int Pfn, int Order)>? isolatedBlocks;
+
+    private static List<(int Pfn, int Order)> isolated => isolatedBlocks ??= [];
+
     /// <summary>Checks everything; throws on the first broken invariant, naming <paramref name="context"/>.</summary>
     /// <param name="kernel">The kernel.</param>
     /// <param name="context">What just happened, for replay (operation, time, seed).</param>
@@ -19,7 +25,9 @@ public static class KernelChecker
     public static void Verify(LinuxKernel kernel, string context)
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        FreeAreaChecker.Verify(kernel.Alloc, context);
+        isolated.Clear();
+        kernel.Compact.IsolatedFreeBlocks(isolated);
+        FreeAreaChecker.Verify(kernel.Alloc, context, isolated);
         if (kernel.Rmap.Verify() is { } rmapProblem)
         {
             throw new InvalidOperationException($"invariant violated after {context}: reverse map: {rmapProblem}");

@@ -45,15 +45,16 @@ public sealed class KernelDaemons
     /// <param name="sim">The engine, at time 0.</param>
     /// <param name="alloc">The node's allocator.</param>
     /// <param name="sysctl">The kernel's parameters (hung-task and compaction sysctls, mechanisms).</param>
+    /// <param name="compact">The kernel's compaction mechanism (created from <see cref="KernelParams.Compact"/>).</param>
     /// <returns>The daemons.</returns>
-    public static KernelDaemons Start(Simulator sim, PageAllocator alloc, KernelParams sysctl)
+    public static KernelDaemons Start(Simulator sim, PageAllocator alloc, KernelParams sysctl, ICompact compact)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(alloc);
         ArgumentNullException.ThrowIfNull(sysctl);
         var hung = new HungTaskDetector(sim, sysctl.HungTask);
         var deadlocks = new DeadlockDetector(sim);
-        var kcompactd = new Kcompactd(alloc, sysctl.Compact, sysctl.Compaction);
+        var kcompactd = new Kcompactd(alloc, compact, sysctl.Compaction);
         kcompactd.Start(sim);
         var kswapd = new Kswapd(alloc, sysctl.Reclaim, kcompactd);
         kcompactd.KswapdTask = kswapd.Start(sim);

@@ -21,8 +21,13 @@ public sealed record KernelParams
     /// <summary>Compaction sysctls (kcompactd, proactiveness, extfrag_threshold).</summary>
     public CompactionSysctl Compaction { get; init; } = new();
 
-    /// <summary>The compaction mechanism.</summary>
-    public required ICompact Compact { get; init; }
+    /// <summary>
+    /// Creates the compaction mechanism once the kernel's parts exist (the registry entry chosen by name,
+    /// e.g. <c>deps =&gt; Mechanisms.Compaction.Create(name, deps)</c>, or <c>_ =&gt; NoCompaction.Instance</c>).
+    /// </summary>
+    /// <remarks>A factory rather than an instance: the real mechanism needs migration, folio counts and
+    /// <c>current</c>, which exist only inside <see cref="LinuxKernel"/>.</remarks>
+    public required Func<CompactDeps, ICompact> Compact { get; init; }
 
     /// <summary>The reclaim mechanism.</summary>
     public required IReclaim Reclaim { get; init; }

@@ -43,7 +43,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Shrinkers = new Shrinkers();
         Migrate = new Migration(alloc, Rmap, FolioWait, KernelMigrateWritebackPolicy.Instance);
         PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers);
-        Compact = parameters.Compact;
+        Compact = parameters.Compact(new CompactDeps(alloc, Migrate, Refs, Mappings, parameters.Compaction, () => Current));
         Reclaim = parameters.Reclaim;
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
         BootContext = new TaskContext(null);
@@ -134,7 +134,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
             throw new InvalidOperationException("the kernel daemons run already");
         }
 
-        Daemons = KernelDaemons.Start(Sim, Alloc, Params);
+        Daemons = KernelDaemons.Start(Sim, Alloc, Params, Compact);
         return Daemons;
     }
 

@@ -33,8 +33,8 @@ public enum TaskFlags : uint
 /// <remarks>mm/internal.h: struct capture_control; mm/page_alloc.c: compaction_capture.</remarks>
 public sealed class CaptureControl
 {
-    /// <summary>The zone being compacted (cc-&gt;zone; one node, so its index names it).</summary>
-    public ZoneType Zone { get; set; }
+    /// <summary>The zone being compacted (capc-&gt;cc-&gt;zone; one node, so its index names it); null between zones, when nothing may be captured.</summary>
+    public ZoneType? Zone { get; set; }
 
     /// <summary>The order the allocation needs.</summary>
     public int Order { get; set; }

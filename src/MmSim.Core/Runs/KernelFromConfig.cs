@@ -60,6 +60,7 @@ public static class KernelFromConfig
     {
         ArgumentNullException.ThrowIfNull(config);
         SysctlConfig s = config.Sysctl;
+        ImplEntry<ICompact> compaction = Mechanisms.Compaction.Get(config.Kernel.Switches.Compaction);
         return new KernelParams
         {
             Alloc = Options(config),
@@ -71,7 +72,7 @@ public static class KernelFromConfig
             },
             Compaction = CompactionSysctl(config),
             // Mechanisms by the names the design's switches give (an unknown name fails before boot).
-            Compact = Mechanisms.Compaction.Create(config.Kernel.Switches.Compaction),
+            Compact = compaction.Create,
             Reclaim = Mechanisms.Reclaim.Create(config.Kernel.Switches.Reclaim),
         };
     }

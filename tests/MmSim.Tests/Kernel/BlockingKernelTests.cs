@@ -21,7 +21,7 @@ public class BlockingKernelTests
             new KernelParams
             {
                 Alloc = new PageAllocOptions(),
-                Compact = NoCompaction.Instance,
+                Compact = _ => NoCompaction.Instance,
                 Reclaim = reclaim ?? Mm.Vmscan.Impl.NoReclaim.Instance,
             },
             seed: 1);

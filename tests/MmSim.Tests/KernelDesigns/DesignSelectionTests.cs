@@ -88,7 +88,7 @@ public class DesignSelectionTests
     {
         ScenarioConfig c = LoadOk(Kernel("  design: linux-6.12\n  fallback: v6.15\n"));
         string yaml = ScenarioWriter.WriteResolvedYaml(c);
-        Assert.Contains("kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.15\n  compaction: none\n  reclaim: none\n  pcp: true\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: none\n  pcp: true\n", yaml, StringComparison.Ordinal);
         Assert.Equal(c, LoadOk(yaml));
         // Every switch is pinned in the resolved file, so it reruns as itself under its own design.
         Assert.Equal(c.Kernel, ScenarioLoader.LoadFromString(yaml, "r.yaml", Designs.Get("linux-6.12")).Config!.Kernel);

@@ -12,13 +12,21 @@ namespace MmSim.Tests.KernelDesigns;
 public class ImplRegistryTests
 {
     [Fact]
-    public void Compaction_and_reclaim_register_none()
+    public void Compaction_registers_mainline_and_none_and_reclaim_none()
     {
-        Assert.Equal(["none"], Mechanisms.Compaction.Names);
+        Assert.Equal(["mainline", "none"], Mechanisms.Compaction.Names);
         Assert.Equal(["none"], Mechanisms.Reclaim.Names);
         Assert.IsType<NoCompaction>(Mechanisms.Compaction.Create("none"));
         Assert.IsType<NoReclaim>(Mechanisms.Reclaim.Create("none"));
-        Assert.Contains("COMPACT_SKIPPED", Mechanisms.Compaction.Entries[0].Description, StringComparison.Ordinal);
+        Assert.Contains("COMPACT_SKIPPED", Mechanisms.Compaction.Entries[1].Description, StringComparison.Ordinal);
+        Assert.Equal(typeof(MainlineCompaction), Mechanisms.Compaction.Get("mainline").Type);
+    }
+
+    [Fact]
+    public void An_implementation_that_needs_the_kernel_is_created_with_its_dependencies_only()
+    {
+        ConfigurationException e = Assert.Throws<ConfigurationException>(() => Mechanisms.Compaction.Create("mainline"));
+        Assert.Contains("needs its dependencies (CompactDeps)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,7 +67,7 @@ public class ImplRegistryTests
         ConfigurationException name = Assert.Throws<ConfigurationException>(() => ImplRegistry<IReclaim>.FromTypes("reclaim", [typeof(BadName)]));
         Assert.Contains("'Kswapd Classic' must be lower case", name.Message, StringComparison.Ordinal);
         ConfigurationException ctor = Assert.Throws<ConfigurationException>(() => ImplRegistry<IReclaim>.FromTypes("reclaim", [typeof(NeedsArgument)]));
-        Assert.Contains("needs a public parameterless constructor", ctor.Message, StringComparison.Ordinal);
+        Assert.Contains("needs a public constructor taking nothing or one dependency record", ctor.Message, StringComparison.Ordinal);
     }
 
     private abstract class ReclaimBase : IReclaim
@@ -86,9 +94,9 @@ public class ImplRegistryTests
     [Impl("Kswapd Classic", "bad name")]
     private sealed class BadName : ReclaimBase;
 
-    [Impl("needs-argument", "no parameterless constructor")]
-    private sealed class NeedsArgument(int pages) : ReclaimBase
+    [Impl("needs-argument", "neither a parameterless nor a one-dependency constructor")]
+    private sealed class NeedsArgument(int pages, int batch) : ReclaimBase
     {
-        public int Pages { get; } = pages;
+        public int Pages { get; } = pages + batch;
     }
 }

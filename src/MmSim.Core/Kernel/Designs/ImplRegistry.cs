@@ -12,8 +12,11 @@ namespace MmSim.Kernel.Designs;
 /// <remarks>
 /// Reflection runs only in <see cref="Scan"/> (a type scan, once per registry) and in each
 /// <see cref="ImplEntry{T}.Create"/> (one constructor call per run, before time 0); never while the
-/// engine runs. A bad declaration (two classes with one name, a bad name, no parameterless
-/// constructor) throws <see cref="ConfigurationException"/> when the registry is built.
+/// engine runs. A bad declaration (two classes with one name, a bad name, no usable constructor)
+/// throws <see cref="ConfigurationException"/> when the registry is built. An implementation has a
+/// public constructor taking nothing, or one taking a single dependency record (e.g.
+/// <c>CompactDeps</c>: the allocator, migration and the task accessor of the kernel being built),
+/// so a mechanism that needs the kernel's other parts is created by the kernel, not before it.
 /// </remarks>
 public sealed class ImplRegistry<T>
     where T : class
@@ -76,15 +79,29 @@ public sealed class ImplRegistry<T>
     /// <returns>The entry, or null.</returns>
     public ImplEntry<T>? Find(string name) => Array.Find(entries, e => e.Name == name);
 
-    /// <summary>Creates the implementation registered under <paramref name="name"/>.</summary>
+    /// <summary>Creates the implementation registered under <paramref name="name"/> (one that needs no dependencies).</summary>
     /// <param name="name">The name.</param>
     /// <returns>A fresh instance.</returns>
     /// <exception cref="ConfigurationException">Nothing is registered under the name; the message suggests the closest one.</exception>
-    public T Create(string name)
+    public T Create(string name) => Get(name).Create();
+
+    /// <summary>Creates the implementation registered under <paramref name="name"/> with the kernel's dependencies.</summary>
+    /// <typeparam name="TDeps">The dependency record the mechanism's implementations take.</typeparam>
+    /// <param name="name">The name.</param>
+    /// <param name="deps">The dependencies (ignored by an implementation with a parameterless constructor).</param>
+    /// <returns>A fresh instance.</returns>
+    /// <exception cref="ConfigurationException">Nothing is registered under the name.</exception>
+    public T Create<TDeps>(string name, TDeps deps)
+        where TDeps : class => Get(name).Create(deps);
+
+    /// <summary>The entry registered under <paramref name="name"/>.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The entry.</returns>
+    /// <exception cref="ConfigurationException">Nothing is registered under the name; the message suggests the closest one.</exception>
+    public ImplEntry<T> Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        ImplEntry<T> entry = Find(name) ?? throw new ConfigurationException(UnknownMessage(name));
-        return entry.Create();
+        return Find(name) ?? throw new ConfigurationException(UnknownMessage(name));
     }
 
     /// <summary>The one-line message for an unknown name.</summary>
@@ -105,13 +122,15 @@ public sealed class ImplRegistry<T>
             throw new ConfigurationException($"{type.FullName}: {mechanism} implementation name '{impl.Name}' must be lower case letters, digits and dashes");
         }
 
-        ConstructorInfo? ctor = type.IsAbstract ? null : type.GetConstructor(Type.EmptyTypes);
-        if (ctor is null)
+        ConstructorInfo[] ctors = type.IsAbstract ? [] : type.GetConstructors();
+        ConstructorInfo? empty = Array.Find(ctors, c => c.GetParameters().Length == 0);
+        ConstructorInfo? withDeps = Array.Find(ctors, c => c.GetParameters().Length == 1);
+        if (empty is null && withDeps is null)
         {
-            throw new ConfigurationException($"{type.FullName}: {mechanism} implementation '{impl.Name}' needs a public parameterless constructor");
+            throw new ConfigurationException($"{type.FullName}: {mechanism} implementation '{impl.Name}' needs a public constructor taking nothing or one dependency record");
         }
 
-        return new ImplEntry<T>(impl.Name, impl.Description, type, () => (T)ctor.Invoke(null));
+        return new ImplEntry<T>(impl.Name, impl.Description, type, empty, withDeps);
     }
 
     private static bool IsName(string name) =>

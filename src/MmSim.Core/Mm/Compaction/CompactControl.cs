@@ -4,13 +4,15 @@ using MmSim.Mm.PageAlloc;
 namespace MmSim.Mm.Compaction;
 
 /// <summary>
-/// One compaction run over one zone (struct compact_control): the request it serves and the
-/// counters it flushes to vmstat at the end. The scanner cursors and isolated lists arrive with the
-/// compaction mechanism.
+/// One compaction run over one zone (struct compact_control): the request it serves, the scanner
+/// cursors and isolated lists, and the counters it flushes to vmstat at the end.
 /// </summary>
 /// <remarks>mm/internal.h: struct compact_control.</remarks>
 public sealed class CompactControl
 {
+    /// <summary>COMPACT_CLUSTER_MAX (= SWAP_CLUSTER_MAX): folios isolated per migration batch, and the async free scanner's first stride.</summary>
+    public const int CompactClusterMax = 32;
+
     /// <summary>The zone being compacted (zone).</summary>
     public Zone? Zone;
 
@@ -58,4 +60,52 @@ public sealed class CompactControl
 
     /// <summary>Direct compaction for an allocation: the task's capture request, or null.</summary>
     public CaptureControl? Capture;
+
+    /// <summary>Direct compaction for an allocation (direct_compaction), as opposed to kcompactd or compact_memory.</summary>
+    public bool DirectCompaction;
+
+    /// <summary>Take free pages from any block type (ignore_block_suitable: COMPACT_PRIO_SYNC_FULL).</summary>
+    public bool IgnoreBlockSuitable;
+
+    /// <summary>Set no skip bits and move no cached positions (no_set_skip_hint: alloc_contig_range).</summary>
+    public bool NoSetSkipHint;
+
+    /// <summary>Isolating for alloc_contig_range (alloc_contig): huge and compound folios are taken too.</summary>
+    public bool AllocContig;
+
+    /// <summary>Migratetype of the request (migratetype = gfp_migratetype(gfp_mask)).</summary>
+    public MigrateType Migratetype;
+
+    /// <summary>Where the migrate scanner is (migrate_pfn).</summary>
+    public int MigratePfn;
+
+    /// <summary>Where the free scanner is (free_pfn).</summary>
+    public int FreePfn;
+
+    /// <summary>Lowest PFN fast_find_migrateblock found, to restart the linear scan from (fast_start_pfn; <see cref="int.MaxValue"/> once used).</summary>
+    public int FastStartPfn;
+
+    /// <summary>Consecutive failures of the fast searches (fast_search_fail).</summary>
+    public int FastSearchFail;
+
+    /// <summary>Scan the rest of the current pageblock before moving on (finish_pageblock).</summary>
+    public bool FinishPageblock;
+
+    /// <summary>Stopped for contention or a fatal signal (contended).</summary>
+    public bool Contended;
+
+    /// <summary>Base pages on <see cref="Migratepages"/> (nr_migratepages).</summary>
+    public int NrMigratepages;
+
+    /// <summary>Base pages on <see cref="Freepages"/> (nr_freepages).</summary>
+    public int NrFreepages;
+
+    /// <summary>Whether kcompactd's node has kswapd running (kswapd_is_running), for proactive runs; null: never.</summary>
+    public Func<bool>? KswapdIsRunning;
+
+    /// <summary>Folios isolated for migration (migratepages).</summary>
+    public MigrateList Migratepages { get; } = new(CompactClusterMax);
+
+    /// <summary>Free blocks isolated as migration targets, by order (freepages[NR_PAGE_ORDERS]).</summary>
+    public FreePageLists Freepages { get; } = new();
 }

@@ -48,4 +48,12 @@ public interface ICompact
     /// <summary>Clears the pageblock skip bits of every zone whose flush flag is set (reset_isolation_suitable), as kswapd goes to sleep.</summary>
     /// <param name="pgdat">The node.</param>
     void ResetIsolationSuitable(PgData pgdat);
+
+    /// <summary>
+    /// Appends every block that compaction holds outside the buddy allocator right now: free pages its
+    /// scanners isolated as migration targets (and captured blocks not yet handed out), as (first PFN, order).
+    /// They are neither free nor allocated, so the invariant checker counts them with these.
+    /// </summary>
+    /// <param name="into">Receives the blocks.</param>
+    void IsolatedFreeBlocks(List<(int Pfn, int Order)> into);
 }

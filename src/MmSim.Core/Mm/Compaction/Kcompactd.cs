@@ -20,6 +20,9 @@ public sealed record CompactionSysctl
     /// <summary>vm.extfrag_threshold, 0..1000 (default 500).</summary>
     public int ExtfragThreshold { get; init; } = 500;
 
+    /// <summary>vm.compact_unevictable_allowed (default 1, CONFIG_COMPACT_UNEVICTABLE_DEFAULT without PREEMPT_RT): the migrate scanner takes unevictable folios (ISOLATE_UNEVICTABLE).</summary>
+    public bool CompactUnevictableAllowed { get; init; } = true;
+
     /// <summary>vm.defrag_mode (6.15+): kcompactd compacts to the high watermark of whole free pageblocks.</summary>
     public bool DefragMode { get; init; }
 
@@ -35,8 +38,7 @@ public sealed record CompactionSysctl
 /// <remarks>
 /// mm/compaction.c as in Linux 6.18. <c>kcompactd_max_order</c>, <c>kcompactd_highest_zoneidx</c>,
 /// <c>kcompactd_wait</c> and <c>proactive_compact_trigger</c> live here, as mmsim models one node.
-/// Compaction itself is a later issue: the default <see cref="ICompact"/> does nothing, so kcompactd
-/// wakes, counts <c>compact_daemon_wake</c> and scores fragmentation, but moves no page.
+/// The zone work is the <see cref="ICompact"/> of the run (mainline compaction in the release designs).
 /// </remarks>
 public sealed class Kcompactd
 {
@@ -144,6 +146,7 @@ public sealed class Kcompactd
         }
 
         Wakeups++;
+        (alloc.Trace as ICompactionTrace)?.MmCompactionKcompactdWake("mm_compaction_wakeup_kcompactd", order, (ZoneType)highestZoneidx);
         KcompactdWait.WakeUpAll();
     }
 
@@ -241,6 +244,7 @@ public sealed class Kcompactd
             GfpMask = GfpFlags.Kernel,
             AllocFlags = Sysctl.DefragMode ? AllocFlags.WmarkHigh : AllocFlags.WmarkMin,
         };
+        (alloc.Trace as ICompactionTrace)?.MmCompactionKcompactdWake("mm_compaction_kcompactd_wake", cc.Order, (ZoneType)cc.HighestZoneidx);
         CountVmEvents(VmEventItem.CompactDaemonWake, 1);
         Zone[] zones = alloc.Node.Zones;
         for (int z = 0; z <= cc.HighestZoneidx && z < zones.Length; z++)
@@ -287,36 +291,14 @@ public sealed class Kcompactd
         }
     }
 
-    /// <summary>Compacts every populated zone as a whole (mm/compaction.c: compact_node).</summary>
+    /// <summary>Compacts every populated zone as a whole, proactively (mm/compaction.c: compact_node(pgdat, true)).</summary>
     private IEnumerable<Wait> CompactNode(bool proactive)
     {
         ProactiveRuns += proactive ? 1 : 0;
-        var cc = new CompactControl
-        {
-            Order = -1,
-            Mode = proactive ? MigrateMode.SyncLight : MigrateMode.Sync,
-            IgnoreSkipHint = true,
-            WholeZone = true,
-            GfpMask = GfpFlags.Kernel,
-            ProactiveCompaction = proactive,
-        };
-        foreach (Zone zone in alloc.Node.Zones)
-        {
-            if (!zone.IsPopulated)
-            {
-                continue;
-            }
-
-            cc.Zone = zone;
-            yield return Wait.Call(Compact.CompactZone(alloc, cc));
-            yield return Wait.For(cc.CostNs);
-            cc.CostNs = 0;
-            if (proactive)
-            {
-                FlushScanned(cc);
-            }
-        }
+        return CompactNodeRun.Run(alloc, Compact, proactive, KswapdIsRunning);
     }
+
+    private bool KswapdIsRunning() => KswapdTask is { } k && k.State is TaskState.Running or TaskState.Runnable;
 
     private CompactResult SuitAllocationOrder(Zone zone, int order, int highestZoneidx, AllocFlags flags) =>
         CompactionSuitable.CompactionSuitAllocationOrder(

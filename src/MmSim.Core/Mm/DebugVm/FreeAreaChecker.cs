@@ -18,18 +18,29 @@ public static class FreeAreaChecker
     /// <summary>Checks the whole node; returns the problems found (empty when consistent).</summary>
     /// <param name="alloc">The allocator to check.</param>
     /// <param name="maxProblems">Stop after this many problems.</param>
+    /// <param name="isolated">Blocks held outside the allocator by compaction's scanners (isolated free pages,
+    /// captured blocks): neither free nor allocated, they count towards the conserved managed pages.</param>
     /// <returns>One line per problem.</returns>
-    public static IReadOnlyList<string> Check(PageAllocator alloc, int maxProblems = 20)
+    public static IReadOnlyList<string> Check(PageAllocator alloc, int maxProblems = 20, IReadOnlyList<(int Pfn, int Order)>? isolated = null)
     {
         ArgumentNullException.ThrowIfNull(alloc);
         var problems = new List<string>();
         PgData node = alloc.Node;
         var onList = new byte[node.NodeSpannedPages];
+        var isolatedOrder = new Dictionary<int, int>();
+        foreach ((int pfn, int order) in isolated ?? [])
+        {
+            if (!isolatedOrder.TryAdd(pfn, order))
+            {
+                problems.Add($"pfn 0x{pfn:x} is isolated twice");
+            }
+        }
+
         foreach (Zone zone in node.Zones)
         {
             CheckFreeLists(node, zone, onList, problems);
             CheckPcpLists(node, zone, onList, problems);
-            CheckPageWalk(node, zone, onList, problems);
+            CheckPageWalk(node, zone, onList, isolatedOrder, problems);
             if (problems.Count >= maxProblems)
             {
                 break;
@@ -42,10 +53,11 @@ public static class FreeAreaChecker
     /// <summary>Throws when <see cref="Check"/> finds a problem.</summary>
     /// <param name="alloc">The allocator.</param>
     /// <param name="context">What just happened, for the message (e.g. "op 1234: free x7").</param>
+    /// <param name="isolated">Blocks compaction holds outside the allocator (see <see cref="Check"/>).</param>
     /// <exception cref="InvalidOperationException">An invariant is broken.</exception>
-    public static void Verify(PageAllocator alloc, string context)
+    public static void Verify(PageAllocator alloc, string context, IReadOnlyList<(int Pfn, int Order)>? isolated = null)
     {
-        IReadOnlyList<string> problems = Check(alloc, 5);
+        IReadOnlyList<string> problems = Check(alloc, 5, isolated);
         if (problems.Count > 0)
         {
             throw new InvalidOperationException($"invariant violated after {context}: {string.Join("; ", problems)}");
@@ -176,11 +188,12 @@ public static class FreeAreaChecker
         }
     }
 
-    // Walks the zone by blocks: every page is reserved, a free buddy, a pcp page or part of an
-    // allocation; managed pages are conserved; no two free buddies that could merge are left apart.
-    private static void CheckPageWalk(PgData node, Zone zone, byte[] onList, List<string> problems)
+    // Walks the zone by blocks: every page is reserved, a free buddy, a pcp page, part of an
+    // allocation or isolated by a compaction scanner; managed pages are conserved; no two free buddies
+    // that could merge are left apart.
+    private static void CheckPageWalk(PgData node, Zone zone, byte[] onList, Dictionary<int, int> isolatedOrder, List<string> problems)
     {
-        long free = 0, pcpPages = 0, allocated = 0, reserved = 0;
+        long free = 0, pcpPages = 0, allocated = 0, reserved = 0, isolatedByScanner = 0;
         for (int pfn = zone.ZoneStartPfn; pfn < zone.ZoneEndPfn;)
         {
             ref PageFrame page = ref node.Pages[pfn];
@@ -210,6 +223,11 @@ public static class FreeAreaChecker
             {
                 allocated += nr;
             }
+            else if (isolatedOrder.TryGetValue(pfn, out int isolatedOrderAtPfn))
+            {
+                nr = 1 << isolatedOrderAtPfn;
+                isolatedByScanner += nr;
+            }
             else
             {
                 problems.Add($"zone {zone.Name}: pfn 0x{pfn:x} is neither free, on a pcp list, allocated nor reserved");
@@ -224,9 +242,9 @@ public static class FreeAreaChecker
         }
 
         long isolatedFree = IsolatedFreePages(zone);
-        if (free + pcpPages + allocated != zone.ManagedPages)
+        if (free + pcpPages + allocated + isolatedByScanner != zone.ManagedPages)
         {
-            problems.Add($"zone {zone.Name}: free {free} + pcp {pcpPages} + allocated {allocated} != managed {zone.ManagedPages}");
+            problems.Add($"zone {zone.Name}: free {free} + pcp {pcpPages} + allocated {allocated} + isolated {isolatedByScanner} != managed {zone.ManagedPages}");
         }
 
         if (free - isolatedFree != zone.VmStat[(int)ZoneStatItem.NrFreePages])

@@ -54,6 +54,61 @@ public sealed class MigrateList
         other.Clear();
     }
 
+    /// <summary>Replaces the folio at <paramref name="i"/> (used to filter a list in place while walking it).</summary>
+    /// <param name="i">0 ≤ i &lt; <see cref="Count"/>.</param>
+    /// <param name="pfn">Head PFN.</param>
+    public void Set(int i, int pfn)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(i));
+        pfns[i] = pfn;
+    }
+
+    /// <summary>Keeps the first <paramref name="count"/> folios and drops the rest.</summary>
+    /// <param name="count">0 ≤ count ≤ <see cref="Count"/>.</param>
+    public void Truncate(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)Count, nameof(count));
+        Count = count;
+    }
+
+    /// <summary>Moves the first <paramref name="count"/> folios of this list to the tail of <paramref name="dst"/> (list_cut_before + splice).</summary>
+    /// <param name="dst">Receives them, in order.</param>
+    /// <param name="count">0 ≤ count ≤ <see cref="Count"/>.</param>
+    public void MoveHeadTo(MigrateList dst, int count)
+    {
+        ArgumentNullException.ThrowIfNull(dst);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)Count, nameof(count));
+        for (int i = 0; i < count; i++)
+        {
+            dst.Add(pfns[i]);
+        }
+
+        Array.Copy(pfns, count, pfns, 0, Count - count);
+        Count -= count;
+    }
+
+    /// <summary>Moves every folio of <paramref name="other"/> to the head of this list, in their order (list_splice).</summary>
+    /// <param name="other">Emptied.</param>
+    public void SpliceHead(MigrateList other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Count == 0)
+        {
+            return;
+        }
+
+        int n = other.Count;
+        while (Count + n > pfns.Length)
+        {
+            Array.Resize(ref pfns, pfns.Length * 2);
+        }
+
+        Array.Copy(pfns, 0, pfns, n, Count);
+        Array.Copy(other.pfns, 0, pfns, 0, n);
+        Count += n;
+        other.Clear();
+    }
+
     /// <summary>Empties the list (INIT_LIST_HEAD).</summary>
     public void Clear() => Count = 0;
 }

@@ -3,8 +3,9 @@
 // Migration is a coroutine: a MIGRATE_SYNC caller may sleep in folio_lock and folio_wait_writeback
 // while it holds the source lock and the destination, so the hang detectors see the chain.
 using MmSim.Mm.Filemap;
+using MmSim.Mm.Folio;
 using MmSim.Mm.PageAlloc;
-using MmSim.Sim;
+using MmSim.Mm.Rmap;
 
 namespace MmSim.Mm.Migrate;
 
@@ -28,8 +29,14 @@ public sealed class MigrateResult
     /// <summary>Base pages migrated (nr_succeeded).</summary>
     public int NrSucceeded;
 
-    /// <summary>Folios that failed with -EBUSY/-EAGAIN on the last pass (for callers that count retries).</summary>
+    /// <summary>Base pages that failed (stats.nr_failed_pages, what the call added to pgmigrate_fail).</summary>
     public int NrFailed;
+
+    /// <summary>THPs migrated (stats.nr_thp_succeeded).</summary>
+    public int NrThpSucceeded;
+
+    /// <summary>THPs that failed (stats.nr_thp_failed).</summary>
+    public int NrThpFailed;
 }
 
 /// <summary>
@@ -38,24 +45,39 @@ public sealed class MigrateResult
 /// isolating scanners (<see cref="MayIsolate"/>) and by migrate_folio_unmap.
 /// </summary>
 /// <remarks>mm/migrate.c, mm/vmscan.c: folio_isolate_lru. Counters pgmigrate_success/fail,
-/// thp_migration_success/fail/split and the migrate:mm_migrate_pages event.</remarks>
-public sealed class Migration
+/// thp_migration_success/fail/split and the migrate:mm_migrate_pages event. The main entry point is
+/// in MigratePages.cs, one folio's unmap and move in MigrateFolio.cs, isolation in Isolate.cs.</remarks>
+public sealed partial class Migration
 {
-    /// <summary>NR_MAX_BATCHED_MIGRATION: base pages unmapped before they are moved as one batch.</summary>
+    /// <summary>NR_MAX_BATCHED_MIGRATION: base pages unmapped before they are moved as one batch (HPAGE_PMD_NR).</summary>
     public const int NrMaxBatchedMigration = 512;
 
     /// <summary>NR_MAX_MIGRATE_PAGES_RETRY: passes over the list before giving up on -EAGAIN.</summary>
     public const int NrMaxMigratePagesRetry = 10;
 
-    /// <summary>NR_MAX_MIGRATE_ASYNC_RETRY: passes of a MIGRATE_ASYNC call.</summary>
+    /// <summary>NR_MAX_MIGRATE_ASYNC_RETRY: passes of the MIGRATE_ASYNC batch a synchronous call tries first.</summary>
     public const int NrMaxMigrateAsyncRetry = 3;
 
     /// <summary>NR_MAX_MIGRATE_SYNC_RETRY: passes of the one-folio-at-a-time SYNC fallback.</summary>
     public const int NrMaxMigrateSyncRetry = NrMaxMigratePagesRetry - NrMaxMigrateAsyncRetry;
 
+    /// <summary>
+    /// Simulated CPU time to migrate one base page: copy_page at about 10 GB/s (0.4 µs) plus the unmap,
+    /// TLB flush and remap around it. An assumption (about 4 GiB/s per thread), not a measurement; one
+    /// wait per batch charges it.
+    /// </summary>
+    public const long CopyNsPerPage = 1_000;
+
     private readonly PageAllocator alloc;
+    private readonly PgData node;
+    private readonly PageFrame[] pages;
     private readonly Rmap.Rmap rmap;
+    private readonly FolioRefs refs;
     private readonly FolioWait folioWait;
+
+    // Per-call state of migrate_pages, reused: calls may interleave (a SYNC caller sleeps), so each
+    // call rents its own and returns it.
+    private readonly Stack<MigratePagesControl> controls = new();
 
     /// <summary>Creates migration over the node of <paramref name="alloc"/>.</summary>
     /// <param name="alloc">The buddy allocator (frees sources, unused destinations; counters).</param>
@@ -69,7 +91,10 @@ public sealed class Migration
         ArgumentNullException.ThrowIfNull(folioWait);
         ArgumentNullException.ThrowIfNull(writebackPolicy);
         this.alloc = alloc;
+        node = alloc.Node;
+        pages = node.Pages;
         this.rmap = rmap;
+        refs = rmap.Refs;
         this.folioWait = folioWait;
         WritebackPolicy = writebackPolicy;
     }
@@ -77,44 +102,16 @@ public sealed class Migration
     /// <summary>The writeback rule, consulted at isolation and in migrate_folio_unmap.</summary>
     public IMigrateWritebackPolicy WritebackPolicy { get; }
 
-    /// <summary>
-    /// Whether an isolating scanner may take the folio at <paramref name="pfn"/> under
-    /// <paramref name="mode"/>, as far as writeback, dirtiness and unevictability go (the checks of
-    /// isolate_migratepages_block after the LRU and pin checks).
-    /// </summary>
-    /// <param name="pfn">Head PFN of an allocated folio.</param>
-    /// <param name="mode">The scanner's isolate mode.</param>
-    /// <returns>True if the folio may be isolated.</returns>
-    public bool MayIsolate(int pfn, IsolateMode mode) => throw new NotImplementedException("migration lands with issue 7");
+    /// <summary>Receiver of the migrate:* tracepoints, or null.</summary>
+    public IMigrateTrace? Trace { get; set; }
 
-    /// <summary>Takes a folio off its LRU for migration (folio_isolate_lru): clears PG_lru, counts NR_ISOLATED_*.</summary>
-    /// <param name="pfn">Head PFN of a folio with PG_lru.</param>
-    /// <returns>False if it was not on an LRU.</returns>
-    public bool FolioIsolateLru(int pfn) => throw new NotImplementedException("migration lands with issue 7");
+    /// <summary>Calls of move_to_new_folio's migrate function since boot (a diagnostic the kernel does not count; tests read the retry passes from it).</summary>
+    public long MoveToNewFolioCalls { get; private set; }
 
-    /// <summary>Isolates a movable-ops page (isolate_movable_ops_page).</summary>
-    /// <param name="pfn">PFN of a page with PG_movable_ops.</param>
-    /// <param name="mode">The scanner's isolate mode.</param>
-    /// <returns>False if it cannot be isolated now.</returns>
-    public bool IsolateMovableOpsPage(int pfn, IsolateMode mode) => throw new NotImplementedException("migration lands with issue 7");
+    /// <summary>The mapping of the folio at <paramref name="pfn"/> (folio_mapping), or null.</summary>
+    private Mapping? FolioMapping(int pfn) => rmap.FolioMapping(pfn);
 
-    /// <summary>
-    /// migrate_pages: migrates every folio of <paramref name="from"/>; what failed stays on
-    /// <paramref name="from"/> for the caller to <see cref="PutbackMovablePages"/>. The outcome is in
-    /// <paramref name="result"/> when the coroutine ends.
-    /// </summary>
-    /// <param name="current">The migrating task (may sleep unless the mode is ASYNC).</param>
-    /// <param name="from">Isolated folios.</param>
-    /// <param name="getNewFolio">Allocates destinations.</param>
-    /// <param name="putNewFolio">Takes back unused destinations, or null to free them.</param>
-    /// <param name="mode">Migration mode.</param>
-    /// <param name="reason">Why (for the counters and the event line).</param>
-    /// <param name="result">Filled when the coroutine ends.</param>
-    /// <returns>The coroutine the task awaits with <see cref="Wait.Call"/>.</returns>
-    public IEnumerable<Wait> MigratePages(TaskContext current, MigrateList from, NewFolioCallback getNewFolio, FreeFolioCallback? putNewFolio,
-        MigrateMode mode, MigrateReason reason, MigrateResult result) => throw new NotImplementedException("migration lands with issue 7");
-
-    /// <summary>Returns every folio of <paramref name="list"/> to its LRU or movable-ops owner (putback_movable_pages) and empties it.</summary>
-    /// <param name="list">Isolated folios.</param>
-    public void PutbackMovablePages(MigrateList list) => throw new NotImplementedException("migration lands with issue 7");
+    // NR_ISOLATED_ANON + folio_is_file_lru(folio): file LRU folios are those not swap-backed.
+    private void ModIsolated(int pfn, int nrPages) =>
+        node.ModNodePageState(pages[pfn].Has(PageFlags.SwapBacked) ? Stat.NodeStatItem.NrIsolatedAnon : Stat.NodeStatItem.NrIsolatedFile, nrPages);
 }

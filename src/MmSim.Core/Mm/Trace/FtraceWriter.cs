@@ -20,7 +20,7 @@ namespace MmSim.Mm.Trace;
 /// inside a pcp refill the kernel would show a deeper preempt count, which mmsim does not track.
 /// Each line is built in a stack buffer and written with one TextWriter call.
 /// </remarks>
-public sealed class FtraceWriter : IKmemTrace
+public sealed partial class FtraceWriter : IKmemTrace
 {
     /// <summary>VMEMMAP_START on x86-64 with 4-level paging and no KASLR: the struct page of PFN 0.</summary>
     public const ulong VmemmapBase = 0xffffea0000000000;

@@ -1,3 +1,5 @@
+using MmSim.Kernel;
+using MmSim.Mm.Folio;
 using MmSim.Mm.Memory;
 using MmSim.Mm;
 using MmSim.Mm.PageAlloc;
@@ -63,7 +65,11 @@ internal static class Frag
         PageAllocator alloc = ctx.Alloc;
         managed = alloc.Node.ManagedPages;
         var held = new LiveBlocks((int)Math.Min(managed, 1 << 20));
-        bool refused = Fill(alloc, stats, fill.Of(managed), held, ownerId);
+
+        // The pages are a process's anonymous memory: mapped through one mapping, so migration can move them
+        // (and update the mapping) as it moves any mapped anonymous folio.
+        var vma = new FragMapping(ctx.Kernel, ctx.Kernel.Mappings.Register(new SlotMapping($"frag:{ownerId}", (int)Math.Min(managed, int.MaxValue))));
+        bool refused = Fill(alloc, stats, fill.Of(managed), held, vma);
         int keepPerChunk = (int)Math.Max(1, keep.Of(HugeMemory.HpagePmdNr));
         var kept = new LiveBlocks(held.Count / 2 + 16);
         long freed = 0;
@@ -76,7 +82,7 @@ internal static class Frag
                 continue;
             }
 
-            alloc.FreePages(pfn, order);
+            vma.Free(pfn);
             freed++;
         }
 
@@ -87,7 +93,7 @@ internal static class Frag
         stats.AddMetric(FreedPages, freed);
         if (refused)
         {
-            stats.AddMetric(BlocksTaken, TakeWholeBlocks(alloc, stats, kept, managed, ownerId));
+            stats.AddMetric(BlocksTaken, TakeWholeBlocks(alloc, stats, kept, managed, vma));
         }
 
         return kept;
@@ -98,7 +104,7 @@ internal static class Frag
         pattern == FragPattern.Head ? offset < k : offset * k % HugeMemory.HpagePmdNr < k;
 
     // Returns true when the allocator refused before the target was reached.
-    private static bool Fill(PageAllocator alloc, WorkloadStats stats, long targetPages, LiveBlocks held, int ownerId)
+    private static bool Fill(PageAllocator alloc, WorkloadStats stats, long targetPages, LiveBlocks held, FragMapping vma)
     {
         while (held.Pages < targetPages)
         {
@@ -109,7 +115,7 @@ internal static class Frag
                 return true;
             }
 
-            alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.SwapBacked);
+            vma.Map(pfn, 0);
             held.Add(pfn, 0);
         }
 
@@ -120,7 +126,7 @@ internal static class Frag
     // its watermarks those blocks are the only order-9 memory left, and the pattern takes them. A
     // free block can also sit on a per-cpu list, where an order-9 watermark check does not see it:
     // the pcp lists are drained (drain_all_pages) and the blocks taken until none is left.
-    private static long TakeWholeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, int ownerId)
+    private static long TakeWholeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, FragMapping vma)
     {
         long taken = 0;
         long before;
@@ -128,14 +134,14 @@ internal static class Frag
         {
             before = taken;
             alloc.DrainAllPages();
-            taken += TakeFreeBlocks(alloc, stats, held, managed, ownerId);
+            taken += TakeFreeBlocks(alloc, stats, held, managed, vma);
         }
         while (taken > before);
 
         return taken;
     }
 
-    private static long TakeFreeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, int ownerId)
+    private static long TakeFreeBlocks(PageAllocator alloc, WorkloadStats stats, LiveBlocks held, long managed, FragMapping vma)
     {
         long taken = 0;
         for (long i = 0; i <= managed >> HugeMemory.HpagePmdOrder; i++)
@@ -147,11 +153,31 @@ internal static class Frag
             }
 
             stats.CountAlloc(HugeMemory.HpagePmdOrder, failed: false);
-            alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.SwapBacked);
+            vma.Map(pfn, HugeMemory.HpagePmdOrder);
             held.Add(pfn, HugeMemory.HpagePmdOrder);
             taken++;
         }
 
         return taken;
     }
+}
+
+/// <summary>The anonymous mapping frag's pages live in (folio_add_new_anon_rmap on fault, zap on munmap).</summary>
+/// <param name="Kernel">The kernel.</param>
+/// <param name="Mapping">The registered mapping.</param>
+internal readonly record struct FragMapping(LinuxKernel Kernel, SlotMapping Mapping)
+{
+    /// <summary>Maps a freshly allocated anonymous folio: an LRU, swap-backed, mapped page of the mapping.</summary>
+    /// <param name="pfn">Head PFN.</param>
+    /// <param name="order">Order.</param>
+    public void Map(int pfn, int order)
+    {
+        int index = Mapping.Insert(pfn, order);
+        Kernel.Rmap.SetFolioMapping(pfn, Mapping, index);
+        Kernel.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.SwapBacked | PageFlags.Mapped);
+    }
+
+    /// <summary>Unmaps and frees a folio (munmap of the page).</summary>
+    /// <param name="pfn">Head PFN.</param>
+    public void Free(int pfn) => Kernel.Migrate.FolioPutMapped(pfn);
 }

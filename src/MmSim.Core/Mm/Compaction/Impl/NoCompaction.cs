@@ -46,4 +46,10 @@ public sealed class NoCompaction : ICompact
     {
         // No skip bits are set without compaction.
     }
+
+    /// <inheritdoc/>
+    public void IsolatedFreeBlocks(List<(int Pfn, int Order)> into)
+    {
+        // Nothing is ever isolated.
+    }
 }
