@@ -27,7 +27,7 @@ public class KernelStepTests
         ScenarioConfig config = LoadOk(
             "version: 1\nmachine:\n  zones:\n    - name: DMA32\n      size: 64MiB\n    - name: Normal\n      size: 64MiB\n"
             + "workloads:\n  - type: steps\n    steps:\n      - { at: 1s, do: compact, zone: Normal }\n      - { at: 1s, do: compact, zone: Movable }\n      - { at: 1s, do: drop_caches }\n");
-        LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config) with { Compact = compact }, 1);
+        LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config) with { Compact = _ => compact }, 1);
         var steps = (StepsWorkload)TimedWorkloads.Create(config.Workloads[0])!;
         steps.Start(new WorkloadContext(kernel, new Prng(1)));
         kernel.Sim.Run(2000 * Ms);
@@ -125,6 +125,10 @@ public class KernelStepTests
         }
 
         public void ResetIsolationSuitable(PgData pgdat)
+        {
+        }
+
+        public void IsolatedFreeBlocks(List<(int Pfn, int Order)> into)
         {
         }
     }
