@@ -99,13 +99,34 @@ public sealed class TaskContext
     /// </summary>
     public int Ret { get; set; }
 
-    /// <summary>
-    /// signal_pending(current): a signal was sent to the task and not yet handled. Paths that check it
-    /// between steps (offline_pages between migration passes) give up with -EINTR; a sleep in D does not
-    /// wake for it. Set by the kernel object's SendSignal (signal_wake_up); cleared when the task returns to
-    /// user space (here: when the path that saw it returns).
-    /// </summary>
-    public bool SignalPending { get; set; }
+    /// <summary>Signals sent to the task and not yet handled, as a bit per signal number (1 &lt;&lt; signo).</summary>
+    /// <remarks>The kernel's task->pending; mmsim models delivery only as far as mm/ checks for it: kernel
+    /// paths test it between steps and return -EINTR, nothing is woken by it from an uninterruptible sleep.</remarks>
+    public ulong PendingSignals { get; private set; }
+
+    /// <summary>signal_pending: any signal is pending.</summary>
+    public bool SignalPending => PendingSignals != 0;
+
+    /// <summary>fatal_signal_pending: SIGKILL is pending.</summary>
+    public bool FatalSignalPending => (PendingSignals & (1UL << SigKill)) != 0;
+
+    /// <summary>SIGKILL's number.</summary>
+    public const int SigKill = 9;
+
+    /// <summary>SIGTERM's number (what <c>timeout</c> sends).</summary>
+    public const int SigTerm = 15;
+
+    /// <summary>Sends signal <paramref name="signo"/> to the task (send_signal; it stays pending until <see cref="FlushSignals"/>).</summary>
+    /// <param name="signo">1..63.</param>
+    public void SendSignal(int signo)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(signo, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(signo, 63);
+        PendingSignals |= 1UL << signo;
+    }
+
+    /// <summary>Drops every pending signal (the return to user space delivered them).</summary>
+    public void FlushSignals() => PendingSignals = 0;
 
     /// <summary>current_gfp_context: the task's scopes applied to a gfp mask.</summary>
     /// <param name="gfp">The caller's mask.</param>

@@ -146,7 +146,7 @@ internal sealed class StepActions(WorkloadContext ctx, WorkloadStats stats)
         }
 
         // The signal is handled on the way back to user space; the script goes on.
-        kernel.ContextOf(task).SignalPending = false;
+        kernel.ContextOf(task).FlushSignals();
         if (outcome.Attempt.EndNs < 0)
         {
             outcome.Attempt.EndNs = ctx.Sim.Now;
