@@ -109,3 +109,25 @@ internal sealed class CompactionRig
 
     public long Event(Mm.Stat.VmEventItem item) => Kernel.Node.VmEvents[(int)item];
 }
+
+/// <summary>Rig helpers that shape the free lists directly.</summary>
+internal static class CompactionRigShaping
+{
+    /// <summary>Takes every free page of the zone as unmovable-by-compaction kernel pages (no LRU), so the test decides where free pages are.</summary>
+    public static void TakeAllFree(this CompactionRig rig)
+    {
+        Zone zone = rig.Zone;
+        for (int order = 0; order < MmConstants.NrPageOrders; order++)
+        {
+            for (int mt = 0; mt < MigrateTypes.Count; mt++)
+            {
+                int pfn;
+                while ((pfn = zone.FreeListHead(order, (MigrateType)mt)) >= 0)
+                {
+                    rig.Kernel.Alloc.DelFromFreeList(zone, pfn, order, (MigrateType)mt);
+                    rig.Kernel.Alloc.PostAllocHookIsolated(pfn, order);
+                }
+            }
+        }
+    }
+}

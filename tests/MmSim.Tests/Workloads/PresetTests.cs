@@ -13,10 +13,10 @@ public class PresetTests
 {
     private const long Ms = 1_000_000;
 
-    // NoCompactionYet: the kept pages are movable LRU pages; kcompactd (woken by the boosted
-    // watermark) would compact them into free order-9 blocks.
+    // The kept pages are movable, but the pattern is laid down in one go at time 0 and checked 1 ms later,
+    // before any compaction could run.
     [Fact]
-    public void Frag_leaves_no_free_order_9_block_while_more_than_a_quarter_of_memory_is_free_NoCompactionYet()
+    public void Frag_leaves_no_free_order_9_block_while_more_than_a_quarter_of_memory_is_free()
     {
         var h = TimedHarness.Start(TimedHarness.NormalMachine("2GiB") + "workloads:\n  - type: frag\n");
         h.RunUntil(Ms);
@@ -38,23 +38,25 @@ public class PresetTests
         h.Verify("frag");
     }
 
-    // NoCompactionYet: every THP fault falls back (thp_fault_alloc 0) because no fault can compact.
+    // With compaction a fault may now get a huge page, but the spread pattern (one kept page in four, in every
+    // block) leaves nearly every THP fault to fall back.
     [Fact]
-    public void The_frag_scenario_leaves_DMA32_without_huge_pages_and_its_THP_process_falls_back_NoCompactionYet()
+    public void The_frag_scenario_leaves_DMA32_without_huge_pages_and_its_THP_process_mostly_falls_back()
     {
         TimedHarness h = Shipped("frag");
         h.RunUntil(h.Config.DurationNs);
         h.Alloc.DrainAllPages();
         Assert.Equal(0, h.FreeBlocksAtLeast(MmConstants.PageblockOrder, ZoneType.Dma32));
         Assert.True(h.FreePages * 4 > h.ManagedPages);
-        Assert.Equal(64, h.VmStat(VmEventItem.ThpFaultFallback));
-        Assert.Equal(0, h.VmStat(VmEventItem.ThpFaultAlloc));
+        Assert.Equal(64, h.VmStat(VmEventItem.ThpFaultFallback) + h.VmStat(VmEventItem.ThpFaultAlloc));
+        Assert.True(h.VmStat(VmEventItem.ThpFaultFallback) >= 48, $"{h.VmStat(VmEventItem.ThpFaultFallback)} of 64 THP faults fell back");
         h.Verify("frag scenario");
     }
 
-    // NoCompactionYet: the test exists to measure compaction; without it only untouched blocks count.
+    // compaction_test.c's pass criterion: compaction_index = 80% of MemFree / huge pages got ≤ 3. The locked
+    // (unevictable) mappings are migrated (compact_unevictable_allowed) by the hugetlb allocations' direct compaction.
     [Fact]
-    public void Compaction_test_gets_few_huge_pages_NoCompactionYet()
+    public void Compaction_test_reaches_its_pass_criterion()
     {
         TimedHarness h = Shipped("compaction_test");
         h.RunUntil(h.Config.DurationNs);
@@ -62,16 +64,15 @@ public class PresetTests
         long requested = s.Metric(CompactionTestWorkload.HugepagesRequested);
         long got = s.Metric(CompactionTestWorkload.HugepagesAllocated);
         Assert.InRange(requested, 180, 220);
-        Assert.InRange(got, 1, requested - 1);
-        Assert.True(s.Metric(CompactionTestWorkload.CompactionIndex) > 3);
-        Assert.Equal(0, s.Metric(CompactionTestWorkload.Passed));
+        Assert.InRange(got, requested * 9 / 10, requested);
+        Assert.InRange(s.Metric(CompactionTestWorkload.CompactionIndex), 0, 3);
+        Assert.Equal(1, s.Metric(CompactionTestWorkload.Passed));
         Assert.Equal(got, h.VmStat(VmEventItem.HtlbBuddyAllocSuccess));
-        Assert.Equal(1, h.VmStat(VmEventItem.HtlbBuddyAllocFail));
         Assert.Equal(got * 512, h.VmStat(NodeStatItem.NrHugetlb));
 
-        // What it got is what the mappings never touched: the fragmented half yields nothing.
-        Assert.True(got * 2 * Units.MiB < h.ManagedPages * Units.PageSizeBytes * 3 / 10);
-        Assert.Equal(0, h.VmStat(NodeStatItem.NrAnonPages));
+        // More than the untouched blocks: the fragmented half was compacted.
+        Assert.True(got * 2 * Units.MiB >= h.ManagedPages * Units.PageSizeBytes * 3 / 10);
+        Assert.True(h.VmStat(VmEventItem.PgmigrateSuccess) > 0);
         h.Verify("compaction_test");
     }
 

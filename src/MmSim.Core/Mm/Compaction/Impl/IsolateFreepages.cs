@@ -116,6 +116,23 @@ public sealed partial class MainlineCompaction
         return totalIsolated;
     }
 
+    /// <summary>Runs isolate_freepages once on <paramref name="cc"/> (tests drive the free scanner alone).</summary>
+    /// <param name="cc">A control with the zone, mode and scanner positions set.</param>
+    internal void IsolateFreepagesForTest(CompactControl cc)
+    {
+        running.Add(cc);
+        IsolateFreepages(cc);
+    }
+
+    /// <summary>Gives back what <see cref="IsolateFreepagesForTest"/> isolated (release_free_list).</summary>
+    /// <param name="cc">The control.</param>
+    internal void ReleaseFreeListForTest(CompactControl cc)
+    {
+        ReleaseFreeList(cc);
+        cc.NrFreepages = 0;
+        running.Remove(cc);
+    }
+
     // suitable_migration_target: not a block that is (nearly) free already, and a MOVABLE or CMA block
     // unless SYNC_FULL ignores block suitability.
     private bool SuitableMigrationTarget(CompactControl cc, int pfn)

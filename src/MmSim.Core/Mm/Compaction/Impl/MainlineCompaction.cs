@@ -59,6 +59,14 @@ public sealed partial class MainlineCompaction : ICompact
         for (int i = 0; i < zoneState.Length; i++)
         {
             zoneState[i] = new ZoneCompaction();
+
+            // The kernel's zones start zeroed, and the first compact_zone resets a cached free PFN outside the
+            // zone; a zone that starts at PFN 0 would instead see its scanners "met" on its first run. Start
+            // from reset_cached_positions, which is where that first run leaves every other zone.
+            if (node.Zones[i].IsPopulated)
+            {
+                ResetCachedPositions(node.Zones[i]);
+            }
         }
 
         alloc.CaptureHook = CompactionCapture;
