@@ -4,6 +4,7 @@ using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
 using MmSim.Sim;
+using MmSim.Workloads;
 
 namespace MmSim.Runs;
 
@@ -113,7 +114,9 @@ public sealed record RunSummary
         var wl = new List<WorkloadSummary>();
         foreach (WorkloadResult w in workloads)
         {
-            wl.Add(new WorkloadSummary(w.Type, w.Stats.Allocs, w.Stats.AllocFailures, w.Stats.Frees, w.Stats.FreesIgnored, [.. w.Stats.AllocFailuresByOrder]));
+            long nowNs = runner.Timed?.DurationNs ?? 0;
+            wl.Add(new WorkloadSummary(w.Type, w.Stats.Allocs, w.Stats.AllocFailures, w.Stats.Frees, w.Stats.FreesIgnored, [.. w.Stats.AllocFailuresByOrder],
+                [.. w.Stats.Metrics], [.. w.Stats.Outcomes.Select(o => StepSummary.From(o, nowNs))]));
         }
 
         return new RunSummary
@@ -180,7 +183,40 @@ public sealed record ZoneSummary(string Name, long Managed, long Free, long PcpC
 /// <param name="Frees">Frees.</param>
 /// <param name="FreesIgnored">Frees of IDs not live.</param>
 /// <param name="AllocFailuresByOrder">Failures per order 0..10.</param>
-public sealed record WorkloadSummary(string Type, long Allocs, long AllocFailures, long Frees, long FreesIgnored, IReadOnlyList<long> AllocFailuresByOrder);
+/// <param name="Metrics">Results particular to the workload type, in first-recorded order.</param>
+/// <param name="Steps">Outcomes of a <c>steps</c> workload's kernel steps, in script order (empty otherwise).</param>
+public sealed record WorkloadSummary(
+    string Type,
+    long Allocs,
+    long AllocFailures,
+    long Frees,
+    long FreesIgnored,
+    IReadOnlyList<long> AllocFailuresByOrder,
+    IReadOnlyList<WorkloadMetric> Metrics,
+    IReadOnlyList<StepSummary> Steps);
+
+/// <summary>One scripted step's outcome at the end of the run.</summary>
+/// <param name="Index">Position in the script (0-based).</param>
+/// <param name="AtNs">When it started.</param>
+/// <param name="Do">The action.</param>
+/// <param name="Id">Its id, or null.</param>
+/// <param name="Outcome">ok, failed, running; offline: ok, ebusy, hung, retrying, interrupted, timeout.</param>
+/// <param name="Reason">The kernel's reason on failure, or empty.</param>
+/// <param name="LatencyNs">Simulated time from start to return, or to the end of the run if it had not returned.</param>
+/// <param name="Value">What it got (first PFN, pool size, folios), or 0.</param>
+public sealed record StepSummary(int Index, long AtNs, string Do, string? Id, string Outcome, string Reason, long LatencyNs, long Value)
+{
+    /// <summary>Reads an outcome at the end of the run.</summary>
+    /// <param name="o">The outcome.</param>
+    /// <param name="nowNs">The end of the run.</param>
+    /// <returns>Its summary.</returns>
+    public static StepSummary From(StepOutcome o, long nowNs)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        (string result, string reason, long latency) = o.At(nowNs);
+        return new(o.Index, o.AtNs, o.Action, o.Id, result, reason, latency, o.Value);
+    }
+}
 
 /// <summary>One hung-task report of khungtaskd.</summary>
 /// <param name="TimeNs">When the check found it.</param>

@@ -32,6 +32,9 @@ public sealed class WorkloadStats : Mm.IAllocAccount
     /// </summary>
     public IReadOnlyList<WorkloadMetric> Metrics => metrics;
 
+    /// <summary>Per-step outcomes of a <c>steps</c> workload, in script order (empty for other workloads).</summary>
+    public List<StepOutcome> Outcomes { get; } = [];
+
     /// <summary>The value of a metric, or 0 when it was never recorded.</summary>
     /// <param name="name">Metric name.</param>
     /// <returns>Its value.</returns>

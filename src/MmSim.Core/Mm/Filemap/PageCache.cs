@@ -12,11 +12,17 @@ namespace MmSim.Mm.Filemap;
 internal sealed class CachedFile : Mapping
 {
     /// <summary>Creates the address space of a file of <paramref name="nrPages"/> pages.</summary>
-    public CachedFile(string name, long nrPages)
-        : base(MappingKind.File, name, AopsCaps.MigrateFolio | AopsCaps.Writepages | AopsCaps.DirtyFolio)
+    /// <param name="name">File name.</param>
+    /// <param name="nrPages">Pages.</param>
+    /// <param name="shmem">A tmpfs file: shmem_aops (migrate_folio, noop_dirty_folio, no writepages in 6.18).</param>
+    public CachedFile(string name, long nrPages, bool shmem = false)
+        : base(shmem ? MappingKind.Shmem : MappingKind.File, name, shmem ? AopsCaps.MigrateFolio | AopsCaps.DirtyFolio : AopsCaps.MigrateFolio | AopsCaps.Writepages | AopsCaps.DirtyFolio)
     {
         Slots = NewIndex(nrPages);
     }
+
+    /// <summary>A tmpfs (shmem) file: swap-backed page cache.</summary>
+    public bool IsShmem => Kind == MappingKind.Shmem;
 
     /// <summary>Pages of the file.</summary>
     public long NrPages => Pfn.Length;
@@ -59,7 +65,7 @@ internal sealed class CachedFile : Mapping
 /// (fs/drop_caches.c, mm/truncate.c: invalidate_mapping_pages). No readahead, no writeback and no
 /// reclaim: a page enters on first access and leaves only when caches are dropped.
 /// </summary>
-internal sealed class PageCache : IReclaimableSlab
+internal sealed partial class PageCache : IReclaimableSlab
 {
     // /proc/slabinfo on x86-64: ext4_inode_cache has 27 objects per order-3 slab (3 in an order-0
     // slab), dentry 21 per order-0 slab.
@@ -265,7 +271,10 @@ internal sealed class PageCache : IReclaimableSlab
         for (long i = 0; i < index.Length && file.NrCached > 0; i++)
         {
             int pfn = index[i];
-            if (pfn < 0)
+
+            // truncate_inode_pages would sleep in folio_wait_writeback here; this unlink cannot sleep,
+            // so a folio under writeback (a scripted writeback step) stays cached until it ends.
+            if (pfn < 0 || alloc.Node.Pages[pfn].Has(PageFlags.Writeback))
             {
                 continue;
             }
@@ -300,7 +309,11 @@ internal sealed class PageCache : IReclaimableSlab
         long freed = 0;
         foreach (CachedFile file in files)
         {
-            freed += InvalidateMappingPages(file);
+            // tmpfs pages are dirty from their first write and have nowhere to go but swap.
+            if (!file.IsShmem)
+            {
+                freed += InvalidateMappingPages(file);
+            }
         }
 
         return freed;
@@ -316,7 +329,8 @@ internal sealed class PageCache : IReclaimableSlab
         long keep = 0;
         foreach (CachedFile file in files)
         {
-            if (!file.InodeLoaded)
+            // A tmpfs inode lives as long as its dentry (the file is not deleted), so it is never pruned.
+            if (!file.InodeLoaded || file.IsShmem)
             {
                 continue;
             }

@@ -21,6 +21,9 @@ internal sealed partial class StepsWorkload(StepsWorkloadConfig config) : ITimed
     private readonly Dictionary<string, (LiveBlocks? Blocks, AnonVma? Pinned)> named = new(StringComparer.Ordinal);
     private WorkloadContext? ctx;
 
+    // The kernel steps (compact, offline, CMA, contiguous ranges, huge page pools, writeback).
+    private StepActions? actions;
+
     public string Type => config.Type;
 
     public WorkloadStats Stats { get; } = new();
@@ -32,12 +35,14 @@ internal sealed partial class StepsWorkload(StepsWorkloadConfig config) : ITimed
     {
         ArgumentNullException.ThrowIfNull(ctx);
         this.ctx = ctx;
+        actions = new StepActions(ctx, Stats);
         TaskHandle.Spawn(ctx, config.Type, Body);
     }
 
     private IEnumerable<Wait> Body(TaskHandle self)
     {
         WorkloadContext run = ctx!;
+        int index = 0;
         foreach (StepConfig step in config.Steps)
         {
             if (TaskWaits.TrySleepUntil(run.Sim, step.AtNs, out Wait sleep))
@@ -45,25 +50,31 @@ internal sealed partial class StepsWorkload(StepsWorkloadConfig config) : ITimed
                 yield return sleep;
             }
 
-            Debug.Assert(run.Sim.Now == step.AtNs, "steps run at exactly their time");
+            // A step that slept in the kernel (compaction, offline, an allocation stall) delays the ones after it,
+            // as in a shell script; otherwise a step runs at exactly its time.
+            Debug.Assert(run.Sim.Now >= step.AtNs, "steps never run early");
             RanAtNs.Add(run.Sim.Now);
 
             // Allocations and pins are kernel paths that may sleep: the step's task waits in them.
-            yield return Wait.Call(Run(step, self.Task.Pid));
+            yield return Wait.Call(Run(step, index++, self));
         }
 
         // What the script still holds stays held until the run ends.
         yield return TaskWaits.Pause(config.Type, self.Task.Pid);
     }
 
-    private IEnumerable<Wait> Run(StepConfig step, int pid)
+    private IEnumerable<Wait> Run(StepConfig step, int index, TaskHandle self)
     {
+        int pid = self.Task.Pid;
         switch (step.Do)
         {
             case StepAction.Alloc:
                 var blocks = new LiveBlocks((int)Math.Min(step.Count!.Value, 1 << 16));
                 yield return Wait.Call(Alloc(step, blocks));
                 named.Add(step.Id!, (blocks, null));
+                break;
+            case StepAction.Free when actions!.HoldsContig(step.Id!):
+                yield return Wait.Call(actions.Run(step, index, self));
                 break;
             case StepAction.Free:
                 Free(step.Id!);
@@ -83,7 +94,8 @@ internal sealed partial class StepsWorkload(StepsWorkloadConfig config) : ITimed
                 Stats.AddMetric(DropCachesPages, ctx!.Kernel.DropCaches(step.Value!.Value));
                 break;
             default:
-                throw new InvalidOperationException($"step '{step.Do}' needs a mechanism this version does not model; the loader refuses it");
+                yield return Wait.Call(actions!.Run(step, index, self));
+                break;
         }
     }
 

@@ -33,6 +33,7 @@ public static class TimedWorkloads
             CompactionTestWorkloadConfig c => new CompactionTestWorkload(c),
             ThpChallengeWorkloadConfig c => new ThpChallengeWorkload(c),
             ThpCompactWorkloadConfig c => new ThpCompactWorkload(c),
+            PunchWorkloadConfig c => new PunchWorkload(c),
             _ => null,
         };
     }
