@@ -31,6 +31,10 @@ public sealed partial class LinuxKernel : IAllocPagesWait
 {
     private readonly List<TaskContext?> taskContexts = [];
 
+    // The hstates, created on first use (hugetlb_init makes them at boot; empty pools cost nothing).
+    private Mm.Hugetlb.HugetlbPool? hugetlb2M;
+    private Mm.Hugetlb.HugetlbPool? hugetlb1G;
+
     private LinuxKernel(Simulator sim, PageAllocator alloc, KernelParams parameters)
     {
         Sim = sim;
@@ -207,18 +211,19 @@ public sealed partial class LinuxKernel : IAllocPagesWait
     /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is 1 when pinned, 0 when memory ran out (all released).</returns>
     internal IEnumerable<Wait> PinUserPagesLongterm(Mm.Memory.AnonVma vma) => Mm.Gup.LongtermPin.Pin(this, vma);
 
-    /// <summary>Writes /proc/sys/vm/nr_hugepages: grows a hugetlb pool (mm/hugetlb.c).</summary>
+    /// <summary>Writes /proc/sys/vm/nr_hugepages: sets the 2 MiB hugetlb pool's size (mm/hugetlb.c).</summary>
     /// <param name="account">Where the allocations are counted.</param>
     /// <param name="count">Requested pool size.</param>
     /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the pool size reached.</returns>
     internal IEnumerable<Wait> SetNrHugepages(IAllocAccount account, long count) =>
-        new Mm.Hugetlb.HugetlbPool(Alloc, this, account).SetMaxHugePages(count);
+        (hugetlb2M ??= new Mm.Hugetlb.HugetlbPool(Alloc, this, null, Mm.Memory.HugeMemory.HpagePmdOrder)).SetMaxHugePages(account, count);
 
-    /// <summary>Writes nr_hugepages of the 1 GiB hstate (/sys/kernel/mm/hugepages/hugepages-1048576kB): grows a gigantic pool by alloc_contig_pages.</summary>
+    /// <summary>Writes nr_hugepages of the 1 GiB hstate (/sys/kernel/mm/hugepages/hugepages-1048576kB): sets a gigantic pool made by alloc_contig_pages.</summary>
+    /// <param name="account">Where the allocations are counted.</param>
     /// <param name="count">Requested pool size.</param>
     /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is the pool size reached.</returns>
-    internal IEnumerable<Wait> SetNrGiganticHugepages(long count) =>
-        new Mm.Hugetlb.HugetlbPool(Alloc, this, new AllocTally()).SetMaxGiganticPages(this, count);
+    internal IEnumerable<Wait> SetNrGiganticHugepages(IAllocAccount account, long count) =>
+        (hugetlb1G ??= new Mm.Hugetlb.HugetlbPool(Alloc, this, this, Mm.Hugetlb.HugetlbPool.GiganticOrder)).SetMaxHugePages(account, count);
 
     /// <inheritdoc/>
     public int TryAllocPagesFast(GfpFlags gfp, int order, OwnerKind owner = OwnerKind.Kernel, int mappingId = 0) =>

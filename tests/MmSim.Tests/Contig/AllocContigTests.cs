@@ -144,7 +144,7 @@ public class AllocContigTests
     public void Writing_nr_hugepages_of_the_1_GiB_size_allocates_gigantic_pages_by_alloc_contig_pages()
     {
         LinuxKernel k = Boot(normalBlocks: 24);
-        SimTask t = Spawn(k, "sh", _ => k.SetNrGiganticHugepages(2));
+        SimTask t = Spawn(k, "sh", _ => k.SetNrGiganticHugepages(new AllocTally(), 2));
         k.Sim.Run(10 * Sec);
 
         // 3 GiB of Normal from 128 MiB: 1 GiB-aligned ranges at 1 GiB and 2 GiB fit; 3 GiB does not.

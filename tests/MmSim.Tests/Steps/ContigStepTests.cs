@@ -11,15 +11,8 @@ namespace MmSim.Tests.Steps;
 /// The offline, online and CMA steps over the contig branch's mechanisms, with folios under writeback
 /// from the writeback step: what the script sees (outcome, latency, the hung-task chain).
 /// </summary>
-/// <remarks>
-/// Skipped until the contig branch (OfflineMemoryBlock, OnlineMemoryBlock, CmaAlloc, CmaRelease) is merged:
-/// on a probe merge of contig 18fd7b2 the CMA and online tests passed, and the hung-offline test found a checker
-/// failure during the hang (free order-9 buddies left unmerged in the isolated block). Remove <see cref="Pending"/>.
-/// </remarks>
 public class ContigStepTests
 {
-    private const string Pending = "needs the contig branch; remove the Skip once it is merged";
-
     private const long S = 1_000_000_000;
 
     // DMA32 is memory block 0; block 1 is Normal, or Movable (where page cache goes first and the file's inode
@@ -33,7 +26,7 @@ public class ContigStepTests
 
     private static StepOutcome Outcome(TimedHarness h, string action) => h.Workloads[0].Stats.Outcomes.Single(o => o.Action == action);
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public void Offline_over_never_ending_writeback_hangs_in_D_and_its_signal_stays_pending()
     {
         TimedHarness h = Run(
@@ -53,7 +46,7 @@ public class ContigStepTests
         h.Verify("offline hung");
     }
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public void Offline_over_writeback_that_ends_succeeds_then_and_online_brings_the_block_back()
     {
         TimedHarness h = Run(
@@ -73,7 +66,7 @@ public class ContigStepTests
         h.Verify("offline then online");
     }
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public void Cma_alloc_over_never_ending_writeback_hangs_and_over_ending_writeback_succeeds_after_it()
     {
         TimedHarness hung = Run(

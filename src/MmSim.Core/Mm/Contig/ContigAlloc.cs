@@ -26,6 +26,9 @@ public sealed partial class ContigAlloc
     private readonly PageAllocator alloc;
     private readonly PageIsolation.PageIsolation isolation;
     private readonly Migration migrate;
+
+    /// <summary>Migration, whose alloc_migration_target gives the destinations.</summary>
+    internal Migration Migrate => migrate;
     private readonly Rmap.FolioRefs refs;
     private readonly PageFrame[] pages;
 
@@ -187,14 +190,6 @@ public sealed partial class ContigAlloc
 
         result.Ret = ret < 0 ? ret : 0;
     }
-
-    // mm/migrate.c: alloc_migration_target — a folio of the source's order; isolated blocks are
-    // never handed out, so the target lies outside the range being emptied.
-    internal int AllocMigrationTarget(GfpFlags targetGfp, int srcPfn, int order)
-    {
-        GfpFlags gfp = order > 0 ? targetGfp | GfpFlags.Comp : targetGfp;
-        return alloc.AllocPages(gfp, order, pages[srcPfn].OwnerKind, pages[srcPfn].Owner);
-    }
 }
 
 /// <summary>The per-call state of alloc_contig_range (its struct compact_control and migration_target_control).</summary>
@@ -219,5 +214,5 @@ internal sealed class ContigControl
     /// <summary>alloc_migration_target bound to this call's mask.</summary>
     public NewFolioCallback AllocMigrationTarget { get; }
 
-    private int Alloc(int srcPfn, int order) => owner.AllocMigrationTarget(targetGfp, srcPfn, order);
+    private int Alloc(int srcPfn, int order) => owner.Migrate.AllocMigrationTarget(targetGfp, srcPfn, order);
 }

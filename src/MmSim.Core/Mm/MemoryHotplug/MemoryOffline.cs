@@ -324,8 +324,7 @@ public sealed class MemoryOffline
     // other nodes preferred (there are none: this node, outside the isolated block).
     private int AllocMigrationTarget(int srcPfn, int order)
     {
-        GfpFlags gfp = GfpFlags.Kernel | GfpFlags.Movable | GfpFlags.RetryMayFail | (order > 0 ? GfpFlags.Comp : 0);
-        return alloc.AllocPages(gfp, order, pages[srcPfn].OwnerKind, pages[srcPfn].Owner);
+        return migrate.AllocMigrationTarget(GfpFlags.Kernel | GfpFlags.Movable | GfpFlags.RetryMayFail, srcPfn, order);
     }
 
     private void End(OfflineAttempt attempt, OfflineOutcome outcome, int ret, string reason)

@@ -49,21 +49,11 @@ internal sealed class StepActions(WorkloadContext ctx, WorkloadStats stats)
     /// <summary>Metric: the 1 GiB pool size after the last nr_hugepages step for it.</summary>
     public const string Hugepages1G = "hugepages_1g";
 
-    // Pages of a gigantic (PUD) page: 1 GiB.
-    private const long GiganticPages = StepRules.HugepageSize1G / Units.PageSizeBytes;
-
-    // htlb_alloc_mask of a migratable hstate with __GFP_THISNODE (alloc_pool_huge_folio) and __GFP_NOWARN,
-    // which alloc_gigantic_folio hands to alloc_contig_pages.
-    private const GfpFlags GiganticGfp = GfpFlags.HighUserMovable | GfpFlags.NoWarn | GfpFlags.ThisNode;
-
     // What cma_alloc and alloc_contig ids name: the area (null for alloc_contig), first PFN and pages.
     private readonly Dictionary<string, (string? Area, int Pfn, long Pages)> contig = new(StringComparer.Ordinal);
 
     // Ids of alloc_contig steps not freed yet, whether or not they got their range.
     private readonly HashSet<string> contigIds = new(StringComparer.Ordinal);
-
-    // The gigantic pool, newest last (set_max_huge_pages frees the newest first, as it takes from the free list head).
-    private readonly List<int> gigantic = [];
 
     /// <summary>Whether <paramref name="id"/> names a range from alloc_contig (so <c>free</c> gives it back here).</summary>
     /// <param name="id">A step id.</param>
@@ -113,7 +103,7 @@ internal sealed class StepActions(WorkloadContext ctx, WorkloadStats stats)
                 ok = Release(step.Id!);
                 break;
             case StepAction.NrHugepages:
-                yield return Wait.Call(step.HugepageSizeBytes == StepRules.HugepageSize1G ? SetGigantic(step.Value!.Value) : kernel.SetNrHugepages(stats, step.Value!.Value));
+                yield return Wait.Call(step.HugepageSizeBytes == StepRules.HugepageSize1G ? kernel.SetNrGiganticHugepages(stats, step.Value!.Value) : kernel.SetNrHugepages(stats, step.Value!.Value));
                 outcome.Value = kernel.Current.Ret;
                 stats.SetMetric(step.HugepageSizeBytes == StepRules.HugepageSize1G ? Hugepages1G : Hugepages2M, outcome.Value);
                 ok = outcome.Value == step.Value;
@@ -214,36 +204,6 @@ internal sealed class StepActions(WorkloadContext ctx, WorkloadStats stats)
         ctx.Kernel.FreeContigRange(r.Pfn, r.Pages);
         stats.Frees++;
         return true;
-    }
-
-    // set_max_huge_pages for the 1 GiB hstate: gigantic folios come from alloc_contig_pages
-    // (alloc_gigantic_folio) until the count or the first failure; a lower count frees the newest.
-    private IEnumerable<Wait> SetGigantic(long count)
-    {
-        LinuxKernel kernel = ctx.Kernel;
-        TaskContext current = kernel.Current;
-        while (gigantic.Count > count)
-        {
-            int pfn = gigantic[^1];
-            gigantic.RemoveAt(gigantic.Count - 1);
-            kernel.FreeContigRange(pfn, GiganticPages);
-            ctx.Alloc.Node.ModNodePageState(NodeStatItem.NrHugetlb, -GiganticPages);
-        }
-
-        while (gigantic.Count < count)
-        {
-            yield return Wait.Call(kernel.AllocContigPages(GiganticPages, GiganticGfp));
-            int pfn = current.AllocResult;
-            if (pfn < 0)
-            {
-                break;
-            }
-
-            gigantic.Add(pfn);
-            ctx.Alloc.Node.ModNodePageState(NodeStatItem.NrHugetlb, GiganticPages);
-        }
-
-        current.Ret = gigantic.Count;
     }
 
     private sealed record SignalTarget(LinuxKernel Kernel, SimTask Task);
