@@ -44,10 +44,10 @@ public sealed class CmaAllocator
     /// <summary>The areas, in ascending PFN order.</summary>
     public IReadOnlyList<CmaArea> Areas => areas;
 
-    /// <summary>cma_alloc_success: calls that returned pages.</summary>
+    /// <summary>cma_alloc_success: pages of the calls that succeeded (count_vm_events(CMA_ALLOC_SUCCESS, count)).</summary>
     public long AllocSuccess { get; private set; }
 
-    /// <summary>cma_alloc_fail: calls that returned nothing.</summary>
+    /// <summary>cma_alloc_fail: pages of the calls that failed (count_vm_events(CMA_ALLOC_FAIL, count)).</summary>
     public long AllocFail { get; private set; }
 
     /// <summary>The area named <paramref name="name"/>, or null.</summary>
@@ -96,12 +96,12 @@ public sealed class CmaAllocator
         Trace?.CmaAllocFinish(cma.Name, range.Pfn, count, align, range.Ret);
         if (range.Pfn >= 0)
         {
-            AllocSuccess++;
+            AllocSuccess += count;
             cma.AllocPagesSuccess += count;
         }
         else
         {
-            AllocFail++;
+            AllocFail += count;
             cma.AllocPagesFail += count;
         }
 

@@ -37,11 +37,13 @@ public sealed partial class AllocSlowpath
             yield break;
         }
 
-        // COMPACTSTALL is counted by the compaction mechanism (try_to_compact_pages' caller in the kernel).
+        // At least in one zone compaction was neither deferred nor skipped: a compaction stall.
+        alloc.Node.CountVmEvent(VmEventItem.CompactStall);
         int page = cc.Capture!.Page >= 0 ? cc.Capture.Page : alloc.GetPageFromFreelistWithFlags(s.Order, s.AllocFlags, s.Ac);
         if (page >= 0)
         {
-            // The allocation succeeded: compaction of this zone at this order is not deferred any more.
+            // The allocation succeeded: compaction of this zone at this order is not deferred any more
+            // (compaction_defer_reset with alloc_success, which also clears compact_blockskip_flush).
             compact.CompactionDeferReset(alloc.Node.PageZone(page), s.Order, allocSuccess: true);
             alloc.Node.CountVmEvent(VmEventItem.CompactSuccess);
             s.Page = page;

@@ -61,6 +61,10 @@ public sealed partial class MainlineCompaction
         {
             z.Considered = 0;
             z.DeferShift = 0;
+
+            // Only __alloc_pages_direct_compact passes alloc_success, and beside this call it clears
+            // zone->compact_blockskip_flush (that state lives here, not in the slowpath).
+            z.BlockskipFlush = false;
         }
 
         if (order >= z.OrderFailed)
