@@ -38,14 +38,7 @@ public sealed partial class PageAllocator
             return;
         }
 
-        int list = Zone.ListIndex(order, mt);
-        int oldHead = zone.FreeHead[list], oldTail = zone.FreeTail[list];
-        pages[oldTail].Next = oldHead;
-        pages[oldHead].Prev = oldTail;
-        pages[before].Next = -1;
-        pages[pfn].Prev = -1;
-        zone.FreeHead[list] = pfn;
-        zone.FreeTail[list] = before;
+        RotateFreeList(zone, Zone.ListIndex(order, mt), newHead: pfn, newTail: before);
     }
 
     /// <summary>move_freelist_tail: rotates the free list so that <paramref name="pfn"/> is last (it and the entries before it go to the tail).</summary>
@@ -63,14 +56,20 @@ public sealed partial class PageAllocator
             return;
         }
 
-        int list = Zone.ListIndex(order, mt);
+        RotateFreeList(zone, Zone.ListIndex(order, mt), newHead: after, newTail: pfn);
+    }
+
+    // Both list moves are one rotation: close the list into a ring, then open it between two
+    // neighbours (newTail, newHead), so no entry is unlinked and re-added one by one.
+    private void RotateFreeList(Zone zone, int list, int newHead, int newTail)
+    {
         int oldHead = zone.FreeHead[list], oldTail = zone.FreeTail[list];
         pages[oldTail].Next = oldHead;
         pages[oldHead].Prev = oldTail;
-        pages[pfn].Next = -1;
-        pages[after].Prev = -1;
-        zone.FreeHead[list] = after;
-        zone.FreeTail[list] = pfn;
+        pages[newTail].Next = -1;
+        pages[newHead].Prev = -1;
+        zone.FreeHead[list] = newHead;
+        zone.FreeTail[list] = newTail;
     }
 
     /// <summary>find_suitable_fallback(area, order, migratetype, true) == FALLBACK_FOUND: __compact_finished's "an allocation could claim a block".</summary>
