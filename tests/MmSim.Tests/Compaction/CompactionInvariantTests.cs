@@ -4,6 +4,7 @@ using MmSim.Mm.Folio;
 using MmSim.Mm.Migrate;
 using MmSim.Mm.PageAlloc;
 using MmSim.Sim;
+using MmSim.Tests.Support;
 
 namespace MmSim.Tests.Compaction;
 
@@ -17,16 +18,7 @@ public class CompactionInvariantTests
 {
     private const long Us = 1000;
 
-    public static TheoryData<int> Seeds()
-    {
-        var d = new TheoryData<int>();
-        for (int s = 1; s <= 100; s++)
-        {
-            d.Add(s);
-        }
-
-        return d;
-    }
+    public static TheoryData<int> Seeds() => SeedRange.UpTo(100);
 
     [Theory]
     [MemberData(nameof(Seeds))]

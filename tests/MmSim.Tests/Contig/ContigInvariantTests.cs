@@ -6,6 +6,7 @@ using MmSim.Mm.MemoryHotplug;
 using MmSim.Mm.PageIsolation;
 using MmSim.Sim;
 using static MmSim.Tests.Contig.ContigRig;
+using MmSim.Tests.Support;
 
 namespace MmSim.Tests.Contig;
 
@@ -16,16 +17,7 @@ namespace MmSim.Tests.Contig;
 /// </summary>
 public class ContigInvariantTests
 {
-    public static TheoryData<int> Seeds()
-    {
-        var data = new TheoryData<int>();
-        for (int seed = 1; seed <= 100; seed++)
-        {
-            data.Add(seed);
-        }
-
-        return data;
-    }
+    public static TheoryData<int> Seeds() => SeedRange.UpTo(100);
 
     [Theory]
     [MemberData(nameof(Seeds))]

@@ -15,16 +15,7 @@ namespace MmSim.Tests.Invariants;
 /// </summary>
 public class RandomWorkloadInvariantTests
 {
-    public static TheoryData<int> Seeds()
-    {
-        var data = new TheoryData<int>();
-        for (int seed = 1; seed <= 200; seed++)
-        {
-            data.Add(seed);
-        }
-
-        return data;
-    }
+    public static TheoryData<int> Seeds() => SeedRange.UpTo(200);
 
     [Theory]
     [MemberData(nameof(Seeds))]

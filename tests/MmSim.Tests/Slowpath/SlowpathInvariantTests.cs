@@ -4,6 +4,7 @@ using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
 using MmSim.Sim;
 using static MmSim.Tests.Slowpath.SlowpathHarness;
+using MmSim.Tests.Support;
 
 namespace MmSim.Tests.Slowpath;
 
@@ -22,16 +23,7 @@ public class SlowpathInvariantTests
 
     private static readonly int[] Orders = [0, 0, 0, 1, 2, 3, 4, 9];
 
-    public static TheoryData<int> Seeds()
-    {
-        var data = new TheoryData<int>();
-        for (int seed = 1; seed <= 100; seed++)
-        {
-            data.Add(seed);
-        }
-
-        return data;
-    }
+    public static TheoryData<int> Seeds() => SeedRange.UpTo(100);
 
     [Theory]
     [MemberData(nameof(Seeds))]
