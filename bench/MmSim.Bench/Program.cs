@@ -32,6 +32,8 @@ public static class Program
                     File.WriteAllText(ctl, "enable\n");
                 }
 
+                long allocated = GC.GetTotalAllocatedBytes(precise: true);
+                int gcs = GC.CollectionCount(0);
                 var sw = System.Diagnostics.Stopwatch.StartNew();
                 b.CompactMemory();
                 sw.Stop();
@@ -40,7 +42,7 @@ public static class Program
                     File.WriteAllText(ctl, "disable\n");
                 }
 
-                Console.WriteLine($"// wall {sw.Elapsed.TotalMilliseconds:F0} ms");
+                Console.WriteLine($"// wall {sw.Elapsed.TotalMilliseconds:F0} ms, allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024} KiB, gen0 GCs {GC.CollectionCount(0) - gcs}");
             }
 
             return 0;
