@@ -185,7 +185,14 @@ public sealed class FolioWait
         }
 
         page.Clear(bit);
-        Queue(pfn).WakeUpAll();
+
+        // folio_unlock wakes only when PG_waiters says someone sleeps (folio_xor_flags_has_waiters);
+        // an empty hashed queue stands for the clear bit, and most unlocks find it so.
+        WaitQueue q = Queue(pfn);
+        if (q.Count != 0)
+        {
+            q.WakeUpAll();
+        }
     }
 
     // folio_waitqueue: hash_ptr(folio, PAGE_WAIT_TABLE_BITS); a multiplicative hash of the PFN.
