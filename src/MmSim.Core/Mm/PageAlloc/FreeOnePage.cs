@@ -50,9 +50,13 @@ public sealed partial class PageAllocator
         VmBugOnPage(BadRange(zone, pfn), pages, pfn, "VM_BUG_ON_PAGE(bad_range(zone, page), page) in __free_one_page");
         AccountFreepages(zone, 1L << order, mt);
         int buddyPfn = pfn ^ (1 << order);
+
+        // capc = task_capc(zone): read once, before the merge loop, as the kernel does (nothing in the
+        // loop can change it); most frees have none and skip the per-order check.
+        bool capc = CaptureHook != null && TaskCapcHook != null && TaskCapcHook(zone);
         while (order < MmConstants.MaxPageOrder)
         {
-            if (CaptureHook != null && CaptureHook(zone, pfn, order, mt))
+            if (capc && CaptureHook!(zone, pfn, order, mt))
             {
                 AccountFreepages(zone, -(1L << order), mt);
                 return;
@@ -96,6 +100,12 @@ public sealed partial class PageAllocator
     /// direct compactor (compaction_capture). Unset until compaction is modelled.
     /// </summary>
     internal Func<Zone, int, int, MigrateType, bool>? CaptureHook { get; set; }
+
+    /// <summary>
+    /// task_capc: whether the running task compacts <c>zone</c> for an allocation and has captured
+    /// nothing yet; evaluated once per free, before <see cref="CaptureHook"/> is tried at each order.
+    /// </summary>
+    internal Func<Zone, bool>? TaskCapcHook { get; set; }
 
     // mm/page_alloc.c: split_large_buddy — frees blocks above pageblock order one pageblock at a
     // time, each with its own block's type.

@@ -7,6 +7,16 @@ namespace MmSim.Mm.Compaction.Impl;
 
 public sealed partial class MainlineCompaction
 {
+    // mm/page_alloc.c: task_capc — current's request, not a kernel thread, nothing captured yet,
+    // compacting this zone. The free path asks once per __free_one_page.
+    private bool TaskCapc(Zone zone)
+    {
+        TaskContext current = Current;
+        CaptureControl? capc = current.Capture;
+        return capc is not null && (current.Flags & TaskFlags.Kthread) == 0 && capc.Page < 0 && capc.Zone == zone.Type;
+    }
+
+    // mm/page_alloc.c: compaction_capture. Re-checks task_capc (cheap, and keeps the hook safe alone).
     private bool CompactionCapture(Zone zone, int pfn, int order, MigrateType mt)
     {
         // task_capc: current's request, not a kernel thread, nothing captured yet, compacting this zone.

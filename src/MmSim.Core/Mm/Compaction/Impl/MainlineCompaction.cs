@@ -70,6 +70,7 @@ public sealed partial class MainlineCompaction : ICompact
         }
 
         alloc.CaptureHook = CompactionCapture;
+        alloc.TaskCapcHook = TaskCapc;
     }
 
     /// <summary>The compaction fields of <paramref name="zone"/> (struct zone's compact_*).</summary>
