@@ -41,18 +41,12 @@ public sealed class FolioWait
     /// <summary>Wait site of a task waiting for PG_writeback to clear.</summary>
     public const string SiteFolioWaitWriteback = "folio_wait_writeback";
 
-    // The holder recorded for a lock taken outside any task.
-    private const int NoTask = -1;
-
     private readonly PageFrame[] pages;
     private readonly Simulator sim;
     private readonly WaitQueue[] table = new WaitQueue[1 << WaitTableBits];
 
-    // The pid that took each folio's PG_locked, by PFN (NoTask when taken outside any task, 0 when no
-    // record). A parallel array of ints, not a dictionary: migration locks and unlocks two folios per
-    // page moved, and the hash insert and remove cost a sixth of compact_memory's time.
-    private readonly int[] lockHolders;
     // Keyed lookups only: never iterated, so hash order cannot reach results.
+    private readonly Dictionary<int, SimTask?> lockHolders = [];
     private readonly Dictionary<int, IWaitTarget?> writebackEnders = [];
 
     /// <summary>Creates the wait table for <paramref name="pages"/>.</summary>
@@ -64,7 +58,6 @@ public sealed class FolioWait
         ArgumentNullException.ThrowIfNull(sim);
         this.pages = pages;
         this.sim = sim;
-        lockHolders = new int[pages.Length];
         for (int i = 0; i < table.Length; i++)
         {
             table[i] = new WaitQueue($"folio_wait_table[{i}]");
@@ -74,7 +67,7 @@ public sealed class FolioWait
     /// <summary>The task holding the lock of the folio at <paramref name="pfn"/>, or null.</summary>
     /// <param name="pfn">Head PFN.</param>
     /// <returns>The holder, or null (unlocked, or locked outside any task).</returns>
-    public SimTask? LockHolder(int pfn) => lockHolders[pfn] > 0 ? sim.Tasks[lockHolders[pfn] - 1] : null;
+    public SimTask? LockHolder(int pfn) => lockHolders.GetValueOrDefault(pfn);
 
     /// <summary>What will end the writeback of the folio at <paramref name="pfn"/>, or null.</summary>
     /// <param name="pfn">Head PFN.</param>
@@ -94,7 +87,7 @@ public sealed class FolioWait
         }
 
         page.Set(PageFlags.Locked);
-        lockHolders[pfn] = sim.Current is { } holder ? holder.Pid : NoTask;
+        lockHolders[pfn] = sim.Current;
         return true;
     }
 
@@ -117,7 +110,7 @@ public sealed class FolioWait
     public void FolioUnlock(int pfn)
     {
         ClearBitAndWake(pfn, PageFlags.Locked, "folio_unlock");
-        lockHolders[pfn] = 0;
+        lockHolders.Remove(pfn);
     }
 
     /// <summary>__folio_start_writeback: sets PG_writeback, recording what will end it.</summary>
@@ -162,9 +155,9 @@ public sealed class FolioWait
     public int CountStrayRecords()
     {
         int bad = 0;
-        for (int pfn = 0; pfn < lockHolders.Length; pfn++)
+        foreach (int pfn in lockHolders.Keys)
         {
-            bad += lockHolders[pfn] == 0 || pages[pfn].Has(PageFlags.Locked) ? 0 : 1;
+            bad += pages[pfn].Has(PageFlags.Locked) ? 0 : 1;
         }
 
         foreach (int pfn in writebackEnders.Keys)
