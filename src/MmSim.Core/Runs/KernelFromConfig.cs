@@ -71,6 +71,8 @@ public static class KernelFromConfig
                 HungTaskWarnings = s.HungTaskWarnings,
             },
             Compaction = CompactionSysctl(config),
+            MemoryBlockSizeBytes = config.Machine.MemoryBlockSizeBytes,
+            OfflineTimeoutNs = s.OfflineTimeoutSecs > 0 ? s.OfflineTimeoutSecs * Sim.SimTime.NsPerSec : null,
             // Mechanisms by the names the design's switches give (an unknown name fails before boot).
             Compact = compaction.Create,
             Reclaim = Mechanisms.Reclaim.Create(config.Kernel.Switches.Reclaim),

@@ -7,7 +7,8 @@ namespace MmSim.Scenario;
 /// <param name="Cma">CMA areas, each inside the managed part of its zone (<c>cma</c>).</param>
 /// <param name="Nodes">NUMA nodes; 1 for now (<c>nodes</c>).</param>
 /// <param name="Cpus">CPUs; 1 for now (<c>cpus</c>).</param>
-public sealed record MachineConfig(ValueList<ZoneConfig> Zones, ValueList<CmaConfig> Cma, int Nodes, int Cpus)
+/// <param name="MemoryBlockSizeBytes">The unit of memory offlining and onlining (<c>memory_block_size</c>; 128 MiB).</param>
+public sealed record MachineConfig(ValueList<ZoneConfig> Zones, ValueList<CmaConfig> Cma, int Nodes, int Cpus, long MemoryBlockSizeBytes = Mm.MemoryHotplug.MemoryBlocks.DefaultBlockSizeBytes)
 {
     /// <summary>Largest total memory mmsim accepts (1 TiB), so that per-page arrays fit in a workstation.</summary>
     public const long TotalBytesMax = Units.TiB;

@@ -35,7 +35,8 @@ internal static class MachineLayout
             return null;
         }
 
-        return new MachineConfig(new ValueList<ZoneConfig>(zones), new ValueList<CmaConfig>(cma), (int)machine.Get<long>("nodes"), (int)machine.Get<long>("cpus"));
+        return new MachineConfig(new ValueList<ZoneConfig>(zones), new ValueList<CmaConfig>(cma), (int)machine.Get<long>("nodes"), (int)machine.Get<long>("cpus"),
+            machine.Get<long>("memory_block_size"));
     }
 
     private static bool CheckTotal(FieldValues machine, ValueList<FieldValues> zoneItems, LoadContext ctx)

@@ -20,6 +20,7 @@ namespace MmSim.Scenario;
 /// <param name="HungTaskTimeoutSecs">kernel.hung_task_timeout_secs; 0 turns the detector off.</param>
 /// <param name="HungTaskCheckIntervalSecs">kernel.hung_task_check_interval_secs; 0 means the timeout.</param>
 /// <param name="HungTaskWarnings">kernel.hung_task_warnings; -1 means unlimited.</param>
+/// <param name="OfflineTimeoutSecs">The proposed (2023, never merged) offline timeout, in seconds; 0 is mainline: none.</param>
 public sealed record SysctlConfig(
     int? MinFreeKbytes,
     int WatermarkBoostFactor,
@@ -36,4 +37,5 @@ public sealed record SysctlConfig(
     int DirtyWritebackCentisecs,
     int HungTaskTimeoutSecs,
     int HungTaskCheckIntervalSecs,
-    int HungTaskWarnings);
+    int HungTaskWarnings,
+    int OfflineTimeoutSecs = 0);

@@ -109,6 +109,15 @@ internal static class MachineSchema
                 Doc = "CPUs (each has its per-cpu page lists)",
                 Get = FieldDecl.Of<MachineConfig>(m => (long)m.Cpus),
             },
+            new()
+            {
+                Name = "memory_block_size", Kind = FieldKind.Size, Default = Mm.MemoryHotplug.MemoryBlocks.DefaultBlockSizeBytes,
+                Min = Units.PageblockSizeBytes, Max = 2L * Units.GiB,
+                Check = v => long.IsPow2((long)v) ? null : $"must be a power of two, got {Units.FormatSize((long)v)}",
+                RangeDoc = "a power of two, 2MiB..2GiB",
+                Doc = "the unit of memory offlining and onlining (memory_block_size_bytes; x86-64: 128MiB, up to 2GiB on large machines)",
+                Get = FieldDecl.Of<MachineConfig>(m => m.MemoryBlockSizeBytes),
+            },
         ],
         MachineLayout.Bind);
 

@@ -46,6 +46,7 @@ internal static class SysctlSchema
             Int("hung_task_timeout_secs", 120, 0, int.MaxValue, "kernel: a task blocked (D state) this long is reported hung; 0 disables the detector", s => s.HungTaskTimeoutSecs),
             Int("hung_task_check_interval_secs", 0, 0, int.MaxValue, "kernel: how often khungtaskd checks; 0 means every hung_task_timeout_secs", s => s.HungTaskCheckIntervalSecs),
             Int("hung_task_warnings", 10, -1, int.MaxValue, "kernel: how many hung-task reports to print; -1 is unlimited", s => s.HungTaskWarnings),
+            Int("offline_timeout_secs", 0, 0, int.MaxValue, "not in mainline: the 2023 proposal (never merged) to end offline_and_remove_memory() with -ETIMEDOUT after this many seconds between passes (it proposed 30); 0 is mainline, no timeout", s => s.OfflineTimeoutSecs),
         ],
         Bind);
 
@@ -72,7 +73,8 @@ internal static class SysctlSchema
         I(v, "dirty_writeback_centisecs"),
         I(v, "hung_task_timeout_secs"),
         I(v, "hung_task_check_interval_secs"),
-        I(v, "hung_task_warnings"));
+        I(v, "hung_task_warnings"),
+        I(v, "offline_timeout_secs"));
 
     private static int I(FieldValues v, string name) => checked((int)v.Get<long>(name));
 }
