@@ -23,7 +23,7 @@ public sealed partial class LinuxKernel : IAllocContig
     public PageIsolation Isolation => isolation ??= new PageIsolation(Alloc);
 
     /// <summary>Contiguous allocation (alloc_contig_range and alloc_contig_pages).</summary>
-    public ContigAlloc Contig => contig ??= new ContigAlloc(Alloc, Isolation, Migrate, Refs);
+    public ContigAlloc Contig => contig ??= new ContigAlloc(Alloc, Isolation, Migrate);
 
     /// <summary>The CMA areas and cma_alloc/cma_release.</summary>
     public CmaAllocator Cma => cma ??= new CmaAllocator(Node, Contig, Sim);

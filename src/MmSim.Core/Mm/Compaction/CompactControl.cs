@@ -70,9 +70,6 @@ public sealed class CompactControl
     /// <summary>Set no skip bits and move no cached positions (no_set_skip_hint: alloc_contig_range).</summary>
     public bool NoSetSkipHint;
 
-    /// <summary>Isolating for alloc_contig_range (alloc_contig): huge and compound folios are taken too.</summary>
-    public bool AllocContig;
-
     /// <summary>Migratetype of the request (migratetype = gfp_migratetype(gfp_mask)).</summary>
     public MigrateType Migratetype;
 

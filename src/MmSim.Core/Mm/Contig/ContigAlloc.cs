@@ -27,28 +27,25 @@ public sealed partial class ContigAlloc
     private readonly PageIsolation.PageIsolation isolation;
     private readonly Migration migrate;
 
-    /// <summary>Migration, whose alloc_migration_target gives the destinations.</summary>
-    internal Migration Migrate => migrate;
-    private readonly Rmap.FolioRefs refs;
     private readonly PageFrame[] pages;
 
     /// <summary>Creates contiguous allocation over the allocator's node.</summary>
     /// <param name="alloc">The buddy allocator.</param>
     /// <param name="isolation">Page isolation.</param>
     /// <param name="migrate">Migration.</param>
-    /// <param name="refs">Folio references (the pinned-anon check of isolation).</param>
-    public ContigAlloc(PageAllocator alloc, PageIsolation.PageIsolation isolation, Migration migrate, Rmap.FolioRefs refs)
+    public ContigAlloc(PageAllocator alloc, PageIsolation.PageIsolation isolation, Migration migrate)
     {
         ArgumentNullException.ThrowIfNull(alloc);
         ArgumentNullException.ThrowIfNull(isolation);
         ArgumentNullException.ThrowIfNull(migrate);
-        ArgumentNullException.ThrowIfNull(refs);
         this.alloc = alloc;
         this.isolation = isolation;
         this.migrate = migrate;
-        this.refs = refs;
         pages = alloc.Node.Pages;
     }
+
+    /// <summary>Migration, whose alloc_migration_target gives the destinations.</summary>
+    internal Migration Migrate => migrate;
 
     /// <summary>
     /// alloc_contig_range: allocates exactly <c>[start, end)</c> (one zone) for <paramref name="current"/>,

@@ -48,7 +48,7 @@ public sealed partial class ContigAlloc
                     list.Add(pfn);
                 }
             }
-            else if (page.Has(PageFlags.Lru) && !PinnedAnon(pfn) && migrate.MayIsolate(pfn, IsolateMode.Unevictable) && migrate.FolioIsolateLru(pfn))
+            else if (page.Has(PageFlags.Lru) && !migrate.AnonFolioPinned(pfn) && migrate.MayIsolate(pfn, IsolateMode.Unevictable) && migrate.FolioIsolateLru(pfn))
             {
                 list.Add(pfn);
             }
@@ -58,11 +58,6 @@ public sealed partial class ContigAlloc
 
         return pfn;
     }
-
-    // isolate_migratepages_block: "Migration will fail if an anonymous page is pinned in memory, so
-    // avoid taking lru_lock and isolating it unnecessarily" — no mapping, more refs than maps.
-    private bool PinnedAnon(int pfn) =>
-        pages[pfn].OwnerKind == OwnerKind.Anon && refs.RefCount(pfn) - 1 > refs.Mapcount(pfn);
 
     /// <summary>
     /// isolate_freepages_range (strict): takes every free buddy block of <c>[start, end)</c> off its list;

@@ -35,6 +35,21 @@ public sealed partial class Migration
     }
 
     /// <summary>
+    /// isolate_migratepages_block's racy pinned check, for every scanner that isolates for migration
+    /// (compaction, alloc_contig_range): a folio outside the page cache (anonymous) with more references
+    /// than mappings is pinned or otherwise held, so migration would fail; it is not isolated at all.
+    /// </summary>
+    /// <param name="pfn">Head PFN of an allocated folio.</param>
+    /// <returns>True to leave the folio where it is.</returns>
+    /// <remarks>mm/compaction.c: "if (!mapping &amp;&amp; (folio_ref_count(folio) - 1) &gt; folio_mapcount(folio))";
+    /// mmsim's count has no scanner reference to discount.</remarks>
+    public bool AnonFolioPinned(int pfn)
+    {
+        bool pageCache = FolioMapping(pfn) is { Kind: MappingKind.File or MappingKind.Shmem };
+        return !pageCache && refs.RefCount(pfn) > refs.Mapcount(pfn);
+    }
+
+    /// <summary>
     /// Takes a folio off its LRU for migration (folio_isolate_lru, and the caller's
     /// node_stat_mod_folio(NR_ISOLATED_ANON + folio_is_file_lru)): clears PG_lru, marks it isolated.
     /// </summary>

@@ -141,7 +141,6 @@ public sealed partial class MainlineCompaction
         cc.DirectCompaction = false;
         cc.IgnoreBlockSuitable = false;
         cc.NoSetSkipHint = false;
-        cc.AllocContig = false;
         cc.FastSearchFail = 0;
         cc.FinishPageblock = false;
         cc.Contended = false;

@@ -135,7 +135,8 @@ public sealed partial class MainlineCompaction
     /// <param name="endPfn">One past the last PFN, in the same pageblock.</param>
     /// <param name="mode">The isolate mode.</param>
     /// <returns>0, or a negative errno.</returns>
-    /// <remarks>Also used by alloc_contig_range through <see cref="IsolateMigratepagesRange"/>. Not
+    /// <remarks>alloc_contig_range uses its own range walk (Mm/Contig/ContigIsolate.cs), which shares the
+    /// writeback and pinned rules through <see cref="Migration"/>. Not
     /// modelled: too_many_isolated throttling, fatal signals, lruvec locks (no contention), hugetlb.</remarks>
     internal int IsolateMigratepagesBlock(CompactControl cc, int lowPfn, int endPfn, IsolateMode mode)
     {
@@ -206,7 +207,7 @@ public sealed partial class MainlineCompaction
                 nrPages = 1 << page.Order;
 
                 // Compound pages are not compacted unless the target order is larger (or alloc_contig).
-                if (page.Order > 0 && !cc.AllocContig && SkipIsolationOnOrder(page.Order, cc.Order))
+                if (page.Order > 0 && SkipIsolationOnOrder(page.Order, cc.Order))
                 {
                     // isolate_fail after skipping the folio.
                 }
@@ -310,9 +311,8 @@ public sealed partial class MainlineCompaction
         abort = false;
         Mapping? mapping = FolioMapping(page);
 
-        // Migration fails if an anonymous page is pinned: avoid isolating it (folio_ref_count - 1 > folio_mapcount,
-        // the scanner's own reference discounted).
-        if (mapping is null && refs.RefCount(pfn) > refs.Mapcount(pfn))
+        // Migration fails if an anonymous page is pinned: avoid isolating it.
+        if (migrate.AnonFolioPinned(pfn))
         {
             return false;
         }
@@ -348,43 +348,5 @@ public sealed partial class MainlineCompaction
         }
 
         return migrate.FolioIsolateLru(pfn);
-    }
-
-    /// <summary>
-    /// isolate_migratepages_range: isolates migratable folios of [<paramref name="startPfn"/>,
-    /// <paramref name="endPfn"/>) block by block with ISOLATE_UNEVICTABLE, stopping after
-    /// COMPACT_CLUSTER_MAX pages (alloc_contig_range's migrate step).
-    /// </summary>
-    /// <param name="cc">A control with <see cref="CompactControl.Zone"/>, <see cref="CompactControl.Mode"/>,
-    /// <see cref="CompactControl.AllocContig"/> and <see cref="CompactControl.NoSetSkipHint"/> set; isolated
-    /// folios go to its <see cref="CompactControl.Migratepages"/>, the next PFN to <see cref="CompactControl.MigratePfn"/>.</param>
-    /// <param name="startPfn">First PFN.</param>
-    /// <param name="endPfn">One past the last.</param>
-    /// <returns>0, or a negative errno.</returns>
-    /// <remarks>mm/compaction.c: isolate_migratepages_range.</remarks>
-    public int IsolateMigratepagesRange(CompactControl cc, int startPfn, int endPfn)
-    {
-        ArgumentNullException.ThrowIfNull(cc);
-        Zone zone = cc.Zone ?? throw new ArgumentException("cc.Zone must be set", nameof(cc));
-        int ret = 0;
-        int pfn = startPfn;
-        int blockStartPfn = Math.Max(PageblockStartPfn(pfn), zone.ZoneStartPfn);
-        int blockEndPfn = PageblockEndPfn(pfn);
-        for (; pfn < endPfn; pfn = blockEndPfn, blockStartPfn = blockEndPfn, blockEndPfn += PageblockNrPages)
-        {
-            blockEndPfn = Math.Min(blockEndPfn, endPfn);
-            if (!PageblockInZone(blockStartPfn, blockEndPfn, zone))
-            {
-                continue;
-            }
-
-            ret = IsolateMigratepagesBlock(cc, pfn, blockEndPfn, IsolateMode.Unevictable);
-            if (ret != 0 || cc.NrMigratepages >= CompactControl.CompactClusterMax)
-            {
-                break;
-            }
-        }
-
-        return ret;
     }
 }
