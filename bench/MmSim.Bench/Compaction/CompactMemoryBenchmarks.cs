@@ -65,7 +65,7 @@ public class CompactMemoryBenchmarks
             {
                 Alloc = new PageAllocOptions { PcpEnabled = false },
                 Compact = deps => Mechanisms.Compaction.Create("mainline", deps),
-                Reclaim = Mm.Vmscan.Impl.NoReclaim.Instance,
+                Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance,
             },
             seed: 1);
         var anon = k.Mappings.Register(new SlotMapping("anon", (int)pages));

@@ -30,7 +30,7 @@ public class MigrateBenchmarks
     {
         kernel = LinuxKernel.Boot(
             new MachineSpec([new ZoneSpec(ZoneType.Normal, 1L << 18, 0, 0)], []),
-            new KernelParams { Alloc = new PageAllocOptions(), Compact = _ => NoCompaction.Instance, Reclaim = Mm.Vmscan.Impl.NoReclaim.Instance },
+            new KernelParams { Alloc = new PageAllocOptions(), Compact = _ => NoCompaction.Instance, Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance },
             seed: 1);
         mapping = kernel.Mappings.Register(new SlotMapping("bench", NrFolios));
         newFolio = (src, order) => kernel.AllocPages(GfpFlags.HighUserMovable, order, OwnerKind.Anon);

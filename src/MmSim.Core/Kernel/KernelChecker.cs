@@ -49,5 +49,13 @@ public static class KernelChecker
         {
             throw new InvalidOperationException($"invariant violated after {context}: {stray} lock holders or writeback enders of folios without PG_locked/PG_writeback");
         }
+
+        foreach ((string name, Func<string?> check) in kernel.Checks)
+        {
+            if (check() is { } problem)
+            {
+                throw new InvalidOperationException($"invariant violated after {context}: {name}: {problem}");
+            }
+        }
     }
 }

@@ -46,8 +46,9 @@ public sealed class KernelDaemons
     /// <param name="alloc">The node's allocator.</param>
     /// <param name="sysctl">The kernel's parameters (hung-task and compaction sysctls, mechanisms).</param>
     /// <param name="compact">The kernel's compaction mechanism (created from <see cref="KernelParams.Compact"/>).</param>
+    /// <param name="reclaim">The kernel's reclaim mechanism (created from <see cref="KernelParams.Reclaim"/>).</param>
     /// <returns>The daemons.</returns>
-    public static KernelDaemons Start(Simulator sim, PageAllocator alloc, KernelParams sysctl, ICompact compact)
+    public static KernelDaemons Start(Simulator sim, PageAllocator alloc, KernelParams sysctl, ICompact compact, IReclaim reclaim)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(alloc);
@@ -56,7 +57,7 @@ public sealed class KernelDaemons
         var deadlocks = new DeadlockDetector(sim);
         var kcompactd = new Kcompactd(alloc, compact, sysctl.Compaction);
         kcompactd.Start(sim);
-        var kswapd = new Kswapd(alloc, sysctl.Reclaim, kcompactd);
+        var kswapd = new Kswapd(alloc, reclaim, kcompactd);
         kcompactd.KswapdTask = kswapd.Start(sim);
         var vmstat = new VmstatWorker(alloc);
         vmstat.Start(sim);

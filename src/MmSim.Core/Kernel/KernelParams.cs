@@ -38,6 +38,9 @@ public sealed record KernelParams
     /// <c>current</c>, which exist only inside <see cref="LinuxKernel"/>.</remarks>
     public required Func<CompactDeps, ICompact> Compact { get; init; }
 
-    /// <summary>The reclaim mechanism.</summary>
-    public required IReclaim Reclaim { get; init; }
+    /// <summary>Builds the reclaim mechanism (mm/vmscan.c) for the kernel being booted, e.g. <c>_ =&gt; NoReclaim.Instance</c>.</summary>
+    public required Func<ReclaimDeps, IReclaim> Reclaim { get; init; }
+
+    /// <summary>The cgroup hierarchy the run mounts (v2 unless the scenario says v1).</summary>
+    public Mm.Memcontrol.CgroupVersion CgroupVersion { get; init; }
 }

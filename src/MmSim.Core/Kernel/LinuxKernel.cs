@@ -11,6 +11,7 @@ using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Rmap;
 using MmSim.Mm.Slab;
 using MmSim.Mm.Slowpath;
+using MmSim.Mm.Swap;
 using MmSim.Mm.Vmscan;
 using MmSim.Sim;
 
@@ -45,10 +46,14 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Rmap = new Rmap(alloc.Node, Mappings, Refs);
         FolioWait = new FolioWait(alloc.Node.Pages, sim);
         Shrinkers = new Shrinkers();
-        Migrate = new Migration(alloc, Rmap, FolioWait, KernelMigrateWritebackPolicy.Instance);
-        PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers);
+        Lru = new Lru(alloc.Node, Mappings);
+        Migrate = new Migration(alloc, Rmap, FolioWait, KernelMigrateWritebackPolicy.Instance, Lru);
+        PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers, Lru);
+        Checks.Add(("LRU lists", Lru.Verify));
         Compact = parameters.Compact(new CompactDeps(alloc, Migrate, Refs, Mappings, parameters.Compaction, () => Current));
-        Reclaim = parameters.Reclaim;
+        Memcg = new Mm.Memcontrol.MemcgTree(alloc.Node, parameters.CgroupVersion);
+        alloc.UnchargeOnFree = Memcg.UnchargeFolio;
+        Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current));
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
         BootContext = new TaskContext(null);
     }
@@ -73,6 +78,19 @@ public sealed partial class LinuxKernel : IAllocPagesWait
 
     /// <summary>The reverse map.</summary>
     public Rmap Rmap { get; }
+
+    /// <summary>
+    /// The invariant checks of the mechanisms wired into this kernel, in registration order: each returns
+    /// a description of the first violation or null. <see cref="KernelChecker"/> runs them after the
+    /// buddy, reverse-map and folio-table checks.
+    /// </summary>
+    public List<(string Name, Func<string?> Check)> Checks { get; } = [];
+
+    /// <summary>The memory cgroups (mm/memcontrol.c): the hierarchy and charging.</summary>
+    public Mm.Memcontrol.MemcgTree Memcg { get; }
+
+    /// <summary>The node's LRU lists, one lruvec per memory cgroup (mm/swap.c).</summary>
+    public Lru Lru { get; }
 
     /// <summary>Folio lock and writeback waits.</summary>
     public FolioWait FolioWait { get; }
@@ -138,7 +156,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
             throw new InvalidOperationException("the kernel daemons run already");
         }
 
-        Daemons = KernelDaemons.Start(Sim, Alloc, Params, Compact);
+        Daemons = KernelDaemons.Start(Sim, Alloc, Params, Compact, Reclaim);
         return Daemons;
     }
 
@@ -196,7 +214,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
     /// <param name="name">The process, for reports.</param>
     /// <returns>The VMA, registered as a mapping; its faults are <see cref="Mm.Memory.AnonVma.HandleMmFault"/>.</returns>
     internal Mm.Memory.AnonVma Mmap(IAllocAccount account, long nrPages, Mm.Memory.AnonVmaFlags flags, string name) =>
-        new(Alloc, this, Rmap, account, nrPages, flags, name);
+        new(Alloc, this, Rmap, Lru, account, nrPages, flags, name);
 
     /// <summary>A fresh buffer for a long-term pin: an anonymous mapping whose faults run under the pin scope.</summary>
     /// <param name="account">Where the process's allocations are counted.</param>

@@ -2,6 +2,7 @@ using MmSim.Mm;
 using MmSim.Kernel;
 using MmSim.Kernel.Designs;
 using MmSim.Mm.Compaction;
+using MmSim.Mm.Vmscan;
 using MmSim.Mm.PageAlloc;
 using MmSim.Sim;
 using MmSim.Scenario;
@@ -61,6 +62,7 @@ public static class KernelFromConfig
         ArgumentNullException.ThrowIfNull(config);
         SysctlConfig s = config.Sysctl;
         ImplEntry<ICompact> compaction = Mechanisms.Compaction.Get(config.Kernel.Switches.Compaction);
+        ImplEntry<IReclaim> reclaim = Mechanisms.Reclaim.Get(config.Kernel.Switches.Reclaim);
         return new KernelParams
         {
             Alloc = Options(config),
@@ -75,7 +77,7 @@ public static class KernelFromConfig
             OfflineTimeoutNs = s.OfflineTimeoutSecs > 0 ? s.OfflineTimeoutSecs * Sim.SimTime.NsPerSec : null,
             // Mechanisms by the names the design's switches give (an unknown name fails before boot).
             Compact = compaction.Create,
-            Reclaim = Mechanisms.Reclaim.Create(config.Kernel.Switches.Reclaim),
+            Reclaim = reclaim.Create,
         };
     }
 

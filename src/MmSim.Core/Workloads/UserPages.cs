@@ -53,7 +53,8 @@ internal sealed class UserPages
             return ~pfn;
         }
 
-        alloc.Node.Pages[pfn].Set(lruFlags);
+        // PG_lru only through folio_add_lru, once the folio is in its mapping (and so findable again).
+        alloc.Node.Pages[pfn].Set(lruFlags & ~PageFlags.Lru);
         if (mapping is null)
         {
             return ~pfn;
@@ -64,6 +65,11 @@ internal sealed class UserPages
         int slot = mapping.Insert(pfn, order);
         kernel!.Rmap.SetFolioMapping(pfn, mapping, slot);
         alloc.Node.Pages[pfn].Set(PageFlags.Mapped);
+        if ((lruFlags & PageFlags.Lru) != 0)
+        {
+            kernel.Lru.FolioAddLru(pfn);
+        }
+
         return slot;
     }
 

@@ -19,11 +19,11 @@ public partial class LayeringTests
     internal static readonly (int Layer, string Name, string[] Namespaces)[] Layers =
     [
         (0, "ground", ["MmSim.Sim", "MmSim.Mm", "MmSim.Mm.Stat", "MmSim.Mm.Folio"]),
-        (1, "buddy core", ["MmSim.Mm.PageAlloc"]),
+        (1, "buddy core", ["MmSim.Mm.PageAlloc", "MmSim.Mm.Swap", "MmSim.Mm.Memcontrol", "MmSim.Mm.Writeback", "MmSim.Block"]),
         (2, "mechanisms", ["MmSim.Mm.Rmap", "MmSim.Mm.Compaction", "MmSim.Mm.Compaction.Impl", "MmSim.Mm.Vmscan", "MmSim.Mm.Vmscan.Impl",
             "MmSim.Mm.Migrate", "MmSim.Mm.Filemap", "MmSim.Mm.Memory", "MmSim.Mm.Slab", "MmSim.Mm.Gup", "MmSim.Mm.Hugetlb",
-            "MmSim.Mm.PageFragCache", "MmSim.Mm.PageIsolation"]),
-        (3, "orchestration", ["MmSim.Mm.Slowpath", "MmSim.Mm.MemoryHotplug", "MmSim.Mm.Contig", "MmSim.Mm.Cma"]),
+            "MmSim.Mm.PageFragCache", "MmSim.Mm.PageIsolation", "MmSim.Mm.OomKill"]),
+        (3, "orchestration", ["MmSim.Mm.Slowpath", "MmSim.Mm.MemoryHotplug", "MmSim.Mm.Contig", "MmSim.Mm.Cma", "MmSim.Fs"]),
         (4, "renderers and checkers", ["MmSim.Mm.Vmstat", "MmSim.Mm.Trace", "MmSim.Mm.DebugVm"]),
         (5, "kernel object", ["MmSim.Kernel", "MmSim.Kernel.Designs"]),
         (6, "scenario", ["MmSim.Scenario"]),

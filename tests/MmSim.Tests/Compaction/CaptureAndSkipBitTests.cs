@@ -30,6 +30,7 @@ public class CaptureAndSkipBitTests
         for (int p = pfn; p < pfn + (1 << freedOrder); p++)
         {
             rig.Kernel.Rmap.Unmap(p);
+            rig.Kernel.Lru.FolioPutLru(p);
             rig.Pages[p].Flags = PageFrame.Empty.Flags;
         }
 

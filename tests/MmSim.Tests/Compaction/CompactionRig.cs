@@ -26,7 +26,7 @@ internal sealed class CompactionRig
                 Alloc = new PageAllocOptions { PcpEnabled = pcp },
                 Compaction = sysctl ?? new CompactionSysctl(),
                 Compact = deps => Mechanisms.Compaction.Create("mainline", deps),
-                Reclaim = Mm.Vmscan.Impl.NoReclaim.Instance,
+                Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance,
             },
             seed);
         Compact = (MainlineCompaction)Kernel.Compact;
@@ -65,8 +65,9 @@ internal sealed class CompactionRig
     {
         int index = m.Insert(pfn, order);
         Kernel.Rmap.SetFolioMapping(pfn, m, index);
-        PageFlags flags = PageFlags.Lru | PageFlags.Uptodate | (m.Kind == MappingKind.Anon ? PageFlags.SwapBacked | PageFlags.Mapped : PageFlags.None);
-        Pages[pfn].Set(flags | extra);
+        PageFlags flags = PageFlags.Uptodate | (m.Kind == MappingKind.Anon ? PageFlags.SwapBacked | PageFlags.Mapped : PageFlags.None);
+        Pages[pfn].Set(flags | (extra & ~PageFlags.Lru));
+        Kernel.Lru.FolioAddLru(pfn);
     }
 
     /// <summary>Frees a folio placed by <see cref="AddFolio"/> (its owner lets go).</summary>

@@ -31,7 +31,7 @@ internal static class ContigRig
             {
                 Alloc = new PageAllocOptions { IsolateBit = isolateBit },
                 Compact = _ => NoCompaction.Instance,
-                Reclaim = Mm.Vmscan.Impl.NoReclaim.Instance,
+                Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance,
                 OfflineTimeoutNs = offlineTimeoutNs,
             },
             seed);

@@ -154,7 +154,7 @@ public class IsolationRulesTests
     {
         LinuxKernel k = LinuxKernel.Boot(
             new MachineSpec([new ZoneSpec(ZoneType.Normal, BlockPages, 0, Pb), new ZoneSpec(ZoneType.Movable, BlockPages)], []),
-            new KernelParams { Alloc = new PageAllocOptions(), Compact = _ => Mm.Compaction.Impl.NoCompaction.Instance, Reclaim = Mm.Vmscan.Impl.NoReclaim.Instance },
+            new KernelParams { Alloc = new PageAllocOptions(), Compact = _ => Mm.Compaction.Impl.NoCompaction.Instance, Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance },
             1);
         int pfn = AllocIn(k, GfpFlags.HighUserMovable, BlockPages, 2 * BlockPages, OwnerKind.Kernel);
         int block = pfn & ~(Pb - 1);

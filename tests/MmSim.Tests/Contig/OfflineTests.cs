@@ -213,7 +213,7 @@ public class OfflineTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         LinuxKernel k = LinuxKernel.Boot(
             new MachineSpec([new ZoneSpec(ZoneType.Dma32, BlockPages / 2, 0, Pb), new ZoneSpec(ZoneType.Normal, BlockPages + (BlockPages / 2))], []),
-            new KernelParams { Alloc = new PageAllocOptions(), Compact = _ => Mm.Compaction.Impl.NoCompaction.Instance, Reclaim = Mm.Vmscan.Impl.NoReclaim.Instance },
+            new KernelParams { Alloc = new PageAllocOptions(), Compact = _ => Mm.Compaction.Impl.NoCompaction.Instance, Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance },
             1);
         var attempt = new OfflineAttempt();
         Spawn(k, "sh", _ => k.OfflineMemoryBlock(0, attempt));

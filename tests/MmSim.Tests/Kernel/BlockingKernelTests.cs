@@ -22,7 +22,7 @@ public class BlockingKernelTests
             {
                 Alloc = new PageAllocOptions(),
                 Compact = _ => NoCompaction.Instance,
-                Reclaim = reclaim ?? Mm.Vmscan.Impl.NoReclaim.Instance,
+                Reclaim = _ => reclaim ?? Mm.Vmscan.Impl.NoReclaim.Instance,
             },
             seed: 1);
 

@@ -70,7 +70,9 @@ public class ReverseMapTests
                     continue;
                 }
 
+                k.Lru.FolioPutLru(head);
                 k.Rmap.ReplaceFolio(head, dst);
+                k.Lru.FolioAddLru(dst);
                 k.Alloc.FreePages(head, order);
                 Shift(model, first, 1 << order, head, dst);
                 replaced++;
@@ -78,6 +80,7 @@ public class ReverseMapTests
             else
             {
                 k.Rmap.Unmap(head);
+                k.Lru.FolioPutLru(head);
                 k.Alloc.FreePages(head, order);
                 Shift(model, first, 1 << order, head, -1);
                 unmapped++;

@@ -40,8 +40,9 @@ internal sealed class MigrateFixture
         Assert.True(pfn >= 0);
         int index = m.Insert(pfn, order);
         Kernel.Rmap.SetFolioMapping(pfn, m, index);
-        PageFlags flags = PageFlags.Lru | PageFlags.Uptodate | (m.Kind == MappingKind.Anon ? PageFlags.SwapBacked | PageFlags.Mapped : PageFlags.None);
-        Pages[pfn].Set(flags | extra);
+        PageFlags flags = PageFlags.Uptodate | (m.Kind == MappingKind.Anon ? PageFlags.SwapBacked | PageFlags.Mapped : PageFlags.None);
+        Pages[pfn].Set(flags | (extra & ~PageFlags.Lru));
+        Kernel.Lru.FolioAddLru(pfn);
         return (pfn, index);
     }
 

@@ -154,7 +154,7 @@ public class MigratePagesBatchTests
         var f = new MigrateFixture();
         int wb = f.AddFolio().Pfn;
         f.Kernel.FolioWait.FolioStartWriteback(wb, null);
-        int unevictable = f.AddFolio(extra: PageFlags.Unevictable).Pfn;
+        int unevictable = f.AddFolio(extra: PageFlags.Unevictable | PageFlags.Mlocked).Pfn;
         int mapped = f.AddFolio().Pfn;
         Migration m = f.Kernel.Migrate;
         Assert.False(m.MayIsolate(wb, IsolateMode.AsyncMigrate));

@@ -21,7 +21,7 @@ internal static class SlowpathHarness
             {
                 Alloc = new PageAllocOptions { DefragMode = defragMode },
                 Compact = _ => compact,
-                Reclaim = reclaim ?? NoReclaim.Instance,
+                Reclaim = _ => reclaim ?? NoReclaim.Instance,
             },
             seed: 1);
 

@@ -72,8 +72,9 @@ internal sealed partial class PageCache
             }
             else
             {
-                InsertFolio(file, index, pfn);
+                // shmem_alloc_folio's folio is swap-backed before it joins the (anon) LRU.
                 alloc.Node.Pages[pfn].Set(PageFlags.SwapBacked);
+                InsertFolio(file, index, pfn);
                 alloc.Node.ModNodePageState(NodeStatItem.NrShmem, 1);
             }
         }
@@ -143,6 +144,7 @@ internal sealed partial class PageCache
     private void ShmemRemoveFolio(CachedFile file, long index, int pfn)
     {
         Debug.Assert(file.Pfn[index] == pfn, "the slot holds the folio");
+        lru.FolioPutLru(pfn);
         alloc.Node.Pages[pfn].Clear(PageFlags.Dirty | PageFlags.SwapBacked);
         RemoveFolio(pfn);
                 file.NrCached--;

@@ -4,6 +4,7 @@ using MmSim.Mm.Slab;
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
+using MmSim.Mm.Swap;
 
 namespace MmSim.Mm.Filemap;
 
@@ -84,13 +85,15 @@ internal sealed partial class PageCache : IReclaimableSlab
     private readonly IAllocPagesWait pa;
     private readonly MappingRegistry mappings;
     private readonly Rmap.Rmap rmap;
+    private readonly Lru lru;
     private readonly List<CachedFile> files = [];
     private readonly Dictionary<string, CachedFile> byName = new(StringComparer.Ordinal);
     private readonly SlabCache icache;
     private readonly SlabCache dcache;
 
-    public PageCache(PageAllocator alloc, IAllocPagesWait pa, MappingRegistry mappings, Rmap.Rmap rmap, Shrinkers shrinkers)
+    public PageCache(PageAllocator alloc, IAllocPagesWait pa, MappingRegistry mappings, Rmap.Rmap rmap, Shrinkers shrinkers, Lru lru)
     {
+        this.lru = lru;
         this.alloc = alloc;
         this.pa = pa;
         this.mappings = mappings;
@@ -431,8 +434,9 @@ internal sealed partial class PageCache : IReclaimableSlab
     // The new folio enters the mapping: an uptodate LRU page of the file.
     private void InsertFolio(CachedFile file, long index, int pfn)
     {
-        alloc.Node.Pages[pfn].Set(PageFlags.Lru | PageFlags.Uptodate);
+        alloc.Node.Pages[pfn].Set(PageFlags.Uptodate);
         rmap.SetFolioMapping(pfn, file, index);
+        lru.FolioAddLru(pfn);
         file.Pfn[index] = pfn;
         file.NrCached++;
         alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, 1);
@@ -445,6 +449,7 @@ internal sealed partial class PageCache : IReclaimableSlab
         rmap.Unmap(pfn);
         if (!alloc.Node.Pages[pfn].Has(PageFlags.Isolated))
         {
+            lru.FolioPutLru(pfn);
             alloc.FreePages(pfn, 0);
         }
     }

@@ -3,6 +3,7 @@ using MmSim.Mm.Folio;
 using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
+using MmSim.Mm.Swap;
 
 namespace MmSim.Mm.Memory;
 
@@ -60,6 +61,7 @@ internal sealed partial class AnonVma : Mapping
     private readonly PageAllocator alloc;
     private readonly IAllocPagesWait pa;
     private readonly Rmap.Rmap rmap;
+    private readonly Lru lru;
     private readonly IAllocAccount stats;
     private readonly AnonVmaFlags flags;
     private readonly int ownerId;
@@ -74,13 +76,15 @@ internal sealed partial class AnonVma : Mapping
     /// <param name="alloc">The node's allocator.</param>
     /// <param name="pa">Allocation for the faulting task, which may sleep.</param>
     /// <param name="rmap">The reverse map (its registry gives this mapping its id).</param>
+    /// <param name="lru">The node's LRU lists (faulted folios join them).</param>
     /// <param name="stats">Where the owner's allocations are counted.</param>
     /// <param name="nrPages">Length in pages.</param>
     /// <param name="flags">THP, mlock and pin behaviour.</param>
     /// <param name="name">Name for reports (the process).</param>
-    public AnonVma(PageAllocator alloc, IAllocPagesWait pa, Rmap.Rmap rmap, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name)
+    public AnonVma(PageAllocator alloc, IAllocPagesWait pa, Rmap.Rmap rmap, Lru lru, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name)
         : base(MappingKind.Anon, name, AopsCaps.MigrateFolio)
     {
+        this.lru = lru;
         ArgumentOutOfRangeException.ThrowIfLessThan(nrPages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(nrPages, MachineSpec.MaxPages);
         this.alloc = alloc;
@@ -405,13 +409,16 @@ internal sealed partial class AnonVma : Mapping
     {
         rmap.SetFolioMapping(head, this, index);
         ref PageFrame page = ref alloc.Node.Pages[head];
-        page.Set(PageFlags.Lru | PageFlags.SwapBacked | PageFlags.Uptodate | PageFlags.Mapped);
+        page.Set(PageFlags.SwapBacked | PageFlags.Uptodate | PageFlags.Mapped);
         if (flags.Locked)
         {
-            page.Set(PageFlags.Unevictable | PageFlags.Mlocked);
+            page.Set(PageFlags.Mlocked);
             alloc.Node.PageZone(head).ModZonePageState(ZoneStatItem.NrMlock, nrPages);
             alloc.Node.CountVmEvents(VmEventItem.UnevictablePgsMlocked, nrPages);
         }
+
+        // folio_add_lru_vma: an mlocked folio goes to the unevictable list (folio_evictable).
+        lru.FolioAddLru(head);
 
         if (flags.LongtermPin)
         {

@@ -125,6 +125,7 @@ internal sealed partial class AnonVma
         ref PageFrame page = ref alloc.Node.Pages[pfn];
         if (!page.Has(PageFlags.Isolated))
         {
+            lru.FolioPutLru(pfn);
             alloc.FreePages(pfn, order);
             return;
         }

@@ -65,7 +65,7 @@ public sealed partial class Migration
             return false;
         }
 
-        page.Clear(PageFlags.Lru);
+        lru.LruvecDelFolio(pfn);
         page.Set(PageFlags.Isolated);
         ModIsolated(pfn, 1 << page.Order);
         return true;
@@ -134,7 +134,7 @@ public sealed partial class Migration
             return;
         }
 
-        page.Clear(PageFlags.Lru);
+        lru.FolioPutLru(pfn);
         alloc.FreePages(pfn, page.Order);
     }
 
@@ -150,7 +150,7 @@ public sealed partial class Migration
             return;
         }
 
-        page.Set(PageFlags.Lru);
+        lru.FolioAddLru(pfn);
     }
 
     // folio_ref_count(folio) == 1 for an isolated folio: nothing but the isolation holds it.

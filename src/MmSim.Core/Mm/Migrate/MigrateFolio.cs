@@ -147,7 +147,7 @@ public sealed partial class Migration
         if (!movableOps)
         {
             // folio_add_lru(dst): the destination joins the LRU the source was isolated from.
-            pages[dst].Set(PageFlags.Lru);
+            lru.FolioAddLru(dst);
         }
 
         folioWait.FolioUnlock(dst);
@@ -155,7 +155,7 @@ public sealed partial class Migration
         {
             // The owner let go of the folio after it was unmapped: the final folio_put(dst) frees the
             // copy (in the kernel, once the LRU batch drops its reference).
-            pages[dst].Clear(PageFlags.Lru);
+            lru.LruvecDelFolio(dst);
             alloc.FreePages(dst, pages[dst].Order);
         }
 

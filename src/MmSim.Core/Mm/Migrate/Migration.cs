@@ -5,6 +5,7 @@
 using MmSim.Mm.Filemap;
 using MmSim.Mm.Folio;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Swap;
 using MmSim.Mm.Rmap;
 
 namespace MmSim.Mm.Migrate;
@@ -74,6 +75,7 @@ public sealed partial class Migration
     private readonly Rmap.Rmap rmap;
     private readonly FolioRefs refs;
     private readonly FolioWait folioWait;
+    private readonly Lru lru;
 
     // Per-call state of migrate_pages, reused: calls may interleave (a SYNC caller sleeps), so each
     // call rents its own and returns it.
@@ -84,8 +86,11 @@ public sealed partial class Migration
     /// <param name="rmap">The reverse map (moves the mapping and its counts to the destination).</param>
     /// <param name="folioWait">Folio locks and writeback waits.</param>
     /// <param name="writebackPolicy">The writeback rule.</param>
-    public Migration(PageAllocator alloc, Rmap.Rmap rmap, FolioWait folioWait, IMigrateWritebackPolicy writebackPolicy)
+    /// <param name="lru">The node's LRU lists (isolation takes folios off them, putback returns them).</param>
+    public Migration(PageAllocator alloc, Rmap.Rmap rmap, FolioWait folioWait, IMigrateWritebackPolicy writebackPolicy, Lru lru)
     {
+        ArgumentNullException.ThrowIfNull(lru);
+        this.lru = lru;
         ArgumentNullException.ThrowIfNull(alloc);
         ArgumentNullException.ThrowIfNull(rmap);
         ArgumentNullException.ThrowIfNull(folioWait);

@@ -148,6 +148,9 @@ public sealed partial class PageAllocator
         return GetPageFromFreelist(order, flags, ac);
     }
 
+    /// <summary>The memcg uncharge of a folio being freed with a memcg id (set by the kernel that wires memory cgroups).</summary>
+    public Action<int, int>? UnchargeOnFree { get; set; }
+
     /// <summary>Frees a block allocated by <see cref="AllocPages"/> (__free_pages → free_frozen_pages).</summary>
     /// <param name="pfn">First PFN of the block.</param>
     /// <param name="order">Its order.</param>
@@ -161,9 +164,16 @@ public sealed partial class PageAllocator
         // itself; without it the always-on check below still refuses the free (API input check).
         VmBugOnPage(!page.Has(PageFlags.Allocated), pages, pfn, "free_pages_prepare: freeing a page that is not allocated (bad_page)");
         VmBugOnPage(page.Order != order, pages, pfn, "VM_BUG_ON_PAGE(compound && compound_order(page) != order, page) in __free_pages_prepare");
+        VmBugOnPage(page.Has(PageFlags.Lru), pages, pfn, "free_page_is_bad: PG_lru is in PAGE_FLAGS_CHECK_AT_FREE (the folio is still on an LRU list)");
         if (!page.Has(PageFlags.Allocated) || page.Order != order)
         {
             throw new InvalidOperationException($"free of pfn 0x{pfn:x} order {order}: not an allocated block of that order");
+        }
+
+        if (Node.FolioMemcg[pfn] != 0)
+        {
+            // __folio_put → mem_cgroup_uncharge; free_pages_prepare → __memcg_kmem_uncharge_page.
+            UnchargeOnFree!(pfn, order);
         }
 
         FreePagesPrepare(ref page, pfn, order);

@@ -17,9 +17,10 @@ namespace MmSim.Mm.Rmap;
 public sealed class Rmap
 {
     // Flags that describe the folio's contents and state, which migration carries to the new folio
-    // (folio_migrate_flags); the allocation fields (order, migratetype, Allocated) stay the new block's.
+    // (folio_migrate_flags; PG_lru is not among them: the new folio joins the LRU through folio_add_lru);
+    // the allocation fields (order, migratetype, Allocated) stay the new block's.
     private const PageFlags MigratedFlags =
-        PageFlags.Lru | PageFlags.Dirty | PageFlags.Reclaim | PageFlags.Active | PageFlags.Referenced |
+        PageFlags.Dirty | PageFlags.Reclaim | PageFlags.Active | PageFlags.Referenced |
         PageFlags.Unevictable | PageFlags.SwapBacked | PageFlags.Uptodate | PageFlags.Private |
         PageFlags.SwapCache | PageFlags.Mlocked | PageFlags.Mapped | PageFlags.MovableOps;
 
