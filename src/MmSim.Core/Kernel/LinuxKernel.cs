@@ -51,8 +51,13 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers, Lru);
         Checks.Add(("LRU lists", Lru.Verify));
         Compact = parameters.Compact(new CompactDeps(alloc, Migrate, Refs, Mappings, parameters.Compaction, () => Current));
+
+        // memcg: charges at allocation, uncharge on free, per-memcg LRU sizes for memory.stat, the charge invariant.
         Memcg = new Mm.Memcontrol.MemcgTree(alloc.Node, parameters.CgroupVersion);
         alloc.UnchargeOnFree = Memcg.UnchargeFolio;
+        Memcg.LruSizeOf = (id, lru) => Lru.LruvecOf(id).LruSize((LruList)lru);
+        PageCache.Memcg = Memcg;
+        Checks.Add(("memcg charges", Memcg.Verify));
         Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current));
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
         BootContext = new TaskContext(null);
@@ -214,7 +219,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
     /// <param name="name">The process, for reports.</param>
     /// <returns>The VMA, registered as a mapping; its faults are <see cref="Mm.Memory.AnonVma.HandleMmFault"/>.</returns>
     internal Mm.Memory.AnonVma Mmap(IAllocAccount account, long nrPages, Mm.Memory.AnonVmaFlags flags, string name) =>
-        new(Alloc, this, Rmap, Lru, account, nrPages, flags, name);
+        new(Alloc, this, Rmap, Lru, account, nrPages, flags, name) { Memcg = Memcg };
 
     /// <summary>A fresh buffer for a long-term pin: an anonymous mapping whose faults run under the pin scope.</summary>
     /// <param name="account">Where the process's allocations are counted.</param>

@@ -84,6 +84,9 @@ public sealed class TaskContext
     /// <summary>Id of the memcg the task's allocations are charged to (0: the root).</summary>
     public ushort MemcgId { get; set; }
 
+    /// <summary>memcg: pages charged over memory.high since the last return to user space (current->memcg_nr_pages_over_high); mem_cgroup_handle_over_high pays them off.</summary>
+    public int MemcgNrPagesOverHigh { get; set; }
+
     /// <summary>The capture request of a compaction this task runs for an allocation, or null.</summary>
     public CaptureControl? Capture { get; set; }
 

@@ -57,6 +57,13 @@ internal sealed partial class PageCache
         {
             yield return Wait.Call(pa.AllocPagesWait(ShmemGfp, 0, OwnerKind.File, file.Id));
             int pfn = current.AllocResult;
+            if (pfn >= 0 && Memcg is { } memcg)
+            {
+                // shmem_alloc_and_add_folio: mem_cgroup_charge before the folio joins the cache.
+                yield return Wait.Call(ChargeNewFolio(memcg, pfn, current));
+                pfn = current.AllocResult;
+            }
+
             stats.CountAlloc(0, pfn < 0);
             if (pfn < 0)
             {

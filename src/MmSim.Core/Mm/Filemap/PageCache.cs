@@ -103,6 +103,13 @@ internal sealed partial class PageCache : IReclaimableSlab
         shrinkers.Register(this);
     }
 
+    /// <summary>memcg: the memory cgroups new folios are charged to (the reader's or writer's); null when disabled.</summary>
+    public Memcontrol.MemcgTree? Memcg { get; set; }
+
+    // memcg: TryRead declined because the charge could not be made at once (not because the fast path
+    // failed): ReadAfterFastPath then allocates from the start. Read and consumed within one event.
+    private bool memcgDeferred;
+
     /// <summary>Counts of the inode and dentry slabs (no workload owns them).</summary>
     public AllocTally SlabStats { get; } = new();
 
@@ -154,12 +161,20 @@ internal sealed partial class PageCache : IReclaimableSlab
             return true;
         }
 
+        TaskContext current = pa.Current;
+        if (Memcg is { } memcg && !memcg.MayChargeAtOnce(current, 1))
+        {
+            memcgDeferred = true;
+            return false;
+        }
+
         int pfn = pa.TryAllocPagesFast(ReadaheadGfp, 0, OwnerKind.File, file.Id);
         if (pfn < 0)
         {
             return false;
         }
 
+        Memcg?.ChargeAtOnce(pfn, current);
         stats.CountAlloc(0, false);
         InsertFolio(file, index, pfn);
         alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
@@ -172,8 +187,12 @@ internal sealed partial class PageCache : IReclaimableSlab
     /// <param name="index">Page index.</param>
     /// <param name="stats">Where the reader's allocations are counted.</param>
     /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is 1, or 0 without memory.</returns>
-    public IEnumerable<Wait> ReadAfterFastPath(CachedFile file, long index, IAllocAccount stats) =>
-        file.InodeLoaded ? AddToPageCache(file, index, ReadaheadGfp, stats, fastPathFailed: true, pgpgin: true) : Read(file, index, stats);
+    public IEnumerable<Wait> ReadAfterFastPath(CachedFile file, long index, IAllocAccount stats)
+    {
+        bool fastPathFailed = !memcgDeferred;
+        memcgDeferred = false;
+        return file.InodeLoaded ? AddToPageCache(file, index, ReadaheadGfp, stats, fastPathFailed, pgpgin: true) : Read(file, index, stats);
+    }
 
     /// <summary>
     /// read() of page <paramref name="index"/> (filemap_read; a miss allocates as page_cache_ra_unbounded does);
@@ -410,6 +429,12 @@ internal sealed partial class PageCache : IReclaimableSlab
             ? pa.AllocPagesSlowpath(gfp, 0, OwnerKind.File, file.Id)
             : pa.AllocPagesWait(gfp, 0, OwnerKind.File, file.Id));
         int pfn = current.AllocResult;
+        if (pfn >= 0 && Memcg is { } memcg)
+        {
+            yield return Wait.Call(ChargeNewFolio(memcg, pfn, current));
+            pfn = current.AllocResult;
+        }
+
         stats.CountAlloc(0, pfn < 0);
         current.Ret = pfn < 0 ? 0 : 1;
         if (pfn < 0)
@@ -428,6 +453,12 @@ internal sealed partial class PageCache : IReclaimableSlab
         if (pgpgin)
         {
             alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
+        }
+
+        // memcg: the return to user space pays for pages charged over memory.high.
+        if (Memcg is { } memcg2 && current.MemcgNrPagesOverHigh != 0)
+        {
+            yield return Wait.Call(memcg2.HandleOverHigh(current));
         }
     }
 

@@ -15,6 +15,34 @@ public enum CgroupVersion
     V1 = 1,
 }
 
+/// <summary>The memory.events counters (include/linux/memcontrol.h: enum memcg_memory_event, the ones memory.events prints).</summary>
+public enum MemcgMemoryEvent
+{
+    /// <summary>MEMCG_LOW: reclaimed despite memory.low protection.</summary>
+    Low = 0,
+
+    /// <summary>MEMCG_HIGH: reclaimed because usage was over memory.high.</summary>
+    High,
+
+    /// <summary>MEMCG_MAX: a charge hit memory.max.</summary>
+    Max,
+
+    /// <summary>MEMCG_OOM: the cgroup went out of memory (mem_cgroup_oom).</summary>
+    Oom,
+
+    /// <summary>MEMCG_OOM_KILL: a task of the cgroup was killed.</summary>
+    OomKill,
+
+    /// <summary>MEMCG_OOM_GROUP_KILL: memory.oom.group kills.</summary>
+    OomGroupKill,
+
+    /// <summary>MEMCG_SOCK_THROTTLED: socket memory throttled.</summary>
+    SockThrottled,
+
+    /// <summary>The number of events printed.</summary>
+    NrMemoryEvents,
+}
+
 /// <summary>A page counter (struct page_counter): usage against a hard limit, in pages.</summary>
 public sealed class PageCounter
 {
@@ -72,17 +100,58 @@ public sealed class MemCgroup
     /// <summary>Per-cgroup statistics in the kernel's order (memcg_stat_item and node_stat_item), in pages (memory.stat).</summary>
     public long[] Stat { get; } = new long[MemcgStats.NrMemcgStatItems];
 
-    /// <summary>memory.events: max (limit hits), oom, oom_kill, high.</summary>
-    public long EventsMax { get; internal set; }
+    /// <summary>memory.events (hierarchical in v2: an event counts in the cgroup and every ancestor below the root), by <see cref="MemcgMemoryEvent"/>.</summary>
+    public long[] MemoryEvents { get; } = new long[(int)MemcgMemoryEvent.NrMemoryEvents];
+
+    /// <summary>memory.events.local: events of this cgroup only.</summary>
+    public long[] MemoryEventsLocal { get; } = new long[(int)MemcgMemoryEvent.NrMemoryEvents];
+
+    /// <summary>Per-cgroup VM events (memcg_vm_event_stat: pgfault, pgscan_*, pgsteal_*, …), local to this cgroup, by <see cref="VmEventItem"/>.</summary>
+    public long[] Events { get; } = new long[(int)VmEventItem.NrVmEventItems];
+
+    /// <summary>memory.events max: charges that hit the limit (memory.events, hierarchical).</summary>
+    public long EventsMax
+    {
+        get => MemoryEvents[(int)MemcgMemoryEvent.Max];
+        internal set => MemoryEvents[(int)MemcgMemoryEvent.Max] = value;
+    }
 
     /// <summary>memory.events oom: times the cgroup went out of memory.</summary>
-    public long EventsOom { get; internal set; }
+    public long EventsOom
+    {
+        get => MemoryEvents[(int)MemcgMemoryEvent.Oom];
+        internal set => MemoryEvents[(int)MemcgMemoryEvent.Oom] = value;
+    }
 
     /// <summary>memory.events oom_kill: tasks the OOM killer killed in this cgroup.</summary>
-    public long EventsOomKill { get; internal set; }
+    public long EventsOomKill
+    {
+        get => MemoryEvents[(int)MemcgMemoryEvent.OomKill];
+        internal set => MemoryEvents[(int)MemcgMemoryEvent.OomKill] = value;
+    }
 
-    /// <summary>memory.events high: charges that went over memory.high.</summary>
-    public long EventsHigh { get; internal set; }
+    /// <summary>memory.events high: times the cgroup was reclaimed because it was over memory.high.</summary>
+    public long EventsHigh
+    {
+        get => MemoryEvents[(int)MemcgMemoryEvent.High];
+        internal set => MemoryEvents[(int)MemcgMemoryEvent.High] = value;
+    }
+
+    /// <summary>Whether <paramref name="ancestor"/> is this cgroup or one of its ancestors (mem_cgroup_is_descendant).</summary>
+    /// <param name="ancestor">The candidate ancestor.</param>
+    /// <returns>True when this cgroup is in <paramref name="ancestor"/>'s subtree.</returns>
+    public bool IsDescendant(MemCgroup ancestor)
+    {
+        for (MemCgroup? m = this; m is not null; m = m.Parent)
+        {
+            if (m == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Name;

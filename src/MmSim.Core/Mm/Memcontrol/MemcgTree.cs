@@ -1,8 +1,8 @@
-// The memory cgroups of a run and their charging (mm/memcontrol.c, mm/memcontrol-v1.c).
-// CONTRACT (issue 8): the charge path is a stub that charges without limits; the memcg work
-// fills in try_charge (limit reclaim through IMemcgReclaim, memory.high, memcg OOM through
-// IMemcgOom), kmem accounting and memory.stat.
+// The memory cgroups of a run: the hierarchy and uncharging (mm/memcontrol.c). Charging
+// (try_charge_memcg) is in MemcgTree.Charge.cs, memory.high throttling in MemcgTree.OverHigh.cs,
+// the statistics seams, the flush and the invariant in MemcgTree.Stats.cs.
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Stat;
 using MmSim.Sim;
 
 namespace MmSim.Mm.Memcontrol;
@@ -12,7 +12,7 @@ public interface IMemcgReclaim
 {
     /// <summary>Reclaims from <paramref name="memcg"/> and its descendants (mm/vmscan.c: try_to_free_mem_cgroup_pages).</summary>
     /// <param name="memcg">The cgroup over its limit.</param>
-    /// <param name="nrPages">Pages wanted (at least SWAP_CLUSTER_MAX).</param>
+    /// <param name="nrPages">Pages wanted: the charge's nr_pages as the kernel passes it (the callee reclaims at least SWAP_CLUSTER_MAX: nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX)).</param>
     /// <param name="gfp">The charge's gfp mask.</param>
     /// <param name="mayWritepage">False for proactive reclaim only.</param>
     /// <returns>The coroutine the charging task awaits; <see cref="TaskContext.Ret"/> is the number of pages reclaimed.</returns>
@@ -31,7 +31,7 @@ public interface IMemcgOom
 }
 
 /// <summary>The memory cgroups of one node: the hierarchy, charging and uncharging of folios.</summary>
-public sealed class MemcgTree
+public sealed partial class MemcgTree
 {
     private readonly PgData node;
     private readonly List<MemCgroup> byId = [];
@@ -87,50 +87,34 @@ public sealed class MemcgTree
         return memcg;
     }
 
-    /// <summary>
-    /// Charges a newly allocated folio to <paramref name="memcg"/> (mem_cgroup_charge → charge_memcg →
-    /// try_charge, commit_charge); <see cref="TaskContext.Ret"/> is 0 on success or -ENOMEM (-12), and on
-    /// failure the caller frees the folio.
-    /// </summary>
-    /// <param name="pfn">Head PFN of the folio (not on an LRU yet).</param>
-    /// <param name="memcg">The cgroup to charge (the task's, or the writer's for page cache).</param>
-    /// <param name="gfp">The allocation's gfp mask (limit reclaim may run only if it allows reclaim).</param>
-    /// <param name="current">The charging task.</param>
-    /// <returns>The coroutine the charging task awaits.</returns>
-    /// <remarks>CONTRACT STUB: charges without looking at limits.</remarks>
-    public IEnumerable<Wait> ChargeFolio(int pfn, MemCgroup memcg, GfpFlags gfp, TaskContext current)
-    {
-        ArgumentNullException.ThrowIfNull(memcg);
-        ArgumentNullException.ThrowIfNull(current);
-        _ = gfp;
-        CommitCharge(pfn, memcg);
-        current.Ret = 0;
-        return [];
-    }
-
-    /// <summary>Uncharges a folio being freed (mem_cgroup_uncharge, __memcg_kmem_uncharge_page); called by the page allocator's free path for every folio with a memcg.</summary>
+    /// <summary>Uncharges a folio being freed (mem_cgroup_uncharge → uncharge_batch, __memcg_kmem_uncharge_page); called by the page allocator's free path for every folio with a memcg.</summary>
     /// <param name="pfn">Head PFN.</param>
     /// <param name="order">Its order.</param>
+    /// <remarks>v1 counts pgpgout per user folio (memcg1_uncharge_batch); the charge leaves every counter below the root.</remarks>
     public void UnchargeFolio(int pfn, int order)
     {
         ushort id = node.FolioMemcg[pfn];
         node.FolioMemcg[pfn] = 0;
-        for (MemCgroup? m = byId[id]; m is not null && m != Root; m = m.Parent)
+        MemCgroup memcg = byId[id];
+        if (Version == CgroupVersion.V1 && memcg != Root && node.Pages[pfn].OwnerKind != OwnerKind.PageTable)
+        {
+            memcg.Events[(int)VmEventItem.Pgpgout]++;
+        }
+
+        for (MemCgroup? m = memcg; m is not null && m != Root; m = m.Parent)
         {
             m.Memory.Usage -= 1L << order;
         }
     }
 
-    // commit_charge: the folio records its memcg; usage grows up the hierarchy (page_counter_charge),
-    // except the root's, which try_charge never charges (mem_cgroup_is_root).
-    private void CommitCharge(int pfn, MemCgroup memcg)
+    // commit_charge: the folio records its memcg (folio->memcg_data); v1 counts pgpgin per folio
+    // (memcg1_commit_charge → memcg1_charge_statistics). The page counters were charged by try_charge.
+    private void CommitCharge(int pfn, MemCgroup memcg, bool kmem)
     {
         node.FolioMemcg[pfn] = memcg.Id;
-        long nr = 1L << node.Pages[pfn].Order;
-        for (MemCgroup? m = memcg; m is not null && m != Root; m = m.Parent)
+        if (Version == CgroupVersion.V1 && !kmem && memcg != Root)
         {
-            m.Memory.Usage += nr;
-            m.Memory.Watermark = Math.Max(m.Memory.Watermark, m.Memory.Usage);
+            memcg.Events[(int)VmEventItem.Pgpgin]++;
         }
     }
 }

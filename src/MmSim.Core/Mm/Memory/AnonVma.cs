@@ -128,6 +128,9 @@ internal sealed partial class AnonVma : Mapping
     /// <summary>Pages of the mapping.</summary>
     public long NrPages { get; }
 
+    /// <summary>memcg: the memory cgroups faults charge to (the faulting task's); null when memory cgroups are disabled.</summary>
+    public Memcontrol.MemcgTree? Memcg { get; init; }
+
     /// <summary>A fault found no memory (VM_FAULT_OOM): the owner ends as if the OOM killer chose it.</summary>
     public bool OomKilled { get; private set; }
 
@@ -163,6 +166,13 @@ internal sealed partial class AnonVma : Mapping
             return FaultResult.NeedsSleepablePath;
         }
 
+        // memcg: a charge that might reclaim or cross memory.high takes the sleeping path.
+        TaskContext current = pa.Current;
+        if (Memcg is { } memcg && !memcg.MayChargeAtOnce(current, 1))
+        {
+            return FaultResult.NeedsSleepablePath;
+        }
+
         int pfn = pa.TryAllocPagesFast(AnonGfp, 0, OwnerKind.Anon, ownerId);
         if (pfn < 0)
         {
@@ -170,6 +180,7 @@ internal sealed partial class AnonVma : Mapping
             return FaultResult.NeedsSleepablePath;
         }
 
+        Memcg?.ChargeAtOnce(pfn, current);
         return MapBasePage(index, pfn);
     }
 
@@ -186,6 +197,19 @@ internal sealed partial class AnonVma : Mapping
     /// allocation the entry is checked again, as the kernel does under the page-table lock: if another task
     /// mapped it meanwhile, the new folio is freed and the fault is done.</remarks>
     public IEnumerable<Wait> HandleMmFault(long index, bool fastPathFailed = false)
+    {
+        yield return Wait.Call(DoHandleMmFault(index, fastPathFailed));
+
+        // memcg: the return to user space pays for pages charged over memory.high.
+        TaskContext current = pa.Current;
+        if (Memcg is { } memcg && current.MemcgNrPagesOverHigh != 0)
+        {
+            yield return Wait.Call(memcg.HandleOverHigh(current));
+        }
+    }
+
+    // __handle_mm_fault for a fault the fast path could not serve.
+    private IEnumerable<Wait> DoHandleMmFault(long index, bool fastPathFailed)
     {
         Debug.Assert(index >= 0 && index < NrPages, "fault inside the mapping");
         TaskContext current = pa.Current;
@@ -204,17 +228,30 @@ internal sealed partial class AnonVma : Mapping
             int head = current.AllocResult;
             if (ThpAllocated(head))
             {
-                // __do_huge_pmd_anonymous_page deposits a page table for a later split.
-                yield return Wait.Call(pa.AllocPagesWait(PgtableGfp, 0, OwnerKind.PageTable));
-                current.Ret = (int)MapHugePmd(r, head, AccountPteAlloc(current.AllocResult));
-                yield break;
+                // vma_alloc_anon_folio_pmd: mem_cgroup_charge with the THP mask; a failed charge falls back.
+                bool charged = true;
+                if (Memcg is { } memcg)
+                {
+                    yield return Wait.Call(memcg.ChargeFolio(head, memcg.MemcgOf(current), gfp, current));
+                    charged = current.Ret == 0;
+                }
+
+                if (charged)
+                {
+                    // __do_huge_pmd_anonymous_page deposits a page table for a later split.
+                    yield return Wait.Call(PteAllocOne(current));
+                    current.Ret = (int)MapHugePmd(r, head, AccountPteAlloc(current.AllocResult));
+                    yield break;
+                }
+
+                ThpChargeFallback(head);
             }
         }
 
         // do_anonymous_page: __pte_alloc first.
         if (pmdTable[r] < 0)
         {
-            yield return Wait.Call(pa.AllocPagesWait(PgtableGfp, 0, OwnerKind.PageTable));
+            yield return Wait.Call(PteAllocOne(current));
             int table = AccountPteAlloc(current.AllocResult);
             if (table < 0)
             {
@@ -229,7 +266,49 @@ internal sealed partial class AnonVma : Mapping
         yield return Wait.Call(fastPathFailed
             ? pa.AllocPagesSlowpath(AnonGfp, 0, OwnerKind.Anon, ownerId)
             : pa.AllocPagesWait(AnonGfp, 0, OwnerKind.Anon, ownerId));
-        current.Ret = (int)MapBasePage(index, current.AllocResult);
+        int pfn = current.AllocResult;
+        if (pfn >= 0 && Memcg is { } memcg2)
+        {
+            // alloc_anon_folio → folio_prealloc: mem_cgroup_charge(folio, mm, GFP_KERNEL); a failed charge
+            // frees the folio and the fault returns VM_FAULT_OOM (the memcg OOM killer already ran).
+            yield return Wait.Call(memcg2.ChargeFolio(pfn, memcg2.MemcgOf(current), GfpFlags.Kernel, current));
+            if (current.Ret != 0)
+            {
+                alloc.FreePages(pfn, 0);
+                pfn = -1;
+            }
+        }
+
+        current.Ret = (int)MapBasePage(index, pfn);
+    }
+
+    // pte_alloc_one → pagetable_alloc(GFP_PGTABLE_USER): the allocation, then (in __alloc_pages) the
+    // __GFP_ACCOUNT charge to the task's memcg, whose failure frees the page. The PFN or -1 is left in
+    // AllocResult.
+    private IEnumerable<Wait> PteAllocOne(TaskContext current)
+    {
+        yield return Wait.Call(pa.AllocPagesWait(PgtableGfp, 0, OwnerKind.PageTable));
+        int table = current.AllocResult;
+        if (table >= 0 && Memcg is { } memcg)
+        {
+            yield return Wait.Call(memcg.ChargeKmemPage(table, PgtableGfp, current));
+            if (current.Ret != 0)
+            {
+                alloc.FreePages(table, 0);
+                current.AllocResult = -1;
+            }
+        }
+    }
+
+    // vma_alloc_anon_folio_pmd after a failed charge: the THP goes back, thp_fault_fallback and
+    // thp_fault_fallback_charge count, and the fault continues with base pages.
+    private void ThpChargeFallback(int head)
+    {
+        alloc.FreePages(head, HugeMemory.HpagePmdOrder);
+        stats.CountFree();
+        stats.AddMetric(ThpFaultFallbackMetric, 1);
+        alloc.Node.CountVmEvent(VmEventItem.ThpFaultFallback);
+        alloc.Node.CountVmEvent(VmEventItem.ThpFaultFallbackCharge);
     }
 
     /// <inheritdoc/>
@@ -347,6 +426,7 @@ internal sealed partial class AnonVma : Mapping
         MapFolio(head, HugeMemory.HpagePmdNr, first);
         stats.AddMetric(ThpFaultAllocMetric, 1);
         alloc.Node.CountVmEvent(VmEventItem.ThpFaultAlloc);
+        Memcg?.CountMemcgEvents(alloc.Node.FolioMemcg[head], VmEventItem.ThpFaultAlloc, 1);
         alloc.Node.ModNodePageState(NodeStatItem.NrAnonTransparentHugepages, HugeMemory.HpagePmdNr);
         return FaultResult.Huge;
     }
@@ -427,6 +507,7 @@ internal sealed partial class AnonVma : Mapping
         }
 
         alloc.Node.CountVmEvent(VmEventItem.Pgfault);
+        Memcg?.CountMemcgEvents(alloc.Node.FolioMemcg[head], VmEventItem.Pgfault, 1);
         alloc.Node.ModNodePageState(NodeStatItem.NrAnonPages, nrPages);
     }
 }

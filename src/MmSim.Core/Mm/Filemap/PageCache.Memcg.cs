@@ -1,0 +1,31 @@
+// memcg charging of new page cache folios (mm/filemap.c: __filemap_add_folio → mem_cgroup_charge;
+// mm/shmem.c: shmem_alloc_and_add_folio): the folio is charged to the memcg of the task that adds it
+// before it enters the mapping and the LRU; a failed charge frees it and the read or write fails.
+using MmSim.Mm.Memcontrol;
+using MmSim.Sim;
+
+namespace MmSim.Mm.Filemap;
+
+/// <content>Charging new page cache folios.</content>
+internal sealed partial class PageCache
+{
+    // mapping_gfp_mask of a regular file or tmpfs file: the charge of filemap_create_folio (the model's
+    // read miss stands for readahead and the create that follows a failed readahead, so the charge is
+    // the create's, which may OOM, not readahead's __GFP_NORETRY one).
+    private const GfpFlags MappingGfp = GfpFlags.HighUserMovable;
+
+    // Charges the new folio at pfn to current's memcg; AllocResult is the PFN, or -1 after a failed
+    // charge freed it (-ENOMEM).
+    private IEnumerable<Wait> ChargeNewFolio(MemcgTree memcg, int pfn, TaskContext current)
+    {
+        yield return Wait.Call(memcg.ChargeFolio(pfn, memcg.MemcgOf(current), MappingGfp, current));
+        if (current.Ret != 0)
+        {
+            alloc.FreePages(pfn, 0);
+            current.AllocResult = -1;
+            yield break;
+        }
+
+        current.AllocResult = pfn;
+    }
+}
