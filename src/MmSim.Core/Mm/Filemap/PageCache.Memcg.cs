@@ -15,17 +15,16 @@ internal sealed partial class PageCache
     private const GfpFlags MappingGfp = GfpFlags.HighUserMovable;
 
     // Charges the new folio at pfn to current's memcg; AllocResult is the PFN, or -1 after a failed
-    // charge freed it (-ENOMEM).
+    // charge freed it (-ENOMEM). The caller's Ret is kept.
     private IEnumerable<Wait> ChargeNewFolio(MemcgTree memcg, int pfn, TaskContext current)
     {
+        int ret = current.Ret;
         yield return Wait.Call(memcg.ChargeFolio(pfn, memcg.MemcgOf(current), MappingGfp, current));
-        if (current.Ret != 0)
+        current.AllocResult = current.Ret == 0 ? pfn : -1;
+        current.Ret = ret;
+        if (current.AllocResult < 0)
         {
             alloc.FreePages(pfn, 0);
-            current.AllocResult = -1;
-            yield break;
         }
-
-        current.AllocResult = pfn;
     }
 }
