@@ -107,15 +107,16 @@ public sealed partial class MemcgTree
         }
 
         int nr = 1 << node.Pages[pfn].Order;
-        bool counted = TryChargeCounters(memcg, nr, out _);
+        bool counted = TryChargeCounters(memcg, nr, out MemCgroup? firstFail);
         if (counted && !NeedsSyncOverHigh(memcg, nr, gfp, current))
         {
             CommitCharge(pfn, memcg, kmem);
             return [];
         }
 
-        // Either over a limit, or charged with a synchronous memory.high pass due.
-        return TryChargeMemcg(pfn, memcg, gfp, current, kmem, alreadyCharged: counted);
+        // Either over a limit (the first page_counter_try_charge of the retry loop failed at firstFail),
+        // or charged with a synchronous memory.high pass due.
+        return TryChargeMemcg(pfn, memcg, gfp, current, kmem, firstFail);
     }
 
     /// <summary>
@@ -172,10 +173,11 @@ public sealed partial class MemcgTree
     // v1 counts no pgpgin/pgpgout for them.
     private static bool IsKmemOwner(OwnerKind kind) => kind is not (OwnerKind.Anon or OwnerKind.File);
 
-    // try_charge_memcg after the first page_counter_try_charge failed, or succeeded (alreadyCharged) with a
-    // synchronous memory.high pass due.
-    private IEnumerable<Wait> TryChargeMemcg(int pfn, MemCgroup memcg, GfpFlags gfp, TaskContext current, bool kmem, bool alreadyCharged)
+    // try_charge_memcg after its first page_counter_try_charge: failed at firstFail, or succeeded (null) with
+    // a synchronous memory.high pass due.
+    private IEnumerable<Wait> TryChargeMemcg(int pfn, MemCgroup memcg, GfpFlags gfp, TaskContext current, bool kmem, MemCgroup? firstFail)
     {
+        bool alreadyCharged = firstFail is null;
         int order = node.Pages[pfn].Order;
         int nr = 1 << order;
         int nrRetries = MaxReclaimRetries;
@@ -186,7 +188,9 @@ public sealed partial class MemcgTree
         bool charged = alreadyCharged;
         while (!charged)
         {
-            if (TryChargeCounters(memcg, nr, out MemCgroup? memOverLimit))
+            MemCgroup? memOverLimit = firstFail;
+            firstFail = null;
+            if (memOverLimit is null && TryChargeCounters(memcg, nr, out memOverLimit))
             {
                 charged = true;
                 break;
