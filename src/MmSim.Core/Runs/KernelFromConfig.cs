@@ -78,7 +78,33 @@ public static class KernelFromConfig
             // Mechanisms by the names the design's switches give (an unknown name fails before boot).
             Compact = compaction.Create,
             Reclaim = reclaim.Create,
+            CgroupVersion = config.Cgroups?.Version ?? Mm.Memcontrol.CgroupVersion.V2, // memcg
         };
+    }
+
+    /// <summary>memcg: creates the scenario's cgroups (mkdir and the limit files) on a booted kernel.</summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="cgroups">The resolved <c>cgroups</c> section.</param>
+    /// <returns>The cgroups by scenario name.</returns>
+    public static IReadOnlyDictionary<string, Mm.Memcontrol.MemCgroup> CreateCgroups(LinuxKernel kernel, CgroupsConfig cgroups)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(cgroups);
+        var byName = new Dictionary<string, Mm.Memcontrol.MemCgroup>(StringComparer.Ordinal);
+        foreach (CgroupConfig g in cgroups.Groups)
+        {
+            Mm.Memcontrol.MemCgroup memcg = kernel.Memcg.Create(cgroups.PathOf(g.Name)!, g.Parent is string p ? byName[p] : null);
+            memcg.Memory.Limit = Pages(g.HardLimitBytes);
+            memcg.High = Pages(g.HighBytes);
+            memcg.Low = g.LowBytes is long low ? low / Units.PageSizeBytes : 0;
+            memcg.Min = g.MinBytes is long min ? min / Units.PageSizeBytes : 0;
+            byName.Add(g.Name, memcg);
+        }
+
+        return byName;
+
+        // page_counter_memparse: bytes to pages, "max" (absent) to PAGE_COUNTER_MAX.
+        static long Pages(long? bytes) => bytes is long b ? b / Units.PageSizeBytes : Mm.Memcontrol.PageCounter.Max;
     }
 
     /// <summary>The compaction sysctls of a scenario.</summary>

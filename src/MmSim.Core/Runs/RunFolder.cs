@@ -34,6 +34,7 @@ public static class RunFolder
         double runSeconds = wall.Elapsed.TotalSeconds;
         RunSummary summary = RunSummary.From(config.Name, runner, config.Kernel.Release, results);
         RunOutput.WriteSnapshots(dir, runner.Allocator!, summary, config.Kernel.PageOwner, config.Sysctl);
+        CgroupOutput.Write(dir, runner.Kernel!); // memcg
         foreach ((string name, byte[] bytes) in TimeSeriesWriter.Files(runner.TimeSeries!))
         {
             AtomicFile.WriteAllBytes(Path.Combine(dir, name), bytes);

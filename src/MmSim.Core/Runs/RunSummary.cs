@@ -74,6 +74,10 @@ public sealed record RunSummary
     /// <summary>The kernel daemons' counters; null when the scenario has no timed workload.</summary>
     public required DaemonSummary? Daemons { get; init; }
 
+    /// <summary>memcg: each cgroup's usage, limits, events and main statistics; null (not written) without cgroups.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CgroupSummary>? Cgroups { get; init; }
+
     /// <summary>Builds the summary from a finished run.</summary>
     /// <param name="scenario">Scenario name.</param>
     /// <param name="runner">The finished runner.</param>
@@ -135,6 +139,7 @@ public sealed record RunSummary
             ExtfragFragmenting = a.ExtfragFragmenting,
             ThpFaultAlloc = node.VmEvents[(int)VmEventItem.ThpFaultAlloc],
             ThpFaultFallback = node.VmEvents[(int)VmEventItem.ThpFaultFallback],
+            Cgroups = runner.Kernel is { } kernel && kernel.Memcg.All.Count > 1 ? CgroupSummary.From(kernel) : null, // memcg
             Workloads = wl,
             InvariantChecks = runner.ChecksRun,
             DurationNs = runner.Timed?.DurationNs ?? 0,

@@ -35,6 +35,9 @@ public sealed class ScenarioRunner
     private long opsDone;
     private long opsTotal;
     private Simulator? engine;
+
+    // memcg: the scenario's cgroups by name, created at boot.
+    private IReadOnlyDictionary<string, Mm.Memcontrol.MemCgroup> cgroups = new Dictionary<string, Mm.Memcontrol.MemCgroup>();
     private bool hasTimedWorkloads;
 
     /// <summary>Creates a runner.</summary>
@@ -98,6 +101,7 @@ public sealed class ScenarioRunner
 
         Kernel = kernel;
         Allocator = alloc;
+        cgroups = KernelFromConfig.CreateCgroups(kernel, config.Cgroups ?? CgroupsConfig.None); // memcg
         Check("boot");
         TimeSeries = new TimeSeriesRecorder(alloc, config.Sysctl.DirtyRatio, config.Sysctl.DirtyBackgroundRatio);
         if (!hasTimedWorkloads)
@@ -163,7 +167,10 @@ public sealed class ScenarioRunner
         KernelDaemons daemons = kernel.StartDaemons();
         for (int i = 0; i < timed.Length; i++)
         {
-            timed[i]?.Start(new WorkloadContext(kernel, stream.Split((ulong)i + 1)));
+            timed[i]?.Start(new WorkloadContext(kernel, stream.Split((ulong)i + 1))
+            {
+                MemcgId = config.Workloads[i].Cgroup is string cg ? cgroups[cg].Id : (ushort)0, // memcg
+            });
         }
 
         TimeSeriesRecorder series = TimeSeries!;

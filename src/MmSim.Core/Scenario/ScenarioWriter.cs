@@ -81,6 +81,11 @@ public static class ScenarioWriter
             if (item is WorkloadConfig workload)
             {
                 itemText.Append(' ', indent + 4).Append("type: ").Append(workload.Type).Append('\n');
+                if (workload.Cgroup is string cgroup)
+                {
+                    itemText.Append(' ', indent + 4).Append("cgroup: ").Append(YamlText.Quote(cgroup)).Append('\n');
+                }
+
                 WriteFields(itemText, WorkloadRegistry.Find(workload.Type)!.Fields, workload, indent + 4);
             }
             else

@@ -8,6 +8,9 @@ public abstract record WorkloadConfig
 {
     /// <summary>The <c>type</c> the workload was declared with, e.g. <c>churn</c>.</summary>
     public abstract string Type { get; }
+
+    /// <summary>memcg: name of the cgroup (<c>cgroups.groups[]</c>) the workload's tasks are charged to (<c>cgroup</c>); null for the root.</summary>
+    public string? Cgroup { get; init; }
 }
 
 /// <summary>Weight of a buddy order in a random choice of allocation sizes.</summary>

@@ -39,6 +39,9 @@ public sealed class WorkloadContext
     /// <summary>The workload's random stream (workloads split per-task streams from it).</summary>
     public Prng Random { get; }
 
+    /// <summary>memcg: the cgroup the workload's tasks are charged to (its <c>cgroup</c> field; 0 = root).</summary>
+    public ushort MemcgId { get; init; }
+
     /// <summary>The kernel daemons (kswapd0, kcompactd0, khungtaskd…); null before they start.</summary>
     public KernelDaemons? Daemons => Kernel.Daemons;
 

@@ -19,6 +19,9 @@ internal sealed class LoadContext(string file, string directoryForMessages, stri
 
     public List<ScenarioError> Errors { get; } = [];
 
+    // memcg: each workload's `cgroup` reference, checked against the cgroups section once the whole file is read.
+    public List<(Mark At, string Path, string Name)> CgroupRefs { get; } = [];
+
     public void Error(Mark at, string path, string message) => Errors.Add(new ScenarioError(File, at.Line, at.Column, path, message));
 
     /// <summary>Adds problems found in another file (an op script), tagged with the scenario field that references it.</summary>

@@ -86,6 +86,13 @@ internal static class ScenarioSchema
             },
             new()
             {
+                // memcg
+                Name = "cgroups", Kind = FieldKind.Section, Section = CgroupsSchema.Decl,
+                Doc = "memory cgroups and their limits; workloads join one with `cgroup: NAME`",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Cgroups ?? CgroupsConfig.None),
+            },
+            new()
+            {
                 Name = "policy", Kind = FieldKind.ScalarMap, DefaultDoc = "none",
                 Doc = "design and policy switches by name (checked by the components that read them); kept sorted by name",
                 Get = FieldDecl.Of<ScenarioConfig>(c => c.Policy),
@@ -98,6 +105,19 @@ internal static class ScenarioSchema
 
     private static void Check(FieldValues v, LoadContext ctx)
     {
+        // memcg: every workload's cgroup is declared.
+        if (v.TryGet<CgroupsConfig>("cgroups", out var cgroups))
+        {
+            foreach ((Mark at, string path, string name) in ctx.CgroupRefs)
+            {
+                if (cgroups.PathOf(name) is null)
+                {
+                    string known = cgroups.Groups.Count == 0 ? "none is declared" : "declared: " + string.Join(", ", cgroups.Groups.Select(g => g.Name));
+                    ctx.Error(at, path, $"cgroup '{name}' is not in 'cgroups.groups' ({known})");
+                }
+            }
+        }
+
         if (v.TryGet("duration", out long durationNs) && v.IsPresent("sampling_interval") && v.TryGet("sampling_interval", out long samplingNs) && samplingNs > durationNs)
         {
             ctx.Error(v.MarkOf("sampling_interval"), v.PathOf("sampling_interval"),
@@ -140,6 +160,7 @@ internal static class ScenarioSchema
             machine,
             sysctl,
             new ValueList<WorkloadConfig>(v.List<WorkloadConfig>("workloads")),
-            v.Get<ValueList<PolicySwitch>>("policy"));
+            v.Get<ValueList<PolicySwitch>>("policy"),
+            v.Get<CgroupsConfig>("cgroups"));
     }
 }

@@ -52,7 +52,30 @@ internal static class WorkloadReader
             return null;
         }
 
-        return (WorkloadConfig?)SchemaReader.ReadSection(map, type.Section, ctx, extraKeys: ["type"]);
+        var w = (WorkloadConfig?)SchemaReader.ReadSection(map, type.Section, ctx, extraKeys: ["type", CgroupKey]);
+        return w is null ? null : ReadCgroup(map, w, ctx);
+    }
+
+    // memcg: `cgroup: NAME` on any workload places its tasks; the name is checked against `cgroups` later.
+    private const string CgroupKey = "cgroup";
+
+    private static WorkloadConfig? ReadCgroup(YMapping map, WorkloadConfig w, LoadContext ctx)
+    {
+        (YScalar key, YNode value) = map.Entries.FirstOrDefault(e => e.Key.Value == CgroupKey);
+        if (key is null)
+        {
+            return w;
+        }
+
+        string path = YamlTree.Join(map.Path, CgroupKey);
+        if (value is not YScalar { IsNull: false } scalar || scalar.Value.Length == 0)
+        {
+            ctx.Error(value.Start, path, "expected the name of a cgroup declared in 'cgroups.groups'");
+            return null;
+        }
+
+        ctx.CgroupRefs.Add((scalar.Start, path, scalar.Value));
+        return w with { Cgroup = scalar.Value };
     }
 
     private static WorkloadType? TypeOf(YMapping map, LoadContext ctx)

@@ -84,6 +84,9 @@ internal sealed class TaskHandle
     {
         var self = new TaskHandle();
         self.Task = ctx.Sim.Spawn(comm, body(self), kernelThread);
+
+        // memcg: the task joins its workload's cgroup before it first runs.
+        ctx.Kernel.ContextOf(self.Task).MemcgId = ctx.MemcgId;
         return self;
     }
 }
