@@ -60,6 +60,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Oom = new Mm.OomKill.OomKiller(alloc.Node, Memcg, sim, () => Current, ContextOf, (t, sig) => SendSignal(t, sig));
         Memcg.Oom = Oom;
         Slowpath.OomKiller = Oom;
+        Checks.Add(("OOM processes", Oom.Verify));
         BootContext = new TaskContext(null);
     }
 

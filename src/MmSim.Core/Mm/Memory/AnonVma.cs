@@ -211,7 +211,9 @@ internal sealed partial class AnonVma : Mapping, IMmVma
         if (pmdTable[r] < 0 && ThpVmaSuitable(r))
         {
             GfpFlags gfp = HugeMemory.VmaThpGfpMask(flags.Defrag, flags.Thp == ThpMode.Madvise);
-            yield return Wait.Call(Mempolicy.AllocPagesMpol(pa, gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId));
+            // The folio joins the mapping (folio->mapping) only when mapped: the page table's allocation may
+            // sleep in between (even wait for an OOM victim), and until then the rmap must not see it.
+            yield return Wait.Call(Mempolicy.AllocPagesMpol(pa, gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, 0));
             int head = current.AllocResult;
             if (ThpAllocated(head))
             {

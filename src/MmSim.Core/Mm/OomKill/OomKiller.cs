@@ -108,6 +108,41 @@ public sealed class OomKiller : IMemcgOom
         processes.Remove(mm);
     }
 
+    /// <summary>
+    /// The OOM killer's invariants: live processes have not exited and have non-negative counters; the
+    /// anonymous pages of all processes are at most NR_ANON_PAGES (mappings outside processes hold the rest).
+    /// </summary>
+    /// <returns>The first violation, or null.</returns>
+    public string? Verify()
+    {
+        long anon = 0;
+        foreach (MmStruct mm in processes)
+        {
+            if (mm.Exited)
+            {
+                return $"process {mm} exited but is still on the task list";
+            }
+
+            for (int c = 0; c <= (int)MmCounter.ShmemPages; c++)
+            {
+                if (mm.GetMmCounter((MmCounter)c) < 0)
+                {
+                    return $"process {mm}: {(MmCounter)c} is {mm.GetMmCounter((MmCounter)c)}";
+                }
+            }
+
+            if (mm.PgtablesBytes < 0 || mm.TotalVm < 0 || mm.GetMmRss() > mm.TotalVm)
+            {
+                return $"process {mm}: pgtables {mm.PgtablesBytes} B, total_vm {mm.TotalVm}, rss {mm.GetMmRss()}";
+            }
+
+            anon += mm.GetMmCounter(MmCounter.AnonPages);
+        }
+
+        long nrAnon = node.VmStat[(int)NodeStatItem.NrAnonPages];
+        return anon > nrAnon ? $"processes hold {anon} anonymous pages, NR_ANON_PAGES is {nrAnon}" : null;
+    }
+
     // mm/oom_kill.c: oom_badness. LONG_MIN for the unkillable (-1000, MMF_OOM_SKIP, exited); otherwise
     // rss + swap entries + page-table pages, plus oom_score_adj in thousandths of totalpages.
     /// <summary>mm/oom_kill.c: oom_badness — the points of a process for an OOM over <paramref name="totalPages"/>.</summary>
