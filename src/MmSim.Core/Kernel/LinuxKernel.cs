@@ -60,6 +60,12 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Checks.Add(("memcg charges", Memcg.Verify));
         Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current));
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
+
+        // anon (issue 8): the OOM killer behind the page allocator's and memcg's OOM seams.
+        Oom = new Mm.OomKill.OomKiller(alloc.Node, Memcg, sim, () => Current, ContextOf, (t, sig) => SendSignal(t, sig));
+        Memcg.Oom = Oom;
+        Slowpath.OomKiller = Oom;
+        Checks.Add(("OOM processes", Oom.Verify));
         BootContext = new TaskContext(null);
     }
 
@@ -93,6 +99,9 @@ public sealed partial class LinuxKernel : IAllocPagesWait
 
     /// <summary>The memory cgroups (mm/memcontrol.c): the hierarchy and charging.</summary>
     public Mm.Memcontrol.MemcgTree Memcg { get; }
+
+    /// <summary>The OOM killer (mm/oom_kill.c): the user processes and the victim's choice (anon, issue 8).</summary>
+    public Mm.OomKill.OomKiller Oom { get; }
 
     /// <summary>The node's LRU lists, one lruvec per memory cgroup (mm/swap.c).</summary>
     public Lru Lru { get; }
@@ -219,7 +228,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
     /// <param name="name">The process, for reports.</param>
     /// <returns>The VMA, registered as a mapping; its faults are <see cref="Mm.Memory.AnonVma.HandleMmFault"/>.</returns>
     internal Mm.Memory.AnonVma Mmap(IAllocAccount account, long nrPages, Mm.Memory.AnonVmaFlags flags, string name) =>
-        new(Alloc, this, Rmap, Lru, account, nrPages, flags, name) { Memcg = Memcg };
+        new(Alloc, this, Rmap, Lru, account, nrPages, flags, name, Current.Mm) { Memcg = Memcg };
 
     /// <summary>A fresh buffer for a long-term pin: an anonymous mapping whose faults run under the pin scope.</summary>
     /// <param name="account">Where the process's allocations are counted.</param>

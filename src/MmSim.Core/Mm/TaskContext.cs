@@ -87,6 +87,12 @@ public sealed class TaskContext
     /// <summary>memcg: pages charged over memory.high since the last return to user space (current->memcg_nr_pages_over_high); mem_cgroup_handle_over_high pays them off.</summary>
     public int MemcgNrPagesOverHigh { get; set; }
 
+    /// <summary>task-&gt;mm: the address space of the task's process, null for kernel threads and the boot context (swap/OOM, issue 8).</summary>
+    public MmStruct? Mm { get; set; }
+
+    /// <summary>tsk_is_oom_victim: the OOM killer chose the task's process.</summary>
+    public bool IsOomVictim => Mm is { OomVictim: true };
+
     /// <summary>The capture request of a compaction this task runs for an allocation, or null.</summary>
     public CaptureControl? Capture { get; set; }
 

@@ -78,6 +78,10 @@ public sealed record RunSummary
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<CgroupSummary>? Cgroups { get; init; }
 
+    /// <summary>What the OOM killer did (anon, issue 8); absent when it never ran.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public OomSummary? Oom { get; init; }
+
     /// <summary>Builds the summary from a finished run.</summary>
     /// <param name="scenario">Scenario name.</param>
     /// <param name="runner">The finished runner.</param>
@@ -147,6 +151,7 @@ public sealed record RunSummary
             HungTasks = HungTaskSummary.From(runner.Timed?.Daemons.Khungtaskd.Reports ?? []),
             Deadlocks = DeadlockSummary.From(runner.Timed?.Daemons.Deadlocks.Deadlocks ?? []),
             Daemons = runner.Timed is { } t ? DaemonSummary.From(t.Daemons) : null,
+            Oom = runner.Kernel is { } k ? OomSummary.From(k.Oom) : null,
         };
     }
 
@@ -304,5 +309,33 @@ public sealed record DaemonSummary(
         return new DaemonSummary(
             d.Kswapd.Wakeups, d.Kswapd.KswapdFailures, d.Kswapd.IsHopeless, d.Kcompactd.Wakeups, d.Kcompactd.ProactiveRuns,
             d.VmstatWorker.Runs, d.Khungtaskd.ChecksRun, d.Khungtaskd.HungTaskDetectCount);
+    }
+}
+
+/// <summary>The OOM killer's work in a run: kills, the waits for exiting victims, and its kernel log (dmesg) lines.</summary>
+/// <param name="Kills">oom_kill: processes killed.</param>
+/// <param name="WaitsForVictim">Invocations that found a victim still exiting and killed nobody.</param>
+/// <param name="NoKillablePanics">Global OOMs with nothing to kill (the kernel panics there; mmsim fails the allocation).</param>
+/// <param name="Log">The kernel log lines, "[seconds] text" as dmesg prints them.</param>
+public sealed record OomSummary(long Kills, long WaitsForVictim, long NoKillablePanics, IReadOnlyList<string> Log)
+{
+    /// <summary>Reads the OOM killer; null when it never wrote a line.</summary>
+    /// <param name="oom">The kernel's OOM killer.</param>
+    /// <returns>The summary, or null.</returns>
+    public static OomSummary? From(Mm.OomKill.OomKiller oom)
+    {
+        ArgumentNullException.ThrowIfNull(oom);
+        if (oom.Log.Count == 0 && oom.WaitsForVictim == 0)
+        {
+            return null;
+        }
+
+        var lines = new List<string>(oom.Log.Count);
+        foreach (Mm.OomKill.OomLogLine l in oom.Log)
+        {
+            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[{l.TimeNs / 1000 / 1_000_000,5}.{l.TimeNs / 1000 % 1_000_000:D6}] {l.Text}"));
+        }
+
+        return new OomSummary(oom.Kills, oom.WaitsForVictim, oom.NoKillablePanics, lines);
     }
 }

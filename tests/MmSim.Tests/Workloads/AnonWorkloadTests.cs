@@ -46,7 +46,7 @@ public class AnonWorkloadTests
         Assert.True(huge > 0 && fallback > 0, $"{huge} huge, {fallback} fallbacks");
         Assert.True(h.VmStat(VmEventItem.PgmigrateSuccess) > 0);
         WorkloadStats anon = h.Workloads[1].Stats;
-        Assert.Equal((fallback, huge, 0), (anon.Metric(AnonVma.ThpFaultFallbackMetric), anon.Metric(AnonVma.ThpFaultAllocMetric), anon.Metric(AnonFill.FaultOom)));
+        Assert.Equal((fallback, huge, 0), (anon.Metric(AnonVma.ThpFaultFallbackMetric), anon.Metric(AnonVma.ThpFaultAllocMetric), anon.Metric(AnonFill.OomNoVictimMetric)));
         h.Verify("anon on frag");
     }
 

@@ -47,7 +47,7 @@ internal enum FaultResult
 /// Page tables: one PTE page per 2 MiB range touched (also deposited for a THP); upper levels are not
 /// modelled. State is per page (what is mapped) and per 2 MiB range (THP, page table, pages still in the VMA).
 /// </remarks>
-internal sealed partial class AnonVma : Mapping
+internal sealed partial class AnonVma : Mapping, IMmVma
 {
     /// <summary>Metric: THP faults of the workload that got a huge page (its share of thp_fault_alloc).</summary>
     public const string ThpFaultAllocMetric = "thp_fault_alloc";
@@ -72,6 +72,10 @@ internal sealed partial class AnonVma : Mapping
     private readonly int[] pmdInVma;
     private readonly byte[] pmdState;
 
+    // The process whose rss and page tables this mapping counts (null: a mapping outside any process).
+    private readonly MmStruct? mm;
+    private long pagesInVma;
+
     /// <summary>Maps <paramref name="nrPages"/> pages and registers the mapping; nothing is allocated until they are touched.</summary>
     /// <param name="alloc">The node's allocator.</param>
     /// <param name="pa">Allocation for the faulting task, which may sleep.</param>
@@ -81,7 +85,8 @@ internal sealed partial class AnonVma : Mapping
     /// <param name="nrPages">Length in pages.</param>
     /// <param name="flags">THP, mlock and pin behaviour.</param>
     /// <param name="name">Name for reports (the process).</param>
-    public AnonVma(PageAllocator alloc, IAllocPagesWait pa, Rmap.Rmap rmap, Lru lru, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name)
+    /// <param name="mm">The process the mapping belongs to (its rss counters), or null.</param>
+    public AnonVma(PageAllocator alloc, IAllocPagesWait pa, Rmap.Rmap rmap, Lru lru, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name, MmStruct? mm = null)
         : base(MappingKind.Anon, name, AopsCaps.MigrateFolio)
     {
         this.lru = lru;
@@ -110,6 +115,9 @@ internal sealed partial class AnonVma : Mapping
         }
 
         pmdState = new byte[ranges];
+        this.mm = mm;
+        pagesInVma = nrPages;
+        mm?.AddVma(this, nrPages);
     }
 
     // Per-range state bits.
@@ -131,8 +139,11 @@ internal sealed partial class AnonVma : Mapping
     /// <summary>memcg: the memory cgroups faults charge to (the faulting task's); null when memory cgroups are disabled.</summary>
     public Memcontrol.MemcgTree? Memcg { get; init; }
 
-    /// <summary>A fault found no memory (VM_FAULT_OOM): the owner ends as if the OOM killer chose it.</summary>
-    public bool OomKilled { get; private set; }
+    /// <summary>A fault returned VM_FAULT_OOM (the task was OOM-killed, or nobody could be killed).</summary>
+    public bool FaultOom { get; private set; }
+
+    /// <summary>The process the mapping belongs to, or null.</summary>
+    public MmStruct? Mm => mm;
 
     /// <summary>Whether page <paramref name="index"/> is mapped.</summary>
     public bool IsMapped(long index) => pte[index] >= 0;
@@ -224,7 +235,9 @@ internal sealed partial class AnonVma : Mapping
         if (pmdTable[r] < 0 && ThpVmaSuitable(r))
         {
             GfpFlags gfp = HugeMemory.VmaThpGfpMask(flags.Defrag, flags.Thp == ThpMode.Madvise);
-            yield return Wait.Call(Mempolicy.AllocPagesMpol(pa, gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, ownerId));
+            // The folio joins the mapping (folio->mapping) only when mapped: the page table's allocation may
+            // sleep in between (even wait for an OOM victim), and until then the rmap must not see it.
+            yield return Wait.Call(Mempolicy.AllocPagesMpol(pa, gfp, HugeMemory.HpagePmdOrder, OwnerKind.Anon, 0));
             int head = current.AllocResult;
             if (ThpAllocated(head))
             {
@@ -255,7 +268,7 @@ internal sealed partial class AnonVma : Mapping
             int table = AccountPteAlloc(current.AllocResult);
             if (table < 0)
             {
-                OomKilled = true;
+                FaultOom = true;
                 current.Ret = (int)FaultResult.Oom;
                 yield break;
             }
@@ -343,13 +356,37 @@ internal sealed partial class AnonVma : Mapping
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, NrPages);
         long end = first + count;
+        long removed = 0;
         for (long lo = first; lo < end;)
         {
             int r = (int)(lo >> HugeMemory.HpagePmdOrder);
             long hi = Math.Min(end, (long)(r + 1) << HugeMemory.HpagePmdOrder);
-            ZapRange(r, lo, hi);
+            removed += ZapRange(r, lo, hi);
             lo = hi;
         }
+
+        // The pages leave the address space (total_vm); an emptied VMA leaves the mm.
+        pagesInVma -= removed;
+        if (mm is not null && removed > 0)
+        {
+            mm.SubTotalVm(removed);
+            if (pagesInVma == 0)
+            {
+                mm.RemoveVma(this);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>exit_mmap: pins the process still holds go with it, then every page and page table.</remarks>
+    public void ExitMmap()
+    {
+        if (flags.LongtermPin)
+        {
+            UnpinAll();
+        }
+
+        UnmapAll();
     }
 
     /// <summary>munmap of the whole mapping (also what exit does).</summary>
@@ -401,7 +438,7 @@ internal sealed partial class AnonVma : Mapping
         {
             alloc.FreePages(head, HugeMemory.HpagePmdOrder);
             stats.CountFree();
-            OomKilled = true;
+            FaultOom = true;
             return FaultResult.Oom;
         }
 
@@ -411,6 +448,7 @@ internal sealed partial class AnonVma : Mapping
             FreeRaced(head, HugeMemory.HpagePmdOrder);
             FreeRaced(table, 0);
             alloc.Node.ModNodePageState(NodeStatItem.NrPageTablePages, -1);
+            mm?.AddPgtables(-1);
             return FaultResult.Present;
         }
 
@@ -438,6 +476,7 @@ internal sealed partial class AnonVma : Mapping
         {
             FreeRaced(table, 0);
             alloc.Node.ModNodePageState(NodeStatItem.NrPageTablePages, -1);
+            mm?.AddPgtables(-1);
             return;
         }
 
@@ -450,7 +489,7 @@ internal sealed partial class AnonVma : Mapping
         stats.CountAlloc(0, pfn < 0);
         if (pfn < 0)
         {
-            OomKilled = true;
+            FaultOom = true;
             return FaultResult.Oom;
         }
 
@@ -472,6 +511,7 @@ internal sealed partial class AnonVma : Mapping
         if (table >= 0)
         {
             alloc.Node.ModNodePageState(NodeStatItem.NrPageTablePages, 1);
+            mm?.AddPgtables(1);
         }
 
         return table;
@@ -509,5 +549,6 @@ internal sealed partial class AnonVma : Mapping
         alloc.Node.CountVmEvent(VmEventItem.Pgfault);
         Memcg?.CountMemcgEvents(alloc.Node.FolioMemcg[head], VmEventItem.Pgfault, 1);
         alloc.Node.ModNodePageState(NodeStatItem.NrAnonPages, nrPages);
+        mm?.AddMmCounter(MmCounter.AnonPages, nrPages);
     }
 }

@@ -6,8 +6,8 @@ namespace MmSim.Mm.Memory;
 // munmap: zapping page ranges, THP split and deferred split, freeing page tables.
 internal sealed partial class AnonVma
 {
-    // Zaps [lo, hi) of 2 MiB range r and removes those pages from the VMA.
-    private void ZapRange(int r, long lo, long hi)
+    // Zaps [lo, hi) of 2 MiB range r and removes those pages from the VMA; returns how many left it.
+    private int ZapRange(int r, long lo, long hi)
     {
         Debug.Assert(hi - lo <= HugeMemory.HpagePmdNr, "one range at a time");
         int removed = pmdHuge[r] >= 0 ? ZapHuge(r, lo, hi) : ZapPtes(lo, hi);
@@ -20,8 +20,11 @@ internal sealed partial class AnonVma
             alloc.FreePages(pmdTable[r], 0);
             stats.CountFree();
             alloc.Node.ModNodePageState(NodeStatItem.NrPageTablePages, -1);
+            mm?.AddPgtables(-1);
             pmdTable[r] = -1;
         }
+
+        return removed;
     }
 
     // zap_pte_range over base pages; returns the pages that left the VMA.
@@ -81,6 +84,7 @@ internal sealed partial class AnonVma
 
         pmdHugeMapped[r] -= removed;
         alloc.Node.ModNodePageState(NodeStatItem.NrAnonPages, -removed);
+        mm?.AddMmCounter(MmCounter.AnonPages, -removed);
         if (pmdHugeMapped[r] == 0)
         {
             UnmapFolio(head, HugeMemory.HpagePmdNr, rmapDone: true);
@@ -113,6 +117,7 @@ internal sealed partial class AnonVma
         if (!rmapDone)
         {
             alloc.Node.ModNodePageState(NodeStatItem.NrAnonPages, -nrPages);
+            mm?.AddMmCounter(MmCounter.AnonPages, -nrPages);
         }
     }
 

@@ -253,13 +253,25 @@ public sealed partial class AllocSlowpath
             yield break;
         }
 
-        // Retry as long as the OOM killer is making progress (no OOM victims exist: tsk_is_oom_victim is false).
+        // Avoid allocations with no watermarks from looping endlessly: an OOM victim that got ALLOC_OOM fails.
+        if (s.Current.IsOomVictim && ((s.AllocFlags & AllocFlags.Oom) != 0 || s.Has(GfpFlags.NoMemAlloc)))
+        {
+            goto nopage;
+        }
+
+        // Retry as long as the OOM killer is making progress.
         if (s.DidSomeProgress > 0)
         {
             s.NoProgressLoops = 0;
             if (s.NoFail)
             {
                 yield return NofailWait();
+            }
+            else if (s.OomKilledNobody)
+            {
+                // The kernel spins here while the victim exits on another CPU; a zero-time spin would stop
+                // the simulated clock, so the allocator sleeps a jiffy as a contended oom_lock's waiter does.
+                yield return Wait.Sleep(OomVictimWaitNs, TaskState.Uninterruptible, OomWaitSite);
             }
 
             goto retry;
@@ -296,8 +308,8 @@ public sealed partial class AllocSlowpath
     private int CpusetFallback(SlowpathState s, AllocFlags flags) =>
         alloc.GetPageFromFreelistWithFlags(s.Order, flags | AllocFlags.Cpuset, s.Ac);
 
-    // __gfp_pfmemalloc_flags: reserve access for __GFP_MEMALLOC and PF_MEMALLOC tasks (no OOM victims,
-    // no softirq context in mmsim), never with __GFP_NOMEMALLOC.
+    // __gfp_pfmemalloc_flags: reserve access for __GFP_MEMALLOC and PF_MEMALLOC tasks and OOM victims (no
+    // softirq context in mmsim), never with __GFP_NOMEMALLOC.
     private static AllocFlags GfpPfmemallocFlags(SlowpathState s)
     {
         if (s.Has(GfpFlags.NoMemAlloc))
@@ -310,6 +322,17 @@ public sealed partial class AllocSlowpath
             return AllocFlags.NoWatermarks;
         }
 
-        return s.Current.CanSleep && (s.Current.Flags & TaskFlags.Memalloc) != 0 ? AllocFlags.NoWatermarks : 0;
+        if (!s.Current.CanSleep)
+        {
+            return 0;
+        }
+
+        // PF_MEMALLOC ignores watermarks; an OOM victim (oom_reserves_allowed) gets ALLOC_OOM to exit quickly.
+        if ((s.Current.Flags & TaskFlags.Memalloc) != 0)
+        {
+            return AllocFlags.NoWatermarks;
+        }
+
+        return s.Current.IsOomVictim ? AllocFlags.Oom : 0;
     }
 }

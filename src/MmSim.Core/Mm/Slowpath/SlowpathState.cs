@@ -75,6 +75,9 @@ internal sealed class SlowpathState
     /// <summary>page: the block, or −1.</summary>
     public int Page { get; set; } = -1;
 
+    /// <summary>The OOM step reported progress without killing anyone (a victim still exits): the retry waits a jiffy.</summary>
+    public bool OomKilledNobody { get; set; }
+
     /// <summary>Whether the mask has all of <paramref name="flags"/>.</summary>
     public bool Has(GfpFlags flags) => (Gfp & flags) == flags;
 }

@@ -10,8 +10,9 @@ namespace MmSim.Scenario;
 /// <param name="Mlock">The mapping is mlocked (<c>mlock</c>, MAP_LOCKED).</param>
 /// <param name="StartNs">When the first run starts (<c>start</c>).</param>
 /// <param name="Repeat">How many times the process runs, one after the other (<c>repeat</c>).</param>
+/// <param name="OomScoreAdj">The process's /proc/pid/oom_score_adj (<c>oom_score_adj</c>), −1000…1000.</param>
 public sealed record AnonWorkloadConfig(
-    long SizeBytes, RateSpec FaultRate, DistributionSpec? Lifetime, ThpMode Thp, ThpDefrag Defrag, bool Mlock, long StartNs, long Repeat) : WorkloadConfig
+    long SizeBytes, RateSpec FaultRate, DistributionSpec? Lifetime, ThpMode Thp, ThpDefrag Defrag, bool Mlock, long StartNs, long Repeat, int OomScoreAdj = 0) : WorkloadConfig
 {
     /// <inheritdoc/>
     public override string Type => AnonWorkloadType.TypeName;
@@ -36,8 +37,9 @@ internal sealed class AnonWorkloadType : WorkloadType
         + "whose mapping THP applies to (`thp`) tries an order-9 folio with the gfp of mm/huge_memory.c vma_thp_gfp_mask for `defrag` "
         + "(madvised: GFP_TRANSHUGE under defrag=madvise; not madvised: GFP_TRANSHUGE_LIGHT), counting thp_fault_alloc, or thp_fault_fallback "
         + "and then order-0 GFP_HIGHUSER_MOVABLE pages for that range. Each 2MiB range also gets a page-table page (GFP_PGTABLE_USER, unmovable). "
-        + "Pages are LRU pages (movable); `mlock` makes them unevictable as MAP_LOCKED does. A fault that cannot get memory ends the process "
-        + "as an OOM kill would (no OOM killer is modelled).";
+        + "Pages are LRU pages (movable); `mlock` makes them unevictable as MAP_LOCKED does. The process is one process for the OOM "
+        + "killer (rss, page tables, `oom_score_adj`): when memory runs out the killer picks the process with the highest badness, and a "
+        + "killed process exits at once, freeing its memory, and stops for good (metric oom_killed).";
 
     public override IReadOnlyList<FieldDecl> Fields { get; } =
     [
@@ -85,6 +87,12 @@ internal sealed class AnonWorkloadType : WorkloadType
             Doc = "how many times the process runs, each run starting when the previous one exits",
             Get = FieldDecl.Of<AnonWorkloadConfig>(c => c.Repeat),
         },
+        new()
+        {
+            Name = "oom_score_adj", Kind = FieldKind.Int, Default = 0L, Min = MmSim.Mm.MmStruct.OomScoreAdjMin, Max = MmSim.Mm.MmStruct.OomScoreAdjMax,
+            Doc = "the process's /proc/pid/oom_score_adj: added to its OOM badness in thousandths of memory; -1000 means never OOM-killed",
+            Get = FieldDecl.Of<AnonWorkloadConfig>(c => (long)c.OomScoreAdj),
+        },
     ];
 
     public override WorkloadConfig? Bind(FieldValues values, LoadContext ctx)
@@ -111,7 +119,8 @@ internal sealed class AnonWorkloadType : WorkloadType
             ParseDefrag(values.Get<string>("defrag")),
             values.Get<bool>("mlock"),
             values.Get<long>("start"),
-            values.Get<long>("repeat"));
+            values.Get<long>("repeat"),
+            (int)values.Get<long>("oom_score_adj"));
     }
 
     public static ThpMode ParseThp(string text) => (ThpMode)IndexOf(ThpNames, text);

@@ -35,7 +35,8 @@ internal sealed class ThpChallengeWorkloadType : WorkloadType
         + "`thp_lifetime` and exits, again and again until the run ends. Signature: thp_fault_fallback stays at 0 while whole 2MiB blocks remain "
         + "and grows once the load has taken them (the workload's metrics count its THP faults: thp_fault_alloc, thp_fault_fallback, runs). "
         + "mmtests' load reads more than memory holds, so reclaim scatters free pages; until reclaim is modelled the page cache cannot grow past "
-        + "memory, the fallbacks come as the load fills it, and a run whose fallback finds no base page either ends as if OOM-killed (fault_oom).";
+        + "memory, the fallbacks come as the load fills it, and when a fallback finds no base page "
+        + "either the OOM killer picks a victim (the THP process, the biggest: metric oom_killed).";
 
     public override IReadOnlyList<FieldDecl> Fields { get; } =
     [

@@ -1,3 +1,4 @@
+using MmSim.Mm;
 using MmSim.Mm.Memory;
 using MmSim.Scenario;
 using MmSim.Sim;
@@ -41,6 +42,8 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
             yield return sleep;
         }
 
+        // One process for the whole workload: the OOM killer sees its rss and oom_score_adj.
+        MmStruct mm = run.Kernel.Oom.CreateProcess(task, config.Type, config.OomScoreAdj);
         for (long i = 0; i < config.Repeat; i++)
         {
             Stats.AddMetric(RunsMetric, 1);
@@ -49,32 +52,68 @@ internal sealed class AnonWorkload(AnonWorkloadConfig config, WorkloadStats? sta
             var vma = run.Kernel.Mmap(Stats, config.SizeBytes / Units.PageSizeBytes, flags, task.ToString());
             yield return Wait.Call(AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), exitNs, Stats));
 
-            // Hold the memory until exit (a process killed by a failed fault exits at once); with
-            // no lifetime the process pauses until the run ends.
-            if (!vma.OomKilled && exitNs == long.MaxValue)
+            // Hold the memory until exit; with no lifetime the process pauses until the run ends. SIGKILL
+            // wakes either sleep.
+            if (!AnonFill.Dying(run) && exitNs == long.MaxValue)
             {
                 yield return TaskWaits.Pause(config.Type, task.Pid);
             }
-            else if (!vma.OomKilled && TaskWaits.TrySleepUntil(run.Sim, exitNs, out Wait untilExit))
+            else if (!AnonFill.Dying(run) && TaskWaits.TrySleepUntil(run.Sim, exitNs, out Wait untilExit))
             {
                 yield return untilExit;
             }
 
+            if (AnonFill.ExitIfDying(run, mm, Stats))
+            {
+                yield break;
+            }
+
             vma.UnmapAll();
         }
+
+        run.Kernel.Oom.ExitProcess(mm);
     }
 }
 
 /// <summary>Writing a mapping from start to end at a steady pace: the fault loop every anon-like task shares.</summary>
 internal static class AnonFill
 {
-    /// <summary>Metric: processes that ended because a fault found no memory.</summary>
-    public const string FaultOom = "fault_oom";
+    /// <summary>Metric: processes the OOM killer killed (they exited, freeing their memory, and stopped).</summary>
+    public const string OomKilledMetric = "oom_killed";
+
+    /// <summary>Metric: faults that failed with nobody to kill (the kernel would panic: "System is deadlocked on memory").</summary>
+    public const string OomNoVictimMetric = "oom_no_victim";
+
+    /// <summary>fatal_signal_pending(current): the task was killed (by the OOM killer) and dies on its way back to user space.</summary>
+    /// <param name="ctx">The run.</param>
+    /// <returns>True when SIGKILL is pending.</returns>
+    public static bool Dying(WorkloadContext ctx) => ctx.Kernel.Current.FatalSignalPending;
+
+    /// <summary>
+    /// The return to user space of a task with SIGKILL pending: do_exit frees the process's memory
+    /// (exit_mmap), counted in <see cref="OomKilledMetric"/>. False when no fatal signal is pending.
+    /// </summary>
+    /// <param name="ctx">The run.</param>
+    /// <param name="mm">The task's process.</param>
+    /// <param name="stats">Where the kill is counted.</param>
+    /// <returns>True when the process exited and the caller must stop.</returns>
+    public static bool ExitIfDying(WorkloadContext ctx, MmStruct mm, WorkloadStats stats)
+    {
+        if (!Dying(ctx))
+        {
+            return false;
+        }
+
+        ctx.Kernel.Oom.ExitProcess(mm);
+        stats.AddMetric(OomKilledMetric, 1);
+        return true;
+    }
 
     /// <summary>
     /// Touches pages [0, NrPages) of <paramref name="vma"/> in order, charging the time of each touch
     /// (a THP fault covers its 512 pages at once, then the writes to them take their time), until
-    /// done, <paramref name="stopNs"/>, or a fault without memory (counted in <see cref="FaultOom"/>).
+    /// done, <paramref name="stopNs"/>, a fatal signal (the OOM killer chose the process), or a fault that
+    /// failed with nobody left to kill (counted in <see cref="OomNoVictimMetric"/>).
     /// </summary>
     public static IEnumerable<Wait> Touch(WorkloadContext ctx, AnonVma vma, TouchPace pace, long stopNs, WorkloadStats stats) =>
         TouchRange(ctx, vma, 0, vma.NrPages, pace, stopNs, stats);
@@ -84,7 +123,7 @@ internal static class AnonFill
     {
         for (long i = first; i < end;)
         {
-            if (ctx.Sim.Now >= stopNs)
+            if (ctx.Sim.Now >= stopNs || Dying(ctx))
             {
                 yield break;
             }
@@ -96,9 +135,16 @@ internal static class AnonFill
                 result = (FaultResult)ctx.Kernel.Current.Ret;
             }
 
+            // mm/oom_kill.c: pagefault_out_of_memory. A VM_FAULT_OOM reaches here only for a task the OOM killer
+            // chose (its allocation gave up after ALLOC_OOM) or when the killer found nobody to kill, where the
+            // kernel panics; neither retries the fault.
             if (result == FaultResult.Oom)
             {
-                stats.AddMetric(FaultOom, 1);
+                if (!Dying(ctx))
+                {
+                    stats.AddMetric(OomNoVictimMetric, 1);
+                }
+
                 yield break;
             }
 

@@ -85,7 +85,7 @@ internal sealed class CompactionTestWorkload(CompactionTestWorkloadConfig config
             yield return Wait.Call(AnonFill.Touch(run, vma, new TouchPace(run.Sim.Now, config.FaultRate), long.MaxValue, Stats));
 
             // MAP_LOCKED populates at mmap time: without memory the mmap fails and the loop ends.
-            if (vma.OomKilled)
+            if (vma.FaultOom)
             {
                 vma.UnmapAll();
                 maps.RemoveAt(maps.Count - 1);

@@ -110,7 +110,7 @@ internal sealed class ThpCompactWorker(
         {
             yield return Wait.Call(Write(first, 0, first.NrPages));
 
-            alive = !first.OomKilled;
+            alive = !first.FaultOom;
             PunchHoles(first);
         }
 
@@ -125,7 +125,7 @@ internal sealed class ThpCompactWorker(
         {
             yield return Wait.Call(FaultHuge(second, i * HugeMemory.HpagePmdNr));
 
-            alive = !second.OomKilled;
+            alive = !second.FaultOom;
         }
 
         first?.UnmapAll();
