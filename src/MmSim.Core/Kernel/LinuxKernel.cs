@@ -58,6 +58,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Lru.Workingset = Workingset;
         Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current, Workingset, PageCache));
         Memcg.Reclaim = Reclaim as Mm.Memcontrol.IMemcgReclaim;
+        Checks.Add(("reclaim", Reclaim.Verify));
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
         BootContext = new TaskContext(null);
     }

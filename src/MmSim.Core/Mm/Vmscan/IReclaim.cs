@@ -46,6 +46,10 @@ public interface IReclaim
     {
     }
 
+    /// <summary>The implementation's own invariants, for the kernel checker: a description of the first violation, or null.</summary>
+    /// <returns>Null when consistent.</returns>
+    string? Verify() => null;
+
     /// <summary>snapshot_refaults(NULL, pgdat): kswapd's balance_pgdat finished.</summary>
     void SnapshotRefaults()
     {

@@ -155,6 +155,33 @@ public sealed partial class MainlineReclaim : IReclaim, IMemcgReclaim, IReclaimW
     /// <inheritdoc/>
     public void SnapshotRefaults() => SnapshotRefaults(null);
 
+    /// <inheritdoc/>
+    /// <remarks>NR_ISOLATED_* never negative, the writeback-throttle count never negative, lruvec costs non-negative.</remarks>
+    public string? Verify()
+    {
+        long anon = node.VmStat[(int)Stat.NodeStatItem.NrIsolatedAnon];
+        long file = node.VmStat[(int)Stat.NodeStatItem.NrIsolatedFile];
+        if (anon < 0 || file < 0)
+        {
+            return $"nr_isolated_anon {anon}, nr_isolated_file {file}: isolation accounting went negative";
+        }
+
+        if (nrWritebackThrottled < 0 || nrWritebackThrottled > reclaimWait[(int)VmscanThrottle.Writeback].Count + deps.Sim.Tasks.Count)
+        {
+            return $"nr_writeback_throttled {nrWritebackThrottled} is not a count of sleepers";
+        }
+
+        foreach (Lruvec lruvec in lru.Lruvecs)
+        {
+            if (lruvec.AnonCost < 0 || lruvec.FileCost < 0)
+            {
+                return $"lruvec of memcg {lruvec.MemcgId}: anon_cost {lruvec.AnonCost}, file_cost {lruvec.FileCost}";
+            }
+        }
+
+        return null;
+    }
+
     // writeback_throttling_sane: global reclaim, or cgroup v2 (cgroup writeback exists); cgroup v1 limit reclaim is not.
     private bool WritebackThrottlingSane(ScanControl sc) =>
         sc.TargetMemCgroup is null || memcgs.Version == CgroupVersion.V2;
