@@ -58,7 +58,13 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Memcg.LruSizeOf = (id, lru) => Lru.LruvecOf(id).LruSize((LruList)lru);
         PageCache.Memcg = Memcg;
         Checks.Add(("memcg charges", Memcg.Verify));
-        Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current));
+
+        // Reclaim (issue 8): workingset shadows, the page cache's __remove_mapping, memcg limit reclaim.
+        Workingset = new Workingset(alloc.Node, Lru, id => Memcg[id].Parent?.Id ?? -1);
+        Lru.Workingset = Workingset;
+        Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current, Workingset, PageCache));
+        Memcg.Reclaim = Reclaim as Mm.Memcontrol.IMemcgReclaim;
+        Checks.Add(("reclaim", Reclaim.Verify));
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
 
         // anon (issue 8): the OOM killer behind the page allocator's and memcg's OOM seams.
@@ -105,6 +111,10 @@ public sealed partial class LinuxKernel : IAllocPagesWait
 
     /// <summary>The node's LRU lists, one lruvec per memory cgroup (mm/swap.c).</summary>
     public Lru Lru { get; }
+
+    /// <summary>Workingset shadow entries and refault detection (mm/workingset.c): the page-cache insert path calls
+    /// <see cref="Workingset.Refault"/>; the swap device is wired on <see cref="Workingset.Swap"/>.</summary>
+    public Workingset Workingset { get; }
 
     /// <summary>Folio lock and writeback waits.</summary>
     public FolioWait FolioWait { get; }
