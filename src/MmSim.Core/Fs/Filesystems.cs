@@ -154,9 +154,8 @@ public sealed class Filesystems : IFlusher
             int pfn = file.Pfn[i];
             if (pfn >= 0 && pages[pfn].Has(PageFlags.Writeback))
             {
-                refs.AddExtraRefs(pfn, 1);
+                // No reference is taken: the waiter only re-reads the bit, and a truncated folio wakes it too.
                 yield return Wait.Call(folios.FolioWaitWriteback(pfn));
-                refs.AddExtraRefs(pfn, -1);
             }
         }
     }

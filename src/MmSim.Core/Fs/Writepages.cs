@@ -67,16 +67,27 @@ internal sealed class Writepages
             }
 
             // folio_lock; the folio may be truncated or migrated while this task sleeps for it.
-            if (!folios.FolioTrylock(pfn))
+            bool locked = folios.FolioTrylock(pfn);
+            while (!locked)
             {
-                refs.AddExtraRefs(pfn, 1);
-                yield return Wait.Call(folios.FolioLock(pfn));
-                refs.AddExtraRefs(pfn, -1);
+                yield return Wait.Call(folios.FolioWaitLocked(pfn));
                 if (slots != file.Pfn || file.Pfn[i] != pfn)
                 {
-                    folios.FolioUnlock(pfn);
-                    continue;
+                    break;
                 }
+
+                locked = folios.FolioTrylock(pfn);
+            }
+
+            if (!locked)
+            {
+                continue;
+            }
+
+            if (!pages[pfn].Has(PageFlags.Dirty))
+            {
+                folios.FolioUnlock(pfn);
+                continue;
             }
 
             // folio_prepare_writeback: WB_SYNC_NONE skips a folio under writeback, WB_SYNC_ALL waits for it.

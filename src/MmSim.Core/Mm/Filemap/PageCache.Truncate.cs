@@ -65,9 +65,7 @@ internal sealed partial class PageCache
                 // truncate_inode_pages_range: folio_wait_writeback under the folio lock.
                 if (alloc.Node.Pages[pfn].Has(PageFlags.Writeback))
                 {
-                    Refs?.AddExtraRefs(pfn, 1);
                     yield return Wait.Call(Folios.FolioWaitWriteback(pfn));
-                    Refs?.AddExtraRefs(pfn, -1);
                 }
 
                 Folios.FolioUnlock(pfn);

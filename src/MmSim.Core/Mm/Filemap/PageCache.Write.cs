@@ -143,17 +143,20 @@ internal sealed partial class PageCache
     private IEnumerable<Wait> FolioWaitStable(CachedFile file, int pfn) =>
         file.Has(AsFlags.StableWrites) ? Folios!.FolioWaitWriteback(pfn) : [];
 
-    // folio_lock of a folio the caller found in the mapping; a reference keeps it in place while the task sleeps.
+    // folio_lock of a folio the caller found in the mapping (filemap_get_folio's lock and recheck): while
+    // the task sleeps the folio may be truncated or migrated, so it returns holding the lock only if
+    // the slot still holds the folio; the caller rechecks the slot.
     private IEnumerable<Wait> LockFolioOf(CachedFile file, long index, int pfn)
     {
-        if (Folios!.FolioTrylock(pfn))
+        while (!Folios!.FolioTrylock(pfn))
         {
-            yield break;
+            yield return Wait.Call(Folios.FolioWaitLocked(pfn));
+            if (file.Pfn[index] != pfn)
+            {
+                yield break;
+            }
         }
 
-        Refs?.AddExtraRefs(pfn, 1);
-        yield return Wait.Call(Folios.FolioLock(pfn));
-        Refs?.AddExtraRefs(pfn, -1);
         if (file.Pfn[index] != pfn)
         {
             Folios.FolioUnlock(pfn);
