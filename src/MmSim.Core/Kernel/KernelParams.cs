@@ -43,4 +43,12 @@ public sealed record KernelParams
 
     /// <summary>The cgroup hierarchy the run mounts (v2 unless the scenario says v1).</summary>
     public Mm.Memcontrol.CgroupVersion CgroupVersion { get; init; }
+
+    // Writeback (issue 8): the vm.dirty_* sysctls and the mounts (none: one ext4 mount on the default device).
+
+    /// <summary>vm.dirty_ratio, dirty_background_ratio, the _bytes forms and the flusher intervals.</summary>
+    public Mm.Writeback.WritebackSysctl Writeback { get; init; } = new();
+
+    /// <summary>The mounted filesystems, the default (files that name no mount) first.</summary>
+    public IReadOnlyList<Fs.MountSpec> Mounts { get; init; } = [];
 }

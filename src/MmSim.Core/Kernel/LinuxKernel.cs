@@ -49,6 +49,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Lru = new Lru(alloc.Node, Mappings);
         Migrate = new Migration(alloc, Rmap, FolioWait, KernelMigrateWritebackPolicy.Instance, Lru);
         PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers, Lru);
+        (DirtyThrottle, Fs) = InitWriteback(); // writeback (issue 8)
         Checks.Add(("LRU lists", Lru.Verify));
         Compact = parameters.Compact(new CompactDeps(alloc, Migrate, Refs, Mappings, parameters.Compaction, () => Current));
 

@@ -96,6 +96,20 @@ public sealed class TaskContext
     /// <summary>The capture request of a compaction this task runs for an allocation, or null.</summary>
     public CaptureControl? Capture { get; set; }
 
+    // Writeback (issue 8): the dirty throttle's per-task state (task_struct fields).
+
+    /// <summary>nr_dirtied: pages dirtied since the last balance_dirty_pages.</summary>
+    public long NrDirtied { get; set; }
+
+    /// <summary>nr_dirtied_pause: pages the task may dirty before balance_dirty_pages runs (128 KiB at fork).</summary>
+    public long NrDirtiedPause { get; set; } = 128 >> (MmConstants.PageShift - 10);
+
+    /// <summary>dirty_paused_when, in jiffies of the dirty throttle (0: never paused).</summary>
+    public long DirtyPausedWhen { get; set; }
+
+    /// <summary>Time slept in balance_dirty_pages, ns.</summary>
+    public long DirtyThrottledNs { get; set; }
+
     /// <summary>True when the task may sleep (a task, not the boot context or an interrupt).</summary>
     public bool CanSleep => Task is not null;
 

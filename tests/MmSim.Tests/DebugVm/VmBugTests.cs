@@ -102,7 +102,7 @@ public class VmBugTests
     public void Moving_free_pages_from_an_unaligned_start_warns()
     {
         PageAllocator a = Normal(4);
-        var e = Assert.Throws<VmBugException>(() => a.MoveFreepagesBlockRaw(a.NormalZone(), Block(1) + 8, MigrateType.Movable, MigrateType.Unmovable));
+        var e = Assert.Throws<VmBugException>(() => a.MoveFreepagesBlockRaw(a.NormalZone(), BlockPfn(1) + 8, MigrateType.Movable, MigrateType.Unmovable));
         Assert.Equal("VM_WARN_ON(start_pfn & (pageblock_nr_pages - 1)) in __move_freepages_block", e.Check);
     }
 

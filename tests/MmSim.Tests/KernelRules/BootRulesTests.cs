@@ -20,7 +20,7 @@ public class BootRulesTests
         Zone z = a.NormalZone();
         for (int k = 0; k < 8; k++)
         {
-            Assert.Equal(MigrateType.Movable, TypeOf(a, Block(k)));
+            Assert.Equal(MigrateType.Movable, TypeOf(a, BlockPfn(k)));
         }
 
         Assert.Equal(new[] { "10/Movable: 1024,2048,3072,4096" }, Lists(a, z));
@@ -97,7 +97,7 @@ public class BootRulesTests
         Zone z = a.NormalZone();
         for (int k = 0; k < 16; k++)
         {
-            Assert.Equal(k >= 12 ? MigrateType.Cma : MigrateType.Movable, TypeOf(a, Block(k)));
+            Assert.Equal(k >= 12 ? MigrateType.Cma : MigrateType.Movable, TypeOf(a, BlockPfn(k)));
         }
 
         Assert.Equal(
@@ -123,7 +123,7 @@ public class BootRulesTests
         Zone z = a.NormalZone();
         for (int k = 0; k < 8; k++)
         {
-            Assert.Equal(MigrateType.Unmovable, TypeOf(a, Block(k)));
+            Assert.Equal(MigrateType.Unmovable, TypeOf(a, BlockPfn(k)));
         }
 
         Assert.Equal(new[] { "10/Unmovable: 1024,2048,3072,4096" }, Lists(a, z));

@@ -258,8 +258,8 @@ public class BuddyCoreRulesTests
         PageAllocator a = Normal(8);
         Zone z = a.NormalZone();
         Clear(a, z);
-        Block(a, 2048, MigrateType.Unmovable, 0, (2048, 3));
-        Block(a, 1024, MigrateType.Movable, 0, (1024, 3), (1100, 0));
+        ShapeBlock(a, 2048, MigrateType.Unmovable, 0, (2048, 3));
+        ShapeBlock(a, 1024, MigrateType.Movable, 0, (1024, 3), (1100, 0));
         Assert.Equal(9, a.MoveFreepagesBlock(z, 1024, MigrateType.Movable, MigrateType.Unmovable));
         Assert.Equal(MigrateType.Unmovable, TypeOf(a, 1024));
         Assert.Equal(new[] { "0/Unmovable: 1100", "3/Unmovable: 2048,1024" }, Lists(a, z));

@@ -37,8 +37,8 @@ public class Fallback612RulesTests
         (PageAllocator a15, Zone z15) = Empty(FallbackAlgorithm.V6_15);
         foreach (PageAllocator a in new[] { a12, a15 })
         {
-            Block(a, 1024, MigrateType.Movable, 384, (1024, 7));
-            Block(a, 2048, MigrateType.Movable, 511, (2048, 0));
+            ShapeBlock(a, 1024, MigrateType.Movable, 384, (1024, 7));
+            ShapeBlock(a, 2048, MigrateType.Movable, 511, (2048, 0));
         }
 
         int pfn12 = a12.RmqueueBuddy(z12, 0, NoAllocFlags, MigrateType.Unmovable);
@@ -79,8 +79,8 @@ public class Fallback612RulesTests
     public void MovableNotCanSteal_ResearchesFromSmallestOrder(FallbackAlgorithm fallback, long boost)
     {
         (PageAllocator a, Zone z) = Empty(fallback);
-        Block(a, 1024, MigrateType.Unmovable, 0, (1024, 3));
-        Block(a, 2048, MigrateType.Unmovable, 0, (2048, 1));
+        ShapeBlock(a, 1024, MigrateType.Unmovable, 0, (1024, 3));
+        ShapeBlock(a, 2048, MigrateType.Unmovable, 0, (2048, 1));
         int pfn = a.RmqueueBuddy(z, 0, NoAllocFlags, MigrateType.Movable);
         Assert.Equal(2048, pfn);
         Own(a, pfn, 0);
@@ -99,8 +99,8 @@ public class Fallback612RulesTests
     public void ClaimSucceeds_SameOutcomeInBothAlgorithms(FallbackAlgorithm fallback)
     {
         (PageAllocator a, Zone z) = Empty(fallback);
-        Block(a, 1024, MigrateType.Movable, 256, (1024, 7));
-        Block(a, 2048, MigrateType.Movable, 511, (2048, 0));
+        ShapeBlock(a, 1024, MigrateType.Movable, 256, (1024, 7));
+        ShapeBlock(a, 2048, MigrateType.Movable, 511, (2048, 0));
         int pfn = a.RmqueueBuddy(z, 0, NoAllocFlags, MigrateType.Unmovable);
         Assert.Equal(1024, pfn);
         Own(a, pfn, 0);

@@ -92,7 +92,7 @@ public class FallbackRulesTests
     public void ClaimBelow9_MovableRequest_AlikeIsMovablePages(int movable, bool claims)
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Unmovable, movable, (1024, 5));
+        ShapeBlock(a, 1024, MigrateType.Unmovable, movable, (1024, 5));
         int pfn = a.RmqueueBuddy(z, 4, NoAllocFlags, MigrateType.Movable);
         Assert.Equal(1024, pfn);
         Take(a, pfn, 4);
@@ -112,7 +112,7 @@ public class FallbackRulesTests
     public void ClaimBelow9_UnmovableIntoMovable_AlikeIsNonMovablePages(int movable, bool claims)
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Movable, movable, (1024, 7));
+        ShapeBlock(a, 1024, MigrateType.Movable, movable, (1024, 7));
         int pfn = a.RmqueueBuddy(z, 0, NoAllocFlags, MigrateType.Unmovable);
         Assert.Equal(1024, pfn);
         Take(a, pfn, 0);
@@ -134,7 +134,7 @@ public class FallbackRulesTests
     public void ClaimBelow9_UnmovableIntoReclaimable_AlikeZero_255FreeFails()
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Reclaimable, 0, (1024, 7), (1152, 6), (1216, 5), (1248, 4), (1264, 3), (1272, 2), (1276, 1), (1278, 0));
+        ShapeBlock(a, 1024, MigrateType.Reclaimable, 0, (1024, 7), (1152, 6), (1216, 5), (1248, 4), (1264, 3), (1272, 2), (1276, 1), (1278, 0));
         Assert.Equal(255, FreePages(z));
         int pfn = a.RmqueueBuddy(z, 0, NoAllocFlags, MigrateType.Unmovable);
         Assert.Equal(1278, pfn);
@@ -150,7 +150,7 @@ public class FallbackRulesTests
     public void ClaimBelow9_UnmovableIntoReclaimable_256FreeClaims()
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Reclaimable, 0, (1024, 8));
+        ShapeBlock(a, 1024, MigrateType.Reclaimable, 0, (1024, 8));
         int pfn = a.RmqueueBuddy(z, 0, NoAllocFlags, MigrateType.Unmovable);
         Assert.Equal(1024, pfn);
         Take(a, pfn, 0);
@@ -174,8 +174,8 @@ public class FallbackRulesTests
     public void Steal_TakesSmallestSuitableBuddy_BlockKeepsItsType()
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Unmovable, 0, (1024, 6));
-        Block(a, 2048, MigrateType.Unmovable, 0, (2048, 1));
+        ShapeBlock(a, 1024, MigrateType.Unmovable, 0, (1024, 6));
+        ShapeBlock(a, 2048, MigrateType.Unmovable, 0, (2048, 1));
         int pfn = a.RmqueueBuddy(z, 0, NoAllocFlags, MigrateType.Movable);
         Assert.Equal(2048, pfn);
         Take(a, pfn, 0);
@@ -195,7 +195,7 @@ public class FallbackRulesTests
     public void ShouldTryClaimBlock_NoclaimStopsMovableClaimBelowOrder4(int freeOrder, bool claims)
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Unmovable, 512 - (1 << freeOrder), (1024, freeOrder));
+        ShapeBlock(a, 1024, MigrateType.Unmovable, 512 - (1 << freeOrder), (1024, freeOrder));
         int pfn = a.RmqueueBuddy(z, 0, NoAllocFlags, MigrateType.Movable);
         Assert.Equal(1024, pfn);
         Take(a, pfn, 0);
@@ -245,7 +245,7 @@ public class FallbackRulesTests
     public void NoFragment_FirstPassOnlyWholeBlocks_ThenRetriesWithoutIt()
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Movable, 504, (1024, 3));
+        ShapeBlock(a, 1024, MigrateType.Movable, 504, (1024, 3));
         var wakes = new List<(Zone Zone, int Order, ZoneType Idx)>();
         a.WakeupKswapd = (zone, _, order, idx) => wakes.Add((zone, order, idx));
         int pfn = a.AllocPages(GfpFlags.Kernel, 0);
@@ -264,7 +264,7 @@ public class FallbackRulesTests
     public void NoFragment_FirstPassClaimsWholeFreePageblock()
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Movable, 504, (1024, 3));
+        ShapeBlock(a, 1024, MigrateType.Movable, 504, (1024, 3));
         Free(a, 3072, 9);
         int pfn = a.AllocPages(GfpFlags.Kernel, 0);
         Assert.Equal(3072, pfn);
@@ -291,7 +291,7 @@ public class FallbackRulesTests
         Zone z = a.NormalZone();
         Clear(a, z);
         SetWatermarks(z, 0, 0, high);
-        Block(a, 1024, MigrateType.Reclaimable, 0, (1024, 7), (1152, 6), (1216, 5), (1248, 4), (1264, 3), (1272, 2), (1276, 1), (1278, 0));
+        ShapeBlock(a, 1024, MigrateType.Reclaimable, 0, (1024, 7), (1152, 6), (1216, 5), (1248, 4), (1264, 3), (1272, 2), (1276, 1), (1278, 0));
         int pfn = a.RmqueueBuddy(z, 0, AllocFlags.Kswapd, MigrateType.Unmovable);
         Assert.Equal(1278, pfn);
         Take(a, pfn, 0);
@@ -307,8 +307,8 @@ public class FallbackRulesTests
     public void BoostedWatermarkFlag_OnlyWithAllocKswapd_ClearedByNextRmqueue()
     {
         (PageAllocator a, Zone z) = Empty();
-        Block(a, 1024, MigrateType.Movable, 504, (1024, 3));
-        Block(a, 2048, MigrateType.Movable, 504, (2048, 3));
+        ShapeBlock(a, 1024, MigrateType.Movable, 504, (1024, 3));
+        ShapeBlock(a, 2048, MigrateType.Movable, 504, (2048, 3));
         var wakes = new List<(Zone Zone, int Order, ZoneType Idx)>();
         a.WakeupKswapd = (zone, _, order, idx) => wakes.Add((zone, order, idx));
 

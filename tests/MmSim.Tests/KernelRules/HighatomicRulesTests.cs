@@ -94,10 +94,10 @@ public class HighatomicRulesTests
         long[] expected = [after1, after2, after3];
         for (int i = 0; i < 3; i++)
         {
-            a.ReserveHighatomicPageblock(Block(2 * i), 1, z);
+            a.ReserveHighatomicPageblock(BlockPfn(2 * i), 1, z);
             Assert.Equal(expected[i], z.NrReservedHighatomic);
             bool reserved = expected[i] > (i == 0 ? 0 : expected[i - 1]);
-            Assert.Equal(reserved ? MigrateType.HighAtomic : MigrateType.Movable, TypeOf(a, Block(2 * i)));
+            Assert.Equal(reserved ? MigrateType.HighAtomic : MigrateType.Movable, TypeOf(a, BlockPfn(2 * i)));
         }
 
         AssertClean(a);
@@ -111,16 +111,16 @@ public class HighatomicRulesTests
         PageAllocator a = Normal(128);
         Zone z = a.NormalZone();
         Clear(a, z);
-        SetType(a, Block(0), MigrateType.Cma);
-        a.ReserveHighatomicPageblock(Block(0), 1, z);
+        SetType(a, BlockPfn(0), MigrateType.Cma);
+        a.ReserveHighatomicPageblock(BlockPfn(0), 1, z);
         Assert.Equal(0, z.NrReservedHighatomic);
-        Assert.Equal(MigrateType.Cma, TypeOf(a, Block(0)));
+        Assert.Equal(MigrateType.Cma, TypeOf(a, BlockPfn(0)));
 
-        a.ReserveHighatomicPageblock(Block(2), 10, z);
+        a.ReserveHighatomicPageblock(BlockPfn(2), 10, z);
         Assert.Equal(1024, z.NrReservedHighatomic);
-        Assert.Equal(MigrateType.HighAtomic, TypeOf(a, Block(2)));
-        Assert.Equal(MigrateType.HighAtomic, TypeOf(a, Block(3)));
-        Assert.Equal(MigrateType.Movable, TypeOf(a, Block(4)));
+        Assert.Equal(MigrateType.HighAtomic, TypeOf(a, BlockPfn(2)));
+        Assert.Equal(MigrateType.HighAtomic, TypeOf(a, BlockPfn(3)));
+        Assert.Equal(MigrateType.Movable, TypeOf(a, BlockPfn(4)));
     }
 
     // HIGHATOMIC is no fallback type, and its free pages are excluded from the watermark unless
@@ -200,18 +200,18 @@ public class HighatomicRulesTests
         PageAllocator a = Normal(128);
         Zone z = a.NormalZone();
         Clear(a, z);
-        a.ReserveHighatomicPageblock(Block(0), 1, z);
-        a.ReserveHighatomicPageblock(Block(2), 1, z);
+        a.ReserveHighatomicPageblock(BlockPfn(0), 1, z);
+        a.ReserveHighatomicPageblock(BlockPfn(2), 1, z);
         Assert.Equal(1024, z.NrReservedHighatomic);
-        Free(a, Block(0), 9);
-        OwnRange(a, Block(2), 512, 3);
-        Free(a, Block(2), 3);
+        Free(a, BlockPfn(0), 9);
+        OwnRange(a, BlockPfn(2), 512, 3);
+        Free(a, BlockPfn(2), 3);
         Assert.Equal(520, z.NrFreeHighatomic);
 
         Assert.True(a.UnreserveHighatomicPageblock(z, MigrateType.Unmovable, force: false));
         Assert.Equal(512, z.NrReservedHighatomic);
-        Assert.Equal(MigrateType.Unmovable, TypeOf(a, Block(2)));
-        Assert.Equal(new[] { Block(2) }, List(a, z, 3, MigrateType.Unmovable));
+        Assert.Equal(MigrateType.Unmovable, TypeOf(a, BlockPfn(2)));
+        Assert.Equal(new[] { BlockPfn(2) }, List(a, z, 3, MigrateType.Unmovable));
 
         Assert.False(a.UnreserveHighatomicPageblock(z, MigrateType.Unmovable, force: false));
         Assert.Equal(512, z.NrReservedHighatomic);
@@ -219,8 +219,8 @@ public class HighatomicRulesTests
         Assert.True(a.UnreserveHighatomicPageblock(z, MigrateType.Movable, force: true));
         Assert.Equal(0, z.NrReservedHighatomic);
         Assert.Equal(0, z.NrFreeHighatomic);
-        Assert.Equal(MigrateType.Movable, TypeOf(a, Block(0)));
-        Assert.Equal(new[] { Block(0) }, List(a, z, 9, MigrateType.Movable));
+        Assert.Equal(MigrateType.Movable, TypeOf(a, BlockPfn(0)));
+        Assert.Equal(new[] { BlockPfn(0) }, List(a, z, 9, MigrateType.Movable));
         AssertClean(a);
     }
 }

@@ -155,8 +155,8 @@ public class PcpRulesTests
         Clear(a, z);
         SetWatermarks(z, 0, 0, 1000);
         FixPcp(z.Pcp, 3, 100);
-        Block(a, 1024, MigrateType.Unmovable, 0, (1024, 4));
-        Block(a, 2048, MigrateType.Unmovable, 0, (2052, 0), (2050, 0), (2048, 0));
+        ShapeBlock(a, 1024, MigrateType.Unmovable, 0, (1024, 4));
+        ShapeBlock(a, 2048, MigrateType.Unmovable, 0, (2052, 0), (2050, 0), (2048, 0));
         Assert.Equal(new[] { 2048, 2050, 2052 }, List(a, z, 0, MigrateType.Unmovable));
 
         Assert.Equal(expectedPfn, a.AllocPages(GfpFlags.HighUserMovable, 0));

@@ -104,6 +104,18 @@ public sealed class FolioWait
         }
     }
 
+    /// <summary>folio_wait_locked: sleeps in D until PG_locked is clear, without taking it (the folio may be freed meanwhile).</summary>
+    /// <param name="pfn">Head PFN.</param>
+    /// <returns>The coroutine to await with <see cref="Wait.Call"/>.</returns>
+    public IEnumerable<Wait> FolioWaitLocked(int pfn)
+    {
+        while (pages[pfn].Has(PageFlags.Locked))
+        {
+            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn));
+            yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioLock, -1, target);
+        }
+    }
+
     /// <summary>folio_unlock: clears PG_locked and wakes the folio's waiters.</summary>
     /// <param name="pfn">Head PFN of a locked folio.</param>
     /// <exception cref="InvalidOperationException">The folio is not locked.</exception>

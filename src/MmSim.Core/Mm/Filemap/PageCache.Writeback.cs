@@ -1,17 +1,168 @@
-// Writeback of a cached folio as far as mm sees it (mm/page-writeback.c): the dirty bit moves to
-// PG_writeback, which whoever does the I/O clears later. Until the writeback model exists, the
-// scripted `writeback` step is the only caller; it names the task that ends the writeback.
+// Folio writeback states (mm/page-writeback.c): dirtying with its accounting, clearing the dirty
+// bit for I/O, starting and ending writeback. The flusher (MmSim.Fs), fsync and sync drive them;
+// the scripted `writeback` step still calls StartWriteback/EndWriteback by index.
 using MmSim.Mm.Stat;
+using MmSim.Mm.Swap;
+using MmSim.Mm.Writeback;
 using MmSim.Sim;
 
 namespace MmSim.Mm.Filemap;
 
 internal sealed partial class PageCache
 {
+    // Sparse per-folio state: when each folio under writeback started it (keyed, never iterated).
+    private readonly Dictionary<int, long> writebackStartNs = [];
+
+    /// <summary>The dirty throttle (set by the kernel; null: writes are never throttled).</summary>
+    public DirtyThrottle? Throttle { get; set; }
+
+    /// <summary>The wb of files on the default mount.</summary>
+    public BdiWriteback? DefaultWb { get; set; }
+
+    /// <summary>Folio lock and writeback waits (set by the kernel).</summary>
+    public FolioWait? Folios { get; set; }
+
+    /// <summary>Folio references (set by the kernel): a writer pins a folio while it sleeps for its lock.</summary>
+    public Rmap.FolioRefs? Refs { get; set; }
+
+    /// <summary>acct_reclaim_writeback, set by reclaim; called by every folio_end_writeback.</summary>
+    public IReclaimWritebackAcct? ReclaimWritebackAcct { get; set; }
+
+    /// <summary>The engine's clock (set by the kernel).</summary>
+    public Func<long> Now { get; set; } = static () => 0;
+
+    /// <summary>inode_to_wb.</summary>
+    /// <param name="file">A file.</param>
+    /// <returns>Its wb, or null when no writeback model is wired.</returns>
+    public BdiWriteback? WbOf(CachedFile file) => file.Wb ?? DefaultWb;
+
+    private static int FolioPages(in PageFrame page) => 1 << page.Order;
+
     /// <summary>
-    /// Starts writeback of the folio at <paramref name="index"/>, which the caller has locked:
-    /// folio_clear_dirty_for_io (NR_FILE_DIRTY and NR_ZONE_WRITE_PENDING down, if it was dirty) then
-    /// __folio_start_writeback (PG_writeback, NR_WRITEBACK and NR_ZONE_WRITE_PENDING up).
+    /// folio_mark_dirty → filemap_dirty_folio: sets PG_dirty and, for a folio that was clean,
+    /// folio_account_dirtied (NR_FILE_DIRTY, NR_DIRTIED, NR_ZONE_WRITE_PENDING, WB_RECLAIMABLE,
+    /// WB_DIRTIED, current->nr_dirtied) and __mark_inode_dirty(I_DIRTY_PAGES). tmpfs folios only get
+    /// the bit (noop_dirty_folio).
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="pfn">Head PFN of one of its folios.</param>
+    /// <returns>True when the folio was clean.</returns>
+    public bool FolioMarkDirty(CachedFile file, int pfn)
+    {
+        ref PageFrame page = ref alloc.Node.Pages[pfn];
+        if (page.Has(PageFlags.Dirty))
+        {
+            return false;
+        }
+
+        page.Set(PageFlags.Dirty);
+        if (file.IsShmem)
+        {
+            return true;
+        }
+
+        int nr = FolioPages(page);
+        file.NrDirty += nr;
+        alloc.Node.ModNodePageState(NodeStatItem.NrDirty, nr);
+        alloc.Node.ModNodePageState(NodeStatItem.NrDirtied, nr);
+        alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, nr);
+        if (WbOf(file) is { } wb)
+        {
+            wb.ModStat(WbStatItem.Reclaimable, nr);
+            wb.ModStat(WbStatItem.Dirtied, nr);
+            MarkInodeDirty(file, wb);
+        }
+
+        pa.Current.NrDirtied += nr;
+        return true;
+    }
+
+    /// <summary>
+    /// folio_clear_dirty_for_io: clears PG_dirty of a locked folio before its I/O and, if it was dirty,
+    /// undoes the dirty accounting (NR_FILE_DIRTY, NR_ZONE_WRITE_PENDING, WB_RECLAIMABLE).
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="pfn">Head PFN.</param>
+    /// <returns>True when it was dirty.</returns>
+    public bool FolioClearDirtyForIo(CachedFile file, int pfn)
+    {
+        ref PageFrame page = ref alloc.Node.Pages[pfn];
+        if (!page.Has(PageFlags.Dirty))
+        {
+            return false;
+        }
+
+        page.Clear(PageFlags.Dirty);
+        if (!file.IsShmem)
+        {
+            AccountCleaned(file, pfn, FolioPages(page));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// __folio_start_writeback: PG_writeback with what will end it, NR_WRITEBACK, NR_ZONE_WRITE_PENDING,
+    /// WB_WRITEBACK; the start time for the lifetime histogram.
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="pfn">Head PFN of a locked folio not under writeback.</param>
+    /// <param name="ender">The device queue or request that ends it.</param>
+    public void FolioStartWriteback(CachedFile file, int pfn, IWaitTarget? ender)
+    {
+        Folios!.FolioStartWriteback(pfn, ender);
+        int nr = FolioPages(alloc.Node.Pages[pfn]);
+        file.NrWriteback += nr;
+        alloc.Node.ModNodePageState(NodeStatItem.NrWriteback, nr);
+        alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, nr);
+        WbOf(file)?.ModStat(WbStatItem.Writeback, nr);
+        writebackStartNs[pfn] = Now();
+    }
+
+    /// <summary>
+    /// folio_end_writeback: a PG_reclaim folio loses the bit and rotates to the inactive tail
+    /// (folio_rotate_reclaimable); __folio_end_writeback undoes the writeback accounting and counts
+    /// NR_WRITTEN, WB_WRITTEN and the wb's writeout completion; PG_writeback clears and its waiters wake;
+    /// then acct_reclaim_writeback.
+    /// </summary>
+    /// <param name="pfn">Head PFN of a page-cache folio under writeback.</param>
+    public void FolioEndWriteback(int pfn)
+    {
+        var file = (CachedFile)mappings[alloc.Node.Pages[pfn].Owner];
+        ref PageFrame page = ref alloc.Node.Pages[pfn];
+        int nr = FolioPages(page);
+        if (page.Has(PageFlags.Reclaim))
+        {
+            page.Clear(PageFlags.Reclaim);
+            lru.FolioRotateReclaimable(pfn);
+        }
+
+        file.NrWriteback -= nr;
+        alloc.Node.ModNodePageState(NodeStatItem.NrWriteback, -nr);
+        alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, -nr);
+        alloc.Node.ModNodePageState(NodeStatItem.NrWritten, nr);
+        if (WbOf(file) is { } wb)
+        {
+            wb.ModStat(WbStatItem.Writeback, -nr);
+            wb.ModStat(WbStatItem.Written, nr);
+            Throttle?.WritebackCompleted(wb, nr);
+            if (writebackStartNs.Remove(pfn, out long started))
+            {
+                wb.Lifetimes.Add(Now() - started);
+            }
+        }
+        else
+        {
+            writebackStartNs.Remove(pfn);
+        }
+
+        Folios!.FolioEndWriteback(pfn);
+        ReclaimWritebackAcct?.AcctReclaimWriteback(pfn, nr);
+    }
+
+    /// <summary>
+    /// The scripted step's start of writeback of the folio at <paramref name="index"/>, which the caller
+    /// has locked: folio_clear_dirty_for_io then __folio_start_writeback.
     /// </summary>
     /// <param name="file">The file.</param>
     /// <param name="index">Page index of a cached folio.</param>
@@ -20,38 +171,142 @@ internal sealed partial class PageCache
     public void StartWriteback(CachedFile file, long index, FolioWait folioWait, IWaitTarget ender)
     {
         ArgumentNullException.ThrowIfNull(folioWait);
+        Folios ??= folioWait;
         int pfn = file.Pfn[index];
-        ref PageFrame page = ref alloc.Node.Pages[pfn];
-        if (page.Has(PageFlags.Dirty))
-        {
-            page.Clear(PageFlags.Dirty);
-            if (!file.IsShmem)
-            {
-                file.NrDirty--;
-                alloc.Node.ModNodePageState(NodeStatItem.NrDirty, -1);
-                alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, -1);
-            }
-        }
-
-        folioWait.FolioStartWriteback(pfn, ender);
-        alloc.Node.ModNodePageState(NodeStatItem.NrWriteback, 1);
-        alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, 1);
+        FolioClearDirtyForIo(file, pfn);
+        FolioStartWriteback(file, pfn, ender);
     }
 
-    /// <summary>
-    /// folio_end_writeback of the folio at <paramref name="index"/>: __folio_end_writeback (NR_WRITEBACK and
-    /// NR_ZONE_WRITE_PENDING down, NR_WRITTEN up), then PG_writeback clears and its waiters wake.
-    /// </summary>
+    /// <summary>The scripted step's folio_end_writeback of the folio at <paramref name="index"/>.</summary>
     /// <param name="file">The file.</param>
     /// <param name="index">Page index of a folio under writeback.</param>
     /// <param name="folioWait">The folio bit waits.</param>
     public void EndWriteback(CachedFile file, long index, FolioWait folioWait)
     {
         ArgumentNullException.ThrowIfNull(folioWait);
-        int pfn = file.Pfn[index];
-        alloc.Node.ModNodePageState(NodeStatItem.NrWriteback, -1);
-        alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, -1);
-        alloc.Node.ModNodePageState(NodeStatItem.NrWritten, 1);
-        folioWait.FolioEndWriteback(pfn);
+        Folios ??= folioWait;
+        FolioEndWriteback(file.Pfn[index]);
+    }
+
+    /// <summary>
+    /// Checks that the dirty and writeback counts equal the flags: per file, per node, per wb.
+    /// </summary>
+    /// <returns>The first violation, or null.</returns>
+    public string? VerifyWritebackCounts()
+    {
+        long dirty = 0;
+        long writeback = 0;
+        var wbs = new List<(BdiWriteback Wb, long Dirty, long Writeback)>();
+        foreach (CachedFile file in files)
+        {
+            long fd = 0;
+            long fw = 0;
+            int[] slots = file.Pfn;
+            for (long i = 0; i < slots.Length; i++)
+            {
+                int pfn = slots[i];
+                if (pfn < 0)
+                {
+                    continue;
+                }
+
+                ref PageFrame page = ref alloc.Node.Pages[pfn];
+                if (page.Has(PageFlags.Dirty))
+                {
+                    fd++;
+                }
+
+                if (page.Has(PageFlags.Writeback))
+                {
+                    fw++;
+                }
+            }
+
+            if (file.IsShmem)
+            {
+                continue;
+            }
+
+            if (fd != file.NrDirty || fw != file.NrWriteback)
+            {
+                return $"{file.Name}: {fd} dirty and {fw} writeback pages by the flags, counted {file.NrDirty} and {file.NrWriteback}";
+            }
+
+            if (file.NrDirty > 0 && file.DirtiedWhenNs < 0)
+            {
+                return $"{file.Name}: dirty pages but the inode is clean";
+            }
+
+            dirty += fd;
+            writeback += fw;
+            if (WbOf(file) is { } wb)
+            {
+                int k = wbs.FindIndex(e => ReferenceEquals(e.Wb, wb));
+                if (k < 0)
+                {
+                    wbs.Add((wb, fd, fw));
+                }
+                else
+                {
+                    wbs[k] = (wb, wbs[k].Dirty + fd, wbs[k].Writeback + fw);
+                }
+            }
+        }
+
+        foreach ((BdiWriteback wb, long d, long w) in wbs)
+        {
+            if (wb.Stat(WbStatItem.Reclaimable) != d || wb.Stat(WbStatItem.Writeback) != w)
+            {
+                return $"{wb}: WB_RECLAIMABLE {wb.Stat(WbStatItem.Reclaimable)} and WB_WRITEBACK {wb.Stat(WbStatItem.Writeback)}, flags say {d} and {w}";
+            }
+        }
+
+        // The scripted step and tests may put folios of no cached file under writeback: only file pages are compared.
+        if (alloc.Node.VmStat[(int)NodeStatItem.NrDirty] != dirty)
+        {
+            return $"nr_dirty {alloc.Node.VmStat[(int)NodeStatItem.NrDirty]}, dirty file pages {dirty}";
+        }
+
+        return alloc.Node.VmStat[(int)NodeStatItem.NrWriteback] != writeback
+            ? $"nr_writeback {alloc.Node.VmStat[(int)NodeStatItem.NrWriteback]}, file pages under writeback {writeback}"
+            : null;
+    }
+
+    // folio_account_cleaned / the clean half of folio_clear_dirty_for_io.
+    private void AccountCleaned(CachedFile file, int pfn, int nr)
+    {
+        file.NrDirty -= nr;
+        alloc.Node.ModNodePageState(NodeStatItem.NrDirty, -nr);
+        alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, -nr);
+        if (WbOf(file) is { } wb)
+        {
+            wb.ModStat(WbStatItem.Reclaimable, -nr);
+        }
+    }
+
+    // __mark_inode_dirty(I_DIRTY_PAGES): a clean inode gets dirtied_when = now and moves to the head of b_dirty.
+    private void MarkInodeDirty(CachedFile file, BdiWriteback wb)
+    {
+        if (file.DirtiedWhenNs >= 0)
+        {
+            return;
+        }
+
+        file.DirtiedWhenNs = Now();
+        wb.BDirty.Insert(0, file);
+        wb.Worker?.InodeDirtied();
+    }
+
+    /// <summary>inode_io_list_del when the inode has no dirty pages left (after its writeback pass, or truncate).</summary>
+    /// <param name="file">The file.</param>
+    public void InodeCleanIfNoDirty(CachedFile file)
+    {
+        if (file.NrDirty != 0 || file.DirtiedWhenNs < 0)
+        {
+            return;
+        }
+
+        file.DirtiedWhenNs = -1;
+        WbOf(file)?.BDirty.Remove(file);
     }
 }

@@ -10,7 +10,7 @@ namespace MmSim.Mm.Filemap;
 
 /// <summary>One cached file: its address_space (index → page, registered as a <see cref="Mapping"/>) and its inode state.</summary>
 /// <remarks>include/linux/fs.h: struct address_space; the slots are i_pages.</remarks>
-internal sealed class CachedFile : Mapping
+internal sealed partial class CachedFile : Mapping
 {
     /// <summary>Creates the address space of a file of <paramref name="nrPages"/> pages.</summary>
     /// <param name="name">File name.</param>
@@ -217,112 +217,6 @@ internal sealed partial class PageCache : IReclaimableSlab
         }
 
         yield return Wait.Call(AddToPageCache(file, index, ReadaheadGfp, stats, fastPathFailed: false, pgpgin: true));
-    }
-
-    /// <summary>A write to a cached page of a file whose inode is in memory: dirties it, allocates nothing.</summary>
-    /// <param name="file">The file.</param>
-    /// <param name="index">Page index.</param>
-    /// <returns>True when the write is done; false when <see cref="Write"/> has to run.</returns>
-    public bool TryWriteCached(CachedFile file, long index)
-    {
-        if (file.Pfn[index] < 0 || (!file.InodeLoaded && !TryLoadInode(file)))
-        {
-            return false;
-        }
-
-        FolioMarkDirty(file, file.Pfn[index]);
-        return true;
-    }
-
-    /// <summary>
-    /// write() of a whole page (generic_perform_write: write_begin, copy, dirty); <see cref="TaskContext.Ret"/>
-    /// is 1, or 0 when no memory could be had.
-    /// </summary>
-    /// <param name="file">The file.</param>
-    /// <param name="index">Page index.</param>
-    /// <param name="stats">Where the writer's allocations are counted.</param>
-    /// <returns>The coroutine the writing task awaits.</returns>
-    public IEnumerable<Wait> Write(CachedFile file, long index, IAllocAccount stats)
-    {
-        TaskContext current = pa.Current;
-        if (!file.InodeLoaded)
-        {
-            yield return Wait.Call(LoadInode(file));
-        }
-
-        current.Ret = 1;
-        if (file.Pfn[index] < 0)
-        {
-            yield return Wait.Call(AddToPageCache(file, index, GfpFlags.HighUserMovable | GfpFlags.Write, stats, fastPathFailed: false, pgpgin: false));
-            if (current.Ret == 0)
-            {
-                yield break;
-            }
-        }
-
-        FolioMarkDirty(file, file.Pfn[index]);
-    }
-
-    // folio_mark_dirty → folio_account_dirtied.
-    private void FolioMarkDirty(CachedFile file, int pfn)
-    {
-        ref PageFrame page = ref alloc.Node.Pages[pfn];
-        if (page.Has(PageFlags.Dirty))
-        {
-            return;
-        }
-
-        page.Set(PageFlags.Dirty);
-        file.NrDirty++;
-        alloc.Node.ModNodePageState(NodeStatItem.NrDirty, 1);
-        alloc.Node.ModNodePageState(NodeStatItem.NrDirtied, 1);
-        alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, 1);
-    }
-
-    /// <summary>
-    /// unlink of a file nobody holds open, then creating it again empty: truncate_inode_pages frees every
-    /// cached page, dirty ones included (their dirty accounting is cancelled), and evict frees the inode
-    /// and its dentry.
-    /// </summary>
-    /// <returns>Pages freed from the page cache.</returns>
-    /// <remarks>mm/truncate.c: truncate_inode_pages_range; fs/inode.c: evict.</remarks>
-    public long Unlink(CachedFile file)
-    {
-        long freed = 0;
-        int[] index = file.Pfn;
-        for (long i = 0; i < index.Length && file.NrCached > 0; i++)
-        {
-            int pfn = index[i];
-
-            // truncate_inode_pages would sleep in folio_wait_writeback here; this unlink cannot sleep,
-            // so a folio under writeback (a scripted writeback step) stays cached until it ends.
-            if (pfn < 0 || alloc.Node.Pages[pfn].Has(PageFlags.Writeback))
-            {
-                continue;
-            }
-
-            if (alloc.Node.Pages[pfn].Has(PageFlags.Dirty))
-            {
-                // folio_cancel_dirty → folio_account_cleaned.
-                file.NrDirty--;
-                alloc.Node.ModNodePageState(NodeStatItem.NrDirty, -1);
-                alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, -1);
-            }
-
-            RemoveFolio(pfn);
-            file.NrCached--;
-            freed++;
-        }
-
-        alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, -freed);
-        if (file.InodeLoaded)
-        {
-            file.InodeLoaded = false;
-            icache.FreeObject();
-            dcache.FreeObject();
-        }
-
-        return freed;
     }
 
     /// <summary>drop_caches bit 1: invalidate_mapping_pages on every file; returns the pages freed.</summary>

@@ -61,6 +61,14 @@ public enum AsFlags : byte
 
     /// <summary>AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM: reclaim must not wait on this mapping's writeback (FUSE, 6.16+).</summary>
     WritebackMayDeadlockOnReclaim = 2,
+
+    // Writeback (issue 8): set by the filesystem at inode init.
+
+    /// <summary>AS_LARGE_FOLIO_SUPPORT (mapping_set_large_folios): the page cache may use large folios (ext4/xfs in 6.18).</summary>
+    LargeFolios = 4,
+
+    /// <summary>AS_STABLE_WRITES: folios under writeback must not change, so writers wait (folio_wait_stable).</summary>
+    StableWrites = 8,
 }
 
 /// <summary>

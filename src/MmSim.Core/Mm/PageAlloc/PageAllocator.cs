@@ -145,6 +145,13 @@ public sealed partial class PageAllocator
     private int GetPageFromFreelistFirstPass(GfpFlags gfp, int order, in AllocContext ac)
     {
         AllocFlags flags = AllocFlags.WmarkLow | CmaFlag(ac.Migratetype) | AllocFlagsNofragment(ac.PreferredZone!, gfp);
+
+        // Writeback (issue 8): one node, so a node over its dirty limit leaves no zone to spread to.
+        if (SpreadDirtyPagesRefuses(gfp))
+        {
+            return -1;
+        }
+
         return GetPageFromFreelist(order, flags, ac);
     }
 

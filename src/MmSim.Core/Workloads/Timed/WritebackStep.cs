@@ -45,7 +45,8 @@ internal static class WritebackStep
         TaskContext current = kernel.Current;
         for (long i = 0; i < pages; i++)
         {
-            yield return Wait.Call(cache.Write(file, i, stats));
+            // No balance_dirty_pages: the step stands in for writeback a FUSE server holds, not for a writer.
+            yield return Wait.Call(cache.Write(file, i, stats, balance: false));
             if (current.Ret == 0)
             {
                 stats.AddMetric(Enomem, 1);

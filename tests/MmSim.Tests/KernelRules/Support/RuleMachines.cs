@@ -44,5 +44,5 @@ internal static class RuleMachines
     public static Zone NormalZone(this PageAllocator a) => a.Node.Zones[(int)ZoneType.Normal];
 
     /// <summary>PFN of pageblock <paramref name="k"/> of the Normal zone of <see cref="Normal"/>.</summary>
-    public static int Block(int k) => NormalStart + (k * Pb);
+    public static int BlockPfn(int k) => NormalStart + (k * Pb);
 }

@@ -87,7 +87,7 @@ internal static class Shape
     /// <paramref name="movable"/> of them after the free blocks), then frees the given blocks to the buddy
     /// lists in the order listed. The block gets type <paramref name="mt"/> first.
     /// </summary>
-    public static void Block(PageAllocator a, int blockPfn, MigrateType mt, int movable, params (int Pfn, int Order)[] free)
+    public static void ShapeBlock(PageAllocator a, int blockPfn, MigrateType mt, int movable, params (int Pfn, int Order)[] free)
     {
         SetType(a, blockPfn, mt);
         OwnRange(a, blockPfn, MmConstants.PageblockNrPages, 0);

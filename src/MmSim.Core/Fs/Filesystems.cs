@@ -1,0 +1,183 @@
+// The mount table: every superblock with its device, bdi and flusher; files opened on a mount;
+// fsync, sync and wakeup_flusher_threads.
+using MmSim.Block;
+using MmSim.Mm;
+using MmSim.Mm.Filemap;
+using MmSim.Mm.Folio;
+using MmSim.Mm.Writeback;
+using MmSim.Sim;
+
+namespace MmSim.Fs;
+
+/// <summary>The mounted filesystems and the writeback entry points of user space and reclaim.</summary>
+/// <remarks>fs/sync.c: ksys_sync, sync_inodes_one_sb; fs/fs-writeback.c: sync_inodes_sb, wait_sb_inodes,
+/// wakeup_flusher_threads; mm/filemap.c: file_write_and_wait_range.</remarks>
+public sealed class Filesystems : IFlusher
+{
+    /// <summary>Wait site of sync_inodes_sb waiting for the flusher's WB_SYNC_ALL work.</summary>
+    public const string SiteWbWaitForCompletion = "wb_wait_for_completion";
+
+    private readonly Simulator sim;
+    private readonly PageCache cache;
+    private readonly DirtyThrottle throttle;
+    private readonly FolioWait folios;
+    private readonly Mm.Rmap.FolioRefs refs;
+    private readonly PageFrame[] pages;
+    private readonly List<SuperBlock> supers = [];
+
+    internal Filesystems(Simulator sim, PageCache cache, DirtyThrottle throttle, FolioWait folios, Mm.Rmap.FolioRefs refs, PageFrame[] pages, IReadOnlyList<MountSpec> mounts)
+    {
+        this.sim = sim;
+        this.cache = cache;
+        this.throttle = throttle;
+        this.folios = folios;
+        this.refs = refs;
+        this.pages = pages;
+        foreach (MountSpec spec in mounts.Count == 0 ? [MountSpec.Default] : mounts)
+        {
+            Mount(spec);
+        }
+
+        cache.DefaultWb = supers[0].Bdi.Wb;
+    }
+
+    /// <summary>The mounts, the default first.</summary>
+    public IReadOnlyList<SuperBlock> Supers => supers;
+
+    /// <summary>The mount named <paramref name="name"/>, or null.</summary>
+    /// <param name="name">Mount name.</param>
+    /// <returns>The superblock.</returns>
+    public SuperBlock? Find(string name) => supers.Find(s => s.Name == name);
+
+    /// <summary>The flusher thread of a mount (null until it first ran, or for tmpfs).</summary>
+    /// <param name="sb">The mount.</param>
+    /// <returns>The task.</returns>
+    public SimTask? FlusherTask(SuperBlock sb) => sb?.Flusher?.Task;
+
+    /// <inheritdoc/>
+    /// <remarks>fs/fs-writeback.c: wakeup_flusher_threads → __wakeup_flusher_threads_bdi for every bdi.</remarks>
+    public void WakeupFlusherThreads(WbReason reason)
+    {
+        foreach (SuperBlock sb in supers)
+        {
+            if (sb.Flusher is { } f && sb.Bdi.Wb.Stat(WbStatItem.Reclaimable) > 0)
+            {
+                f.StartAll(reason);
+            }
+        }
+    }
+
+    /// <summary>Opens (creates) a file on a mount: its inode gets the mount's wb and the fs's mapping flags.</summary>
+    /// <param name="sb">The mount.</param>
+    /// <param name="name">File name.</param>
+    /// <param name="nrPages">Size in pages.</param>
+    /// <returns>The file.</returns>
+    internal CachedFile Open(SuperBlock sb, string name, long nrPages)
+    {
+        CachedFile file = sb.Spec.Type == FsType.Tmpfs ? cache.OpenShmem(name, nrPages) : cache.Open(name, nrPages);
+        if (file.Wb is null && sb.Spec.Type != FsType.Tmpfs)
+        {
+            // ext4_set_inode_mapping_order / xfs_setup_inode: mapping_set_large_folios.
+            file.Wb = sb.Bdi.Wb;
+            file.SbIndex = sb.Index;
+            if (sb.Spec.UsesLargeFolios)
+            {
+                file.Flags |= AsFlags.LargeFolios;
+            }
+
+            if (sb.Spec.StableWrites)
+            {
+                file.Flags |= AsFlags.StableWrites;
+            }
+        }
+
+        return file;
+    }
+
+    /// <summary>
+    /// fsync (file_write_and_wait_range over the whole file): WB_SYNC_ALL writepages by the caller,
+    /// then filemap_fdatawait (folio_wait_writeback on every folio under writeback, D).
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <returns>The coroutine.</returns>
+    /// <remarks>ext4_sync_file's journal commit and cache flush are not modelled.</remarks>
+    internal IEnumerable<Wait> Fsync(CachedFile file)
+    {
+        SuperBlock sb = supers[file.SbIndex];
+        if (sb.Device is not null && file.Wb is not null)
+        {
+            var wp = new Writepages(cache, pages, folios, refs);
+            yield return Wait.Call(wp.WriteInode(sb, file, WbSyncMode.All, long.MaxValue));
+            cache.InodeCleanIfNoDirty(file);
+        }
+
+        yield return Wait.Call(FdataWait(file));
+    }
+
+    /// <summary>
+    /// sync(2): wakeup_flusher_threads(WB_REASON_SYNC), then per mount sync_inodes_sb — the flusher's
+    /// WB_SYNC_ALL work, waited for (D, wb_wait_for_completion) — and wait_sb_inodes, which waits on every
+    /// folio still under writeback.
+    /// </summary>
+    /// <returns>The coroutine.</returns>
+    internal IEnumerable<Wait> Sync()
+    {
+        WakeupFlusherThreads(WbReason.Sync);
+        foreach (SuperBlock sb in supers)
+        {
+            if (sb.Flusher is not { } f)
+            {
+                continue;
+            }
+
+            var done = new Completion($"sync_inodes_sb {sb.Name}") { Releaser = f.Task };
+            f.QueueWork(new WbWork { NrPages = long.MaxValue, SyncMode = WbSyncMode.All, Reason = WbReason.Sync, Done = done });
+            done.Releaser = f.Task;
+            yield return Wait.ForCompletion(done, TaskState.Uninterruptible, SiteWbWaitForCompletion);
+
+            // wait_sb_inodes: every inode of the sb with folios under writeback.
+            foreach (CachedFile file in cache.Files)
+            {
+                if (file.SbIndex == sb.Index && file.Wb is not null && file.NrWriteback > 0)
+                {
+                    yield return Wait.Call(FdataWait(file));
+                }
+            }
+        }
+    }
+
+    // filemap_fdatawait_keep_errors: folio_wait_writeback on each folio under writeback.
+    private IEnumerable<Wait> FdataWait(CachedFile file)
+    {
+        for (long i = 0; i < file.Pfn.Length && file.NrWriteback > 0; i++)
+        {
+            int pfn = file.Pfn[i];
+            if (pfn >= 0 && pages[pfn].Has(PageFlags.Writeback))
+            {
+                // No reference is taken: the waiter only re-reads the bit, and a truncated folio wakes it too.
+                yield return Wait.Call(folios.FolioWaitWriteback(pfn));
+            }
+        }
+    }
+
+    private void Mount(MountSpec spec)
+    {
+        bool tmpfs = spec.Type == FsType.Tmpfs;
+        BlockDevice? dev = tmpfs ? null : new BlockDevice(sim, spec.Device ?? BlockDeviceParams.Default);
+        BdiCaps caps = tmpfs ? BdiCaps.None : BdiCaps.Writeback | BdiCaps.WritebackAcct;
+        if (spec.StrictLimit)
+        {
+            caps |= BdiCaps.StrictLimit;
+        }
+
+        var bdi = new BackingDevInfo(tmpfs ? "tmpfs-" + spec.Name : dev!.Name, caps, spec.MinRatioPercent, spec.MaxRatioPercent);
+        var sb = new SuperBlock(supers.Count, spec, dev, bdi);
+        supers.Add(sb);
+        throttle.Register(bdi);
+        if (!tmpfs)
+        {
+            sb.Flusher = new Flusher(sb, sim, cache, throttle, new Writepages(cache, pages, folios, refs));
+            bdi.Wb.Worker = sb.Flusher;
+        }
+    }
+}

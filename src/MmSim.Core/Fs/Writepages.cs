@@ -1,0 +1,170 @@
+// do_writepages → write_cache_pages (mm/page-writeback.c, with writeback_iter) for a file on a block
+// device: each dirty folio is locked, waited on or skipped if under writeback, cleaned for I/O, put
+// under writeback and added to a request; contiguous folios share a request up to its maximum size.
+using MmSim.Block;
+using MmSim.Mm;
+using MmSim.Mm.Filemap;
+using MmSim.Sim;
+
+namespace MmSim.Fs;
+
+/// <summary>write_cache_pages into block requests; completion ends the folios' writeback.</summary>
+internal sealed class Writepages
+{
+    /// <summary>max_sectors_kb 1280 in pages (a common default for SATA/NVMe).</summary>
+    public const int MaxRequestPages = 320;
+
+    private readonly PageCache cache;
+    private readonly PageFrame[] pages;
+    private readonly FolioWait folios;
+    private readonly Mm.Rmap.FolioRefs refs;
+    private readonly Action<BlockRequest> endIo;
+
+    public Writepages(PageCache cache, PageFrame[] pages, FolioWait folios, Mm.Rmap.FolioRefs refs)
+    {
+        this.cache = cache;
+        this.pages = pages;
+        this.folios = folios;
+        this.refs = refs;
+        endIo = EndIo;
+    }
+
+    /// <summary>Pages the last <see cref="WriteInode"/> put under writeback.</summary>
+    public long LastWritten { get; private set; }
+
+    /// <summary>
+    /// __writeback_single_inode → do_writepages: writes up to <paramref name="nrToWrite"/> pages of
+    /// <paramref name="file"/> (range_cyclic from writeback_index for WB_SYNC_NONE, the whole file for
+    /// WB_SYNC_ALL), submitting requests to the mount's device from the calling task.
+    /// </summary>
+    /// <param name="sb">The file's mount.</param>
+    /// <param name="file">The file.</param>
+    /// <param name="mode">WB_SYNC_NONE or WB_SYNC_ALL.</param>
+    /// <param name="nrToWrite">wbc->nr_to_write.</param>
+    /// <returns>The coroutine; <see cref="LastWritten"/> is set when it ends.</returns>
+    public IEnumerable<Wait> WriteInode(SuperBlock sb, CachedFile file, WbSyncMode mode, long nrToWrite)
+    {
+        BlockDevice? dev = sb.Device;
+        long written = 0;
+        if (dev is null)
+        {
+            LastWritten = 0;
+            yield break;
+        }
+
+        int[] slots = file.Pfn;
+        long n = slots.Length;
+        long start = mode == WbSyncMode.None ? Math.Min(file.WritebackIndex, n) : 0;
+        BlockRequest? rq = null;
+        long nextIndex = -1;
+        long i = start;
+        for (long k = 0; k < n && file.NrDirty > 0; k++, i = (i + 1) % n)
+        {
+            int pfn = slots[i];
+            if (pfn < 0 || !pages[pfn].Has(PageFlags.Dirty))
+            {
+                continue;
+            }
+
+            // folio_lock; the folio may be truncated or migrated while this task sleeps for it.
+            bool locked = folios.FolioTrylock(pfn);
+            while (!locked)
+            {
+                yield return Wait.Call(folios.FolioWaitLocked(pfn));
+                if (slots != file.Pfn || file.Pfn[i] != pfn)
+                {
+                    break;
+                }
+
+                locked = folios.FolioTrylock(pfn);
+            }
+
+            if (!locked)
+            {
+                continue;
+            }
+
+            if (!pages[pfn].Has(PageFlags.Dirty))
+            {
+                folios.FolioUnlock(pfn);
+                continue;
+            }
+
+            // folio_prepare_writeback: WB_SYNC_NONE skips a folio under writeback, WB_SYNC_ALL waits for it.
+            if (pages[pfn].Has(PageFlags.Writeback))
+            {
+                if (mode == WbSyncMode.None)
+                {
+                    folios.FolioUnlock(pfn);
+                    continue;
+                }
+
+                if (rq is not null)
+                {
+                    yield return Wait.Call(dev.SubmitBio(rq));
+                    rq = null;
+                }
+
+                yield return Wait.Call(folios.FolioWaitWriteback(pfn));
+            }
+
+            if (!cache.FolioClearDirtyForIo(file, pfn))
+            {
+                folios.FolioUnlock(pfn);
+                continue;
+            }
+
+            cache.FolioStartWriteback(file, pfn, dev);
+            int nr = 1 << pages[pfn].Order;
+            if (rq is not null && (i != nextIndex || rq.Bytes >= MaxRequestPages * (long)MmConstants.PageSize))
+            {
+                // Not contiguous, or full: submit_bio of what was built; may sleep for a tag (D).
+                BlockRequest full = rq;
+                rq = null;
+                folios.FolioUnlock(pfn);
+                yield return Wait.Call(dev.SubmitBio(full));
+                rq = NewRequest(dev);
+                rq.Folios.Add(pfn);
+                rq.Bytes += nr * (long)MmConstants.PageSize;
+            }
+            else
+            {
+                rq ??= NewRequest(dev);
+                rq.Folios.Add(pfn);
+                rq.Bytes += nr * (long)MmConstants.PageSize;
+                folios.FolioUnlock(pfn);
+            }
+
+            nextIndex = i + nr;
+            written += nr;
+            if (mode == WbSyncMode.None && written >= nrToWrite)
+            {
+                file.WritebackIndex = (i + nr) % n;
+                break;
+            }
+        }
+
+        if (rq is not null)
+        {
+            yield return Wait.Call(dev.SubmitBio(rq));
+        }
+
+        LastWritten = written;
+    }
+
+    private BlockRequest NewRequest(BlockDevice dev)
+    {
+        BlockRequest rq = dev.AllocRequest(BlockOp.Write);
+        rq.EndIo = endIo;
+        return rq;
+    }
+
+    // The bio's end_io (ext4_end_bio → folio_end_writeback), in softirq.
+    private void EndIo(BlockRequest rq)
+    {
+        foreach (int pfn in rq.Folios)
+        {
+            cache.FolioEndWriteback(pfn);
+        }
+    }
+}
