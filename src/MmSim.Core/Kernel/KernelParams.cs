@@ -43,4 +43,7 @@ public sealed record KernelParams
 
     /// <summary>The cgroup hierarchy the run mounts (v2 unless the scenario says v1).</summary>
     public Mm.Memcontrol.CgroupVersion CgroupVersion { get; init; }
+
+    /// <summary>The swap device (swapon), or null for none, the default (anon, issue 8).</summary>
+    public Mm.Swap.SwapSpec? Swap { get; init; }
 }
