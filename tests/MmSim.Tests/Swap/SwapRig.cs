@@ -14,13 +14,13 @@ internal static class SwapRig
 {
     public const long Ms = 1_000_000;
 
-    public static LinuxKernel Boot(long swapPages = 1024, long normalPages = 1 << 14, ulong seed = 1) =>
+    public static LinuxKernel Boot(long swapPages = 1024, long normalPages = 1 << 14, ulong seed = 1, bool compaction = false) =>
         LinuxKernel.Boot(
             new MachineSpec([new ZoneSpec(ZoneType.Normal, normalPages, 0, 0)], []),
             new KernelParams
             {
                 Alloc = new PageAllocOptions(),
-                Compact = _ => NoCompaction.Instance,
+                Compact = compaction ? MmSim.Kernel.Designs.Mechanisms.Compaction.Get("mainline").Create : _ => NoCompaction.Instance,
                 Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance,
                 Swap = new SwapSpec(swapPages, SwapSpec.DefaultLatencyNs, SwapSpec.DefaultBytesPerSec),
             },
