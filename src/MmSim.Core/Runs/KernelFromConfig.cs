@@ -78,6 +78,11 @@ public static class KernelFromConfig
             // Mechanisms by the names the design's switches give (an unknown name fails before boot).
             Compact = compaction.Create,
             Reclaim = reclaim.Create,
+
+            // anon (issue 8): swapon of the scenario's device, if any.
+            Swap = config.Swap is { SizeBytes: >= Units.PageSizeBytes } sw
+                ? new Mm.Swap.SwapSpec(sw.SizeBytes / Units.PageSizeBytes, sw.LatencyNs, sw.BandwidthBytes)
+                : null,
         };
     }
 

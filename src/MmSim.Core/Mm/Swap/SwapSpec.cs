@@ -10,8 +10,8 @@ public sealed record SwapSpec(long Pages, long LatencyNs, long BytesPerSec)
     /// <summary>Default latency: 100 µs, an SSD.</summary>
     public const long DefaultLatencyNs = 100_000;
 
-    /// <summary>Default bandwidth: 500 MB/s.</summary>
-    public const long DefaultBytesPerSec = 500_000_000;
+    /// <summary>Default bandwidth: 512 MiB/s (a whole number of pages, as scenario sizes are).</summary>
+    public const long DefaultBytesPerSec = 512L << 20;
 }
 
 /// <summary>
