@@ -51,4 +51,7 @@ public sealed record KernelParams
 
     /// <summary>The mounted filesystems, the default (files that name no mount) first.</summary>
     public IReadOnlyList<Fs.MountSpec> Mounts { get; init; } = [];
+
+    /// <summary>The swap device (swapon), or null for none, the default (anon, issue 8).</summary>
+    public Mm.Swap.SwapSpec? Swap { get; init; }
 }

@@ -73,6 +73,31 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Memcg.Oom = Oom;
         Slowpath.OomKiller = Oom;
         Checks.Add(("OOM processes", Oom.Verify));
+        if (parameters.Swap is { } swapSpec)
+        {
+            Swap = new SwapState(alloc, Mappings, Lru, sim, swapSpec)
+            {
+                StartWriteback = pfn =>
+                {
+                    FolioWait.FolioStartWriteback(pfn, null);
+                    alloc.Node.ModNodePageState(Mm.Stat.NodeStatItem.NrWriteback, 1);
+                },
+                EndWriteback = pfn =>
+                {
+                    alloc.Node.ModNodePageState(Mm.Stat.NodeStatItem.NrWriteback, -1);
+                    FolioWait.FolioEndWriteback(pfn);
+                    if (alloc.Node.Pages[pfn].Has(PageFlags.Reclaim))
+                    {
+                        alloc.Node.Pages[pfn].Clear(PageFlags.Reclaim);
+                        Lru.FolioRotateReclaimable(pfn);
+                    }
+                },
+            };
+            Workingset.Swap = Swap;
+            Oom.TotalSwapPages = () => Swap.TotalSwapPages;
+            Slowpath.CanReclaimAnon = true;
+            Checks.Add(("swap slots", Swap.Verify));
+        }
         BootContext = new TaskContext(null);
     }
 
@@ -106,6 +131,9 @@ public sealed partial class LinuxKernel : IAllocPagesWait
 
     /// <summary>The memory cgroups (mm/memcontrol.c): the hierarchy and charging.</summary>
     public Mm.Memcontrol.MemcgTree Memcg { get; }
+
+    /// <summary>The swap device and swap cache (mm/swapfile.c, mm/swap_state.c), null without swap (anon, issue 8).</summary>
+    public SwapState? Swap { get; }
 
     /// <summary>The OOM killer (mm/oom_kill.c): the user processes and the victim's choice (anon, issue 8).</summary>
     public Mm.OomKill.OomKiller Oom { get; }
@@ -239,7 +267,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
     /// <param name="name">The process, for reports.</param>
     /// <returns>The VMA, registered as a mapping; its faults are <see cref="Mm.Memory.AnonVma.HandleMmFault"/>.</returns>
     internal Mm.Memory.AnonVma Mmap(IAllocAccount account, long nrPages, Mm.Memory.AnonVmaFlags flags, string name) =>
-        new(Alloc, this, Rmap, Lru, account, nrPages, flags, name, Current.Mm) { Memcg = Memcg };
+        new(Alloc, this, Rmap, Lru, account, nrPages, flags, name, Current.Mm, Swap) { Memcg = Memcg };
 
     /// <summary>A fresh buffer for a long-term pin: an anonymous mapping whose faults run under the pin scope.</summary>
     /// <param name="account">Where the process's allocations are counted.</param>

@@ -79,6 +79,11 @@ public static class KernelFromConfig
             Compact = compaction.Create,
             Reclaim = reclaim.Create,
             CgroupVersion = config.Cgroups?.Version ?? Mm.Memcontrol.CgroupVersion.V2, // memcg
+
+            // anon (issue 8): swapon of the scenario's device, if any.
+            Swap = config.Swap is { SizeBytes: >= Units.PageSizeBytes } sw
+                ? new Mm.Swap.SwapSpec(sw.SizeBytes / Units.PageSizeBytes, sw.LatencyNs, sw.BandwidthBytes)
+                : null,
         };
     }
 

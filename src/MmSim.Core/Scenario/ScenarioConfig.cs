@@ -18,6 +18,7 @@ namespace MmSim.Scenario;
 /// <param name="Workloads">Workloads in file order (<c>workloads</c>).</param>
 /// <param name="Policy">Design/policy switches by name, sorted by name (<c>policy</c>); validated by later components.</param>
 /// <param name="Cgroups">memcg: the memory cgroups (<c>cgroups</c>); <see cref="CgroupsConfig.None"/> when absent.</param>
+/// <param name="Swap">The swap device (<c>swap</c>); null or size 0: none.</param>
 public sealed record ScenarioConfig(
     int Version,
     string Name,
@@ -31,7 +32,8 @@ public sealed record ScenarioConfig(
     SysctlConfig Sysctl,
     ValueList<WorkloadConfig> Workloads,
     ValueList<PolicySwitch> Policy,
-    CgroupsConfig? Cgroups = null); // memcg
+    CgroupsConfig? Cgroups = null, // memcg
+    SwapConfig? Swap = null);
 
 /// <summary>One entry of the scenario's <c>policy</c> map.</summary>
 /// <param name="Name">Switch name as written.</param>

@@ -47,7 +47,7 @@ internal enum FaultResult
 /// Page tables: one PTE page per 2 MiB range touched (also deposited for a THP); upper levels are not
 /// modelled. State is per page (what is mapped) and per 2 MiB range (THP, page table, pages still in the VMA).
 /// </remarks>
-internal sealed partial class AnonVma : Mapping, IMmVma
+internal sealed partial class AnonVma : Mapping, IMmVma, ISwapPte
 {
     /// <summary>Metric: THP faults of the workload that got a huge page (its share of thp_fault_alloc).</summary>
     public const string ThpFaultAllocMetric = "thp_fault_alloc";
@@ -74,6 +74,9 @@ internal sealed partial class AnonVma : Mapping, IMmVma
 
     // The process whose rss and page tables this mapping counts (null: a mapping outside any process).
     private readonly MmStruct? mm;
+
+    // The swap device whose entries this mapping's PTEs may hold (null: no swap).
+    private readonly SwapState? swap;
     private long pagesInVma;
 
     /// <summary>Maps <paramref name="nrPages"/> pages and registers the mapping; nothing is allocated until they are touched.</summary>
@@ -86,7 +89,8 @@ internal sealed partial class AnonVma : Mapping, IMmVma
     /// <param name="flags">THP, mlock and pin behaviour.</param>
     /// <param name="name">Name for reports (the process).</param>
     /// <param name="mm">The process the mapping belongs to (its rss counters), or null.</param>
-    public AnonVma(PageAllocator alloc, IAllocPagesWait pa, Rmap.Rmap rmap, Lru lru, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name, MmStruct? mm = null)
+    /// <param name="swap">The swap device, or null.</param>
+    public AnonVma(PageAllocator alloc, IAllocPagesWait pa, Rmap.Rmap rmap, Lru lru, IAllocAccount stats, long nrPages, AnonVmaFlags flags, string name, MmStruct? mm = null, SwapState? swap = null)
         : base(MappingKind.Anon, name, AopsCaps.MigrateFolio)
     {
         this.lru = lru;
@@ -116,6 +120,7 @@ internal sealed partial class AnonVma : Mapping, IMmVma
 
         pmdState = new byte[ranges];
         this.mm = mm;
+        this.swap = swap;
         pagesInVma = nrPages;
         mm?.AddVma(this, nrPages);
     }
@@ -145,6 +150,9 @@ internal sealed partial class AnonVma : Mapping, IMmVma
     /// <summary>The process the mapping belongs to, or null.</summary>
     public MmStruct? Mm => mm;
 
+    /// <summary>Whether page <paramref name="index"/> holds a swap entry (the page is swapped out).</summary>
+    public bool IsSwapped(long index) => SwapState.IsSwapPte(pte[index]);
+
     /// <summary>Whether page <paramref name="index"/> is mapped.</summary>
     public bool IsMapped(long index) => pte[index] >= 0;
 
@@ -172,7 +180,7 @@ internal sealed partial class AnonVma : Mapping, IMmVma
         }
 
         int r = (int)(index >> HugeMemory.HpagePmdOrder);
-        if (pmdTable[r] < 0)
+        if (pmdTable[r] < 0 || SwapState.IsSwapPte(pte[index]))
         {
             return FaultResult.NeedsSleepablePath;
         }
@@ -227,6 +235,12 @@ internal sealed partial class AnonVma : Mapping, IMmVma
         current.Ret = (int)FaultResult.Present;
         if (pte[index] >= 0)
         {
+            yield break;
+        }
+
+        if (SwapState.IsSwapPte(pte[index]))
+        {
+            yield return Wait.Call(DoSwapPage(index));
             yield break;
         }
 
@@ -329,6 +343,11 @@ internal sealed partial class AnonVma : Mapping, IMmVma
     public override void ReplaceFolio(long index, int oldPfn, int newPfn, int nrPages)
     {
         base.ReplaceFolio(index, oldPfn, newPfn, nrPages);
+        if (swap is not null && alloc.Node.Pages[oldPfn].Has(PageFlags.SwapCache))
+        {
+            swap.MigrateSwapCacheFolio(oldPfn, newPfn); // a mapped folio in the swap cache: the cache follows too
+        }
+
         int r = (int)(index >> HugeMemory.HpagePmdOrder);
         if (nrPages > 1 && pmdHuge[r] == oldPfn)
         {

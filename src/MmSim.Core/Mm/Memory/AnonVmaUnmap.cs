@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MmSim.Mm.Stat;
+using MmSim.Mm.Swap;
 
 namespace MmSim.Mm.Memory;
 
@@ -41,8 +42,18 @@ internal sealed partial class AnonVma
             if (pte[i] >= 0)
             {
                 UnmapFolio(pte[i], 1);
-                FreeUnlessIsolated(pte[i], 0);
+                if (!KeptBySwapCache(pte[i]))
+                {
+                    FreeUnlessIsolated(pte[i], 0);
+                }
+
                 stats.CountFree();
+            }
+            else if (SwapState.IsSwapPte(pte[i]))
+            {
+                // zap_nonpresent_ptes: free_swap_and_cache.
+                swap!.FreeSwapAndCache(SwapState.SwpOffset(pte[i]));
+                mm?.AddMmCounter(MmCounter.SwapEnts, -1);
             }
 
             pte[i] = Unmapped;
@@ -101,6 +112,22 @@ internal sealed partial class AnonVma
 
         pmdState[r] = (byte)state;
         return removed;
+    }
+
+    // free_swap_cache: an unmapped folio in the swap cache leaves it (folio_free_swap) unless it is under
+    // writeback; then the swap cache keeps it, unmapped, for reclaim to take later.
+    private bool KeptBySwapCache(int pfn)
+    {
+        ref PageFrame page = ref alloc.Node.Pages[pfn];
+        if (!page.Has(PageFlags.SwapCache) || swap!.FolioFreeSwap(pfn))
+        {
+            // The last reference goes with the mapping; an anonymous folio's PG_dirty goes with it.
+            page.Clear(PageFlags.Dirty);
+            return false;
+        }
+
+        swap.DetachToSwapCache(pfn);
+        return true;
     }
 
     // folio_remove_rmap (+ munlock); rmapDone: the mapped-page counters were already lowered.

@@ -80,6 +80,13 @@ internal static class ScenarioSchema
             },
             new()
             {
+                // anon (issue 8)
+                Name = "swap", Kind = FieldKind.Section, Section = SwapSchema.Decl,
+                Doc = "the swap device; none by default",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Swap ?? SwapConfig.None),
+            },
+            new()
+            {
                 Name = "workloads", Kind = FieldKind.Workloads, DefaultDoc = "none",
                 Doc = "what runs on the machine; see the workload types below",
                 Get = FieldDecl.Of<ScenarioConfig>(c => c.Workloads),
@@ -161,6 +168,7 @@ internal static class ScenarioSchema
             sysctl,
             new ValueList<WorkloadConfig>(v.List<WorkloadConfig>("workloads")),
             v.Get<ValueList<PolicySwitch>>("policy"),
-            v.Get<CgroupsConfig>("cgroups"));
+            v.Get<CgroupsConfig>("cgroups"),
+            v.Get<SwapConfig>("swap"));
     }
 }
