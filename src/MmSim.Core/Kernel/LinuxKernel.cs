@@ -50,6 +50,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Migrate = new Migration(alloc, Rmap, FolioWait, KernelMigrateWritebackPolicy.Instance, Lru);
         PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers, Lru);
         Checks.Add(("LRU lists", Lru.Verify));
+        Checks.Add(("page cache", PageCache.Verify)); // filemap: slots, counts and readahead marks
         Compact = parameters.Compact(new CompactDeps(alloc, Migrate, Refs, Mappings, parameters.Compaction, () => Current));
         Memcg = new Mm.Memcontrol.MemcgTree(alloc.Node, parameters.CgroupVersion);
         alloc.UnchargeOnFree = Memcg.UnchargeFolio;

@@ -61,6 +61,12 @@ public enum AsFlags : byte
 
     /// <summary>AS_WRITEBACK_MAY_DEADLOCK_ON_RECLAIM: reclaim must not wait on this mapping's writeback (FUSE, 6.16+).</summary>
     WritebackMayDeadlockOnReclaim = 2,
+
+    /// <summary>
+    /// mapping_set_large_folios: the page cache may hold folios up to MAX_PAGECACHE_ORDER (ext4, xfs in 6.18;
+    /// the AS_FOLIO_ORDER_MAX bits set to it). Without it every page-cache folio is order 0.
+    /// </summary>
+    LargeFolios = 4,
 }
 
 /// <summary>
