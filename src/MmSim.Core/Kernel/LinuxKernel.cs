@@ -54,7 +54,13 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Compact = parameters.Compact(new CompactDeps(alloc, Migrate, Refs, Mappings, parameters.Compaction, () => Current));
         Memcg = new Mm.Memcontrol.MemcgTree(alloc.Node, parameters.CgroupVersion);
         alloc.UnchargeOnFree = Memcg.UnchargeFolio;
-        Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current));
+        // Reclaim (issue 8): workingset shadows, the page cache's __remove_mapping, memcg limit reclaim.
+        Workingset = new Workingset(alloc.Node, Lru, id => Memcg[id].Parent?.Id ?? -1);
+        Lru.Workingset = Workingset;
+        PageCache.Workingset = new Mm.Filemap.WorkingsetRefault(Workingset); // filemap: refaults at insertion
+        Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current, Workingset, PageCache));
+        Memcg.Reclaim = Reclaim as Mm.Memcontrol.IMemcgReclaim;
+        Checks.Add(("reclaim", Reclaim.Verify));
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
         BootContext = new TaskContext(null);
     }
@@ -92,6 +98,10 @@ public sealed partial class LinuxKernel : IAllocPagesWait
 
     /// <summary>The node's LRU lists, one lruvec per memory cgroup (mm/swap.c).</summary>
     public Lru Lru { get; }
+
+    /// <summary>Workingset shadow entries and refault detection (mm/workingset.c): the page-cache insert path calls
+    /// <see cref="Workingset.Refault"/>; the swap device is wired on <see cref="Workingset.Swap"/>.</summary>
+    public Workingset Workingset { get; }
 
     /// <summary>Folio lock and writeback waits.</summary>
     public FolioWait FolioWait { get; }

@@ -190,10 +190,12 @@ public class ReadaheadTests
 
         // Reclaim evicted page 5 leaving a shadow (a value below EmptySlot); page 20 was never cached.
         file.Pfn[5] = -7;
+        file.NrShadows = 1;
         Assert.Equal(1, k.RunAtomic(k.PageCache.Read(file, 5, 1, new AllocTally())));
         Assert.Equal(1, k.RunAtomic(k.PageCache.Read(file, 20, 1, new AllocTally())));
 
         Assert.Equal([(file.Pfn[5], -7)], workingset.Calls);
+        Assert.Equal(0, file.NrShadows);
         Assert.Equal(LruList.ActiveFile, Lru.FolioLruList(k.Node.Pages[file.Pfn[5]]));
         Assert.Equal(LruList.InactiveFile, Lru.FolioLruList(k.Node.Pages[file.Pfn[20]]));
         KernelChecker.Verify(k, "after a refault");

@@ -28,7 +28,7 @@ public class DesignRegistryTests
         Assert.Null(Designs.Get("linux-6.12").Switches.Fallback);
         Assert.Equal(FallbackAlgorithm.V6_12, Designs.Get("linux-6.12").Switches.FallbackInForce);
         Assert.Equal(FallbackAlgorithm.V6_15, Designs.Get("linux-6.18").Switches.FallbackInForce);
-        Assert.All(Designs.All, d => Assert.Equal(("mainline", "none"), (d.Switches.Compaction, d.Switches.Reclaim)));
+        Assert.All(Designs.All, d => Assert.Equal(("mainline", "mainline"), (d.Switches.Compaction, d.Switches.Reclaim)));
     }
 
     [Fact]

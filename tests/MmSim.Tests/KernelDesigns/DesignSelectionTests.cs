@@ -88,7 +88,7 @@ public class DesignSelectionTests
     {
         ScenarioConfig c = LoadOk(Kernel("  design: linux-6.12\n  fallback: v6.15\n"));
         string yaml = ScenarioWriter.WriteResolvedYaml(c);
-        Assert.Contains("kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: none\n  pcp: true\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n  pcp: true\n", yaml, StringComparison.Ordinal);
         Assert.Equal(c, LoadOk(yaml));
         // Every switch is pinned in the resolved file, so it reruns as itself under its own design.
         Assert.Equal(c.Kernel, ScenarioLoader.LoadFromString(yaml, "r.yaml", Designs.Get("linux-6.12")).Config!.Kernel);
@@ -112,7 +112,7 @@ public class DesignSelectionTests
             ["test.yaml:8:15: kernel.compaction: unknown compaction implementation 'nnone'; did you mean 'none'?"],
             Errors(Kernel("  design: linux-6.12\n  compaction: nnone\n")));
         Assert.Equal(
-            ["test.yaml:7:12: kernel.reclaim: unknown reclaim implementation 'mglru'; known: none"],
+            ["test.yaml:7:12: kernel.reclaim: unknown reclaim implementation 'mglru'; known: mainline, none"],
             Errors(Kernel("  reclaim: mglru\n")));
     }
 }

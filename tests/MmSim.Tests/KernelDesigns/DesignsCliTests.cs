@@ -92,10 +92,10 @@ public class DesignsCliTests
         Assert.Equal(string.Empty, err612); // release: 6.18 only repeats the scenario's design: no note
 
         Assert.Equal(
-            "kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.12\n  compaction: mainline\n  reclaim: none\n",
+            "kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.12\n  compaction: mainline\n  reclaim: mainline\n",
             Kernel(File.ReadAllText(Path.Combine(dir, "612", "config.resolved.yaml"))));
         Assert.Equal(
-            "kernel:\n  design: linux-6.18\n  release: \"6.18\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: none\n",
+            "kernel:\n  design: linux-6.18\n  release: \"6.18\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n",
             Kernel(File.ReadAllText(Path.Combine(dir, "618", "config.resolved.yaml"))));
 
         // The fallback algorithm changes what the allocator does, not only the label.
@@ -125,7 +125,7 @@ public class DesignsCliTests
         (int code, _, string err) = Mmsim("run", scenario, "--design", "linux-6.12", "--out", Path.Combine(dir, "out"));
         Assert.Equal(0, code);
         Assert.Equal(
-            "kernel:\n  design: linux-6.12\n  release: \"6.16\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: none\n",
+            "kernel:\n  design: linux-6.12\n  release: \"6.16\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n",
             Kernel(File.ReadAllText(Path.Combine(dir, "out", "config.resolved.yaml"))));
         Assert.Equal(
             "mmsim: note: the scenario's kernel switches override linux-6.12: release 6.16 (design: 6.12), fallback v6.15 (design: v6.12)\n",

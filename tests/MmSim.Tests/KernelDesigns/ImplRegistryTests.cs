@@ -12,10 +12,11 @@ namespace MmSim.Tests.KernelDesigns;
 public class ImplRegistryTests
 {
     [Fact]
-    public void Compaction_registers_mainline_and_none_and_reclaim_none()
+    public void Compaction_and_reclaim_register_mainline_and_none()
     {
         Assert.Equal(["mainline", "none"], Mechanisms.Compaction.Names);
-        Assert.Equal(["none"], Mechanisms.Reclaim.Names);
+        Assert.Equal(["mainline", "none"], Mechanisms.Reclaim.Names);
+        Assert.Equal(typeof(Mm.Vmscan.Impl.MainlineReclaim), Mechanisms.Reclaim.Get("mainline").Type);
         Assert.IsType<NoCompaction>(Mechanisms.Compaction.Create("none"));
         Assert.IsType<NoReclaim>(Mechanisms.Reclaim.Create("none"));
         Assert.Contains("COMPACT_SKIPPED", Mechanisms.Compaction.Entries[1].Description, StringComparison.Ordinal);
@@ -37,7 +38,7 @@ public class ImplRegistryTests
 
     [Theory]
     [InlineData("nnone", "unknown reclaim implementation 'nnone'; did you mean 'none'?")]
-    [InlineData("kswapd-classic", "unknown reclaim implementation 'kswapd-classic'; known: none")]
+    [InlineData("kswapd-classic", "unknown reclaim implementation 'kswapd-classic'; known: mainline, none")]
     public void An_unknown_name_is_refused_in_one_line(string name, string message)
     {
         Assert.Null(Mechanisms.Reclaim.Find(name));

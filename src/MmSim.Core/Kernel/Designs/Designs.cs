@@ -25,10 +25,10 @@ public static class Designs
     [
         new("linux-6.12", "Linux 6.12.0–6.12.28",
             "fallback by __rmqueue_fallback (steal the largest buddy, maybe claim its block); pre-6.16 proactive marks; no isolate bit",
-            new KernelSwitches { Release = "6.12", Compaction = "mainline" }),
+            new KernelSwitches { Release = "6.12", Compaction = "mainline", Reclaim = "mainline" }),
         new("linux-6.18", "Linux 6.18 (allocator as since 6.15)",
             "fallback by __rmqueue_claim, then __rmqueue_steal of the smallest buddy (6.15); 6.16 proactive marks; isolate bit (6.17)",
-            new KernelSwitches { Release = "6.18", Compaction = "mainline" }),
+            new KernelSwitches { Release = "6.18", Compaction = "mainline", Reclaim = "mainline" }),
     ]);
 
     /// <summary>The names of <see cref="All"/>, in the same order.</summary>

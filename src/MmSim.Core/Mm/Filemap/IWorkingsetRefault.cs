@@ -17,3 +17,11 @@ public interface IWorkingsetRefault
     /// <param name="shadow">The shadow entry its first slot held.</param>
     void Refault(int pfn, int shadow);
 }
+
+/// <summary>The kernel's <see cref="IWorkingsetRefault"/>: mm/workingset.c as <see cref="Swap.Workingset"/> implements it.</summary>
+/// <param name="workingset">The node's workingset state.</param>
+public sealed class WorkingsetRefault(Swap.Workingset workingset) : IWorkingsetRefault
+{
+    /// <inheritdoc/>
+    public void Refault(int pfn, int shadow) => workingset.Refault(pfn, shadow);
+}

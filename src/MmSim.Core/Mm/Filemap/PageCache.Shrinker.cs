@@ -104,8 +104,11 @@ internal sealed partial class PageCache
         return (dentries, inodes);
     }
 
-    // On the inode LRU: unused (its dentry gone), clean of page cache (mapping_shrinkable without HIGHMEM).
-    private static bool InodeOnLru(CachedFile file) => !file.IsShmem && file.InodeLoaded && !file.DentryLoaded && file.NrCached == 0;
+    // On the inode LRU: unused (its dentry gone) and mapping_shrinkable without HIGHMEM — no page cache and no
+    // shadow entries, except a lone shadow at index 0 (stored in the xarray head, not in a node).
+    private static bool InodeOnLru(CachedFile file) =>
+        !file.IsShmem && file.InodeLoaded && !file.DentryLoaded && file.NrCached == 0
+        && (file.NrShadows == 0 || (file.NrShadows == 1 && file.Pfn[0] < Folio.Mapping.EmptySlot));
 
     // fs/dcache.c: prune_dcache_sb — frees up to nr unused dentries, oldest first. No DCACHE_REFERENCED
     // second chance (docs/fidelity.md).

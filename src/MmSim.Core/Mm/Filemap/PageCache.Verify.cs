@@ -34,11 +34,13 @@ internal sealed partial class PageCache
         long dirty = 0;
         int[] slots = file.Pfn;
         PageFrame[] pages = alloc.Node.Pages;
+        long shadows = 0;
         for (long i = 0; i < slots.Length;)
         {
             int pfn = slots[i];
             if (pfn < 0)
             {
+                shadows += pfn < Folio.Mapping.EmptySlot ? 1 : 0;
                 i++;
                 continue;
             }
@@ -72,6 +74,11 @@ internal sealed partial class PageCache
         if (cached != file.NrCached || (!file.IsShmem && dirty != file.NrDirty))
         {
             return $"NrCached {file.NrCached} / NrDirty {file.NrDirty}, slots hold {cached} / {dirty}";
+        }
+
+        if (shadows != file.NrShadows)
+        {
+            return $"NrShadows {file.NrShadows}, slots hold {shadows} shadow entries";
         }
 
         FileRaState ra = file.Ra;

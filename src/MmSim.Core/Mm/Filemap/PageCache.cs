@@ -37,6 +37,9 @@ internal sealed class CachedFile : Mapping
     /// <summary>Dirty pages.</summary>
     public long NrDirty { get; set; }
 
+    /// <summary>Slots holding a workingset shadow entry (a value below <see cref="Mapping.EmptySlot"/>).</summary>
+    public long NrShadows { get; set; }
+
     /// <summary>The inode is in the inode cache (ext4_inode_cache).</summary>
     public bool InodeLoaded { get; set; }
 
@@ -263,6 +266,18 @@ internal sealed partial class PageCache : IReclaimableSlab
 
         alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, -freed);
         file.Ra.ClearMark();
+
+        // truncate_inode_pages_final also clears the shadow entries.
+        if (file.NrShadows > 0)
+        {
+            for (long i = 0; i < index.Length; i++)
+            {
+                index[i] = index[i] < Mapping.EmptySlot ? Mapping.EmptySlot : index[i];
+            }
+
+            file.NrShadows = 0;
+        }
+
         // evict frees the inode; the dentry goes with the unlink (d_delete).
         if (file.InodeLoaded)
         {
@@ -394,9 +409,10 @@ internal sealed partial class PageCache : IReclaimableSlab
         int shadow = Mapping.EmptySlot;
         for (int i = 0; i < nr; i++)
         {
-            if (shadow == Mapping.EmptySlot && slots[index + i] < Mapping.EmptySlot)
+            if (slots[index + i] < Mapping.EmptySlot)
             {
-                shadow = slots[index + i];
+                shadow = shadow == Mapping.EmptySlot ? slots[index + i] : shadow;
+                file.NrShadows--;
             }
 
             slots[index + i] = pfn + i;

@@ -53,6 +53,27 @@ public sealed class Lruvec
     /// <summary>Reclaim state of this lruvec the reclaim implementation keeps (anon_cost, file_cost, refaults...).</summary>
     public object? ReclaimState { get; set; }
 
+    /// <summary>lruvec->nonresident_age: evictions and activations in this lruvec and below (mm/workingset.c).</summary>
+    public long NonresidentAge { get; set; }
+
+    /// <summary>WORKINGSET_ACTIVATE_ANON / _FILE of this lruvec, hierarchical (index 0 anon, 1 file).</summary>
+    public long[] WorkingsetActivate { get; } = new long[2];
+
+    /// <summary>lruvec->refaults[]: <see cref="WorkingsetActivate"/> when reclaim last finished here (snapshot_refaults).</summary>
+    public long[] Refaults { get; } = new long[2];
+
+    /// <summary>lruvec->anon_cost: the decaying cost of reclaiming anon (lru_note_cost).</summary>
+    public long AnonCost { get; set; }
+
+    /// <summary>lruvec->file_cost.</summary>
+    public long FileCost { get; set; }
+
+    /// <summary>LRUVEC_CGROUP_CONGESTED: cgroup-v2 reclaim found every dirty folio queued and marked for immediate reclaim.</summary>
+    public bool CgroupCongested { get; set; }
+
+    /// <summary>LRUVEC_NODE_CONGESTED: kswapd found the same; direct reclaimers throttle.</summary>
+    public bool NodeCongested { get; set; }
+
     /// <summary>Head PFN of the first folio of <paramref name="lru"/> (the most recently added), or -1.</summary>
     /// <param name="lru">The list.</param>
     /// <returns>A head PFN or -1.</returns>
@@ -114,6 +135,9 @@ public sealed class Lru
 
     /// <summary>Every lruvec in the order first used (the root cgroup's first): deterministic iteration.</summary>
     public IReadOnlyList<Lruvec> Lruvecs => lruvecs;
+
+    /// <summary>The node's workingset state; folio_mark_accessed ages it on activation (null: not wired).</summary>
+    public Workingset? Workingset { get; set; }
 
     /// <summary>Called after a folio with PG_reclaim is rotated or its writeback ends: pgrotated counting hooks, tests.</summary>
     public long Rotated { get; private set; }
@@ -264,6 +288,7 @@ public sealed class Lru
         {
             FolioActivate(pfn);
             page.Clear(PageFlags.Referenced);
+            Workingset?.Activation(pfn);
         }
     }
 

@@ -24,7 +24,7 @@ public sealed partial class Kswapd
     /// <see cref="balancedOrder"/>.</remarks>
     private IEnumerable<Wait> BalancePgdat(int order, int highestZoneidx)
     {
-        var sc = new ScanControl { GfpMask = GfpFlags.Kernel, Order = order, MayUnmap = true };
+        var sc = new ScanControl { GfpMask = GfpFlags.Kernel, Order = order, MayUnmap = true, IsKswapd = true };
         CountVmEvent(VmEventItem.Pageoutrun);
 
         // The zone boost stays in place while kswapd works, so that parallel allocations near the
@@ -93,6 +93,7 @@ public sealed partial class Kswapd
             FinishBoostedReclaim(highestZoneidx);
         }
 
+        reclaim.SnapshotRefaults();
         balancedOrder = sc.Order;
     }
 

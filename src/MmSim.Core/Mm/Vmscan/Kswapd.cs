@@ -1,7 +1,7 @@
 // kswapd, the per-node background reclaim thread (mm/vmscan.c: kswapd, kswapd_try_to_sleep,
 // prepare_kswapd_sleep, wakeup_kswapd). This file owns the thread and its wake-up protocol;
 // balance_pgdat and the node balance checks are in BalancePgdat.cs. The LRU scanning itself sits
-// behind IReclaim (Impl/NoReclaim until reclaim lands). kcompactd, which kswapd wakes, is in
+// behind IReclaim (Impl/MainlineReclaim; Impl/NoReclaim reclaims nothing). kcompactd, which kswapd wakes, is in
 // Mm/Compaction/Kcompactd.cs; the page allocator reaches WakeupKswapd through PageAllocator.WakeupKswapd.
 using System.Diagnostics;
 using MmSim.Mm.Compaction;
@@ -23,10 +23,10 @@ namespace MmSim.Mm.Vmscan;
 /// <c>kswapd_wait</c>) live here, as mmsim models one node.
 /// </para>
 /// <para>
-/// Reclaim is a later issue: the default <see cref="IReclaim"/> (<c>Impl.NoReclaim</c>)
-/// reclaims nothing, so every <c>balance_pgdat</c> that has to reclaim fails, and after
-/// MAX_RECLAIM_RETRIES failures the node is "hopeless" and wake-ups stop, as in a kernel whose
-/// LRU lists are empty. See docs/fidelity.md.
+/// The LRU scanning is behind <see cref="IReclaim"/> (<c>Impl.MainlineReclaim</c> in the designs).
+/// kswapd_failures grows only when a whole balance_pgdat run reclaims nothing; after
+/// MAX_RECLAIM_RETRIES such runs the node is left to direct reclaim until some reclaim makes
+/// progress again (<see cref="ClearHopeless"/>), as in the kernel.
 /// </para>
 /// </remarks>
 public sealed partial class Kswapd
@@ -64,6 +64,7 @@ public sealed partial class Kswapd
         this.alloc = alloc;
         this.reclaim = reclaim;
         this.kcompactd = kcompactd;
+        reclaim.OnProgress = ClearHopeless;
     }
 
     /// <summary>pgdat->kswapd_wait: kswapd sleeps here; wakeup_kswapd wakes it.</summary>
@@ -233,8 +234,21 @@ public sealed partial class Kswapd
 
     /// <summary>Whether kswapd may sleep (mm/vmscan.c: prepare_kswapd_sleep).</summary>
     /// <remarks>No task throttles on pfmemalloc_wait yet and no congestion bits exist, so only the balance test remains.</remarks>
-    private bool PrepareKswapdSleep(int order, int highestZoneidx) =>
-        IsHopeless || PgdatBalanced(order, highestZoneidx);
+    private bool PrepareKswapdSleep(int order, int highestZoneidx)
+    {
+        if (IsHopeless)
+        {
+            return true;
+        }
+
+        if (PgdatBalanced(order, highestZoneidx))
+        {
+            reclaim.ClearPgdatCongested();
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>mm/vmscan.c: kswapd_highest_zoneidx — the waker's zone, or the previous one if nobody asked.</summary>
     private int ReadHighestZoneidx(int prevHighestZoneidx) =>

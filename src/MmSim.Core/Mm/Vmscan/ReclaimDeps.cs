@@ -17,6 +17,8 @@ namespace MmSim.Mm.Vmscan;
 /// <param name="Memcg">The memory cgroups (mem_cgroup_iter, the v1/v2 hierarchy).</param>
 /// <param name="Sim">The engine (reclaim_throttle sleeps on its clock).</param>
 /// <param name="Current">The running task's context (current).</param>
+/// <param name="Workingset">Shadow entries and refault detection (null: reclaim makes its own).</param>
+/// <param name="RemoveMapping">The page cache's __remove_mapping (null: page-cache folios are never evicted).</param>
 public sealed record ReclaimDeps(
     PageAllocator Alloc, Lru Lru, Rmap.Rmap Rmap, MappingRegistry Mappings, Filemap.FolioWait FolioWait, Shrinkers Shrinkers,
-    MemcgTree Memcg, Simulator Sim, Func<TaskContext> Current);
+    MemcgTree Memcg, Simulator Sim, Func<TaskContext> Current, Workingset? Workingset = null, IRemoveMapping? RemoveMapping = null);

@@ -5,7 +5,7 @@ namespace MmSim.Mm.Vmscan.Impl;
 
 /// <summary>
 /// Reclaim that finds nothing to reclaim: the node behaves as if its LRU lists were empty (all
-/// memory unevictable or kernel-owned). The default until the LRU and reclaim issue lands.
+/// memory unevictable or kernel-owned). Kept for comparison; the designs use <c>mainline</c>.
 /// </summary>
 /// <remarks>
 /// With it kswapd runs <c>balance_pgdat</c> exactly as the kernel does on a node with nothing
