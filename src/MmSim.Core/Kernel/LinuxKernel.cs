@@ -51,6 +51,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers, Lru);
         (DirtyThrottle, Fs) = InitWriteback(); // writeback (issue 8)
         Checks.Add(("LRU lists", Lru.Verify));
+        Checks.Add(("page cache", PageCache.Verify)); // filemap: slots, counts and readahead marks
         Compact = parameters.Compact(new CompactDeps(alloc, Migrate, Refs, Mappings, parameters.Compaction, () => Current));
 
         // memcg: charges at allocation, uncharge on free, per-memcg LRU sizes for memory.stat, the charge invariant.
@@ -63,6 +64,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         // Reclaim (issue 8): workingset shadows, the page cache's __remove_mapping, memcg limit reclaim.
         Workingset = new Workingset(alloc.Node, Lru, id => Memcg[id].Parent?.Id ?? -1);
         Lru.Workingset = Workingset;
+        PageCache.Workingset = new Mm.Filemap.WorkingsetRefault(Workingset); // filemap: refaults at insertion
         Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current, Workingset, PageCache));
         Memcg.Reclaim = Reclaim as Mm.Memcontrol.IMemcgReclaim;
         Checks.Add(("reclaim", Reclaim.Verify));

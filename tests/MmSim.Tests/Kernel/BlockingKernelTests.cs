@@ -227,7 +227,8 @@ public class BlockingKernelTests
             PageFrame[] pages = alloc.Node.Pages;
             for (int pfn = 0; pfn < pages.Length; pfn++)
             {
-                if (pages[pfn].Has(PageFlags.Allocated) && pages[pfn].OwnerKind == OwnerKind.Anon)
+                // An anonymous page off the LRU (one FillMemory took): freeing an LRU folio is a bad page.
+                if (pages[pfn].Has(PageFlags.Allocated) && pages[pfn].OwnerKind == OwnerKind.Anon && !pages[pfn].Has(PageFlags.Lru))
                 {
                     return pfn;
                 }

@@ -83,6 +83,13 @@ public class ReverseMapTests
                 k.Lru.FolioPutLru(head);
                 k.Alloc.FreePages(head, order);
                 Shift(model, first, 1 << order, head, -1);
+
+                // __filemap_remove_folio also drops mapping->nrpages (the page cache's check counts it).
+                if (onFile)
+                {
+                    file.NrCached -= 1 << order;
+                }
+
                 unmapped++;
             }
 

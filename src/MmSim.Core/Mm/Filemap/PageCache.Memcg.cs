@@ -16,15 +16,15 @@ internal sealed partial class PageCache
 
     // Charges the new folio at pfn to current's memcg; AllocResult is the PFN, or -1 after a failed
     // charge freed it (-ENOMEM). The caller's Ret is kept.
-    private IEnumerable<Wait> ChargeNewFolio(MemcgTree memcg, int pfn, TaskContext current)
+    private IEnumerable<Wait> ChargeNewFolio(MemcgTree memcg, int pfn, TaskContext current, GfpFlags gfp = MappingGfp)
     {
         int ret = current.Ret;
-        yield return Wait.Call(memcg.ChargeFolio(pfn, memcg.MemcgOf(current), MappingGfp, current));
+        yield return Wait.Call(memcg.ChargeFolio(pfn, memcg.MemcgOf(current), gfp, current));
         current.AllocResult = current.Ret == 0 ? pfn : -1;
         current.Ret = ret;
         if (current.AllocResult < 0)
         {
-            alloc.FreePages(pfn, 0);
+            alloc.FreePages(pfn, alloc.Node.Pages[pfn].Order);
         }
     }
 }

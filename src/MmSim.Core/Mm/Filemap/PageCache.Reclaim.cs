@@ -18,11 +18,19 @@ internal sealed partial class PageCache : IRemoveMapping
             return false;
         }
 
+        // A large folio's whole range takes the shadow (page_cache_delete stores it over the multi-index entry).
         long index = alloc.Node.FolioIndex[pfn];
+        int nr = 1 << page.Order;
+        if (file.Ra.MarkPfn == pfn)
+        {
+            file.Ra.ClearMark();
+        }
+
         rmap.Unmap(pfn);
-        file.Pfn[index] = shadow;
-        file.NrCached--;
-        alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, -(1L << page.Order));
+        Array.Fill(file.Pfn, shadow, (int)index, nr);
+        file.NrCached -= nr;
+        file.NrShadows += nr;
+        alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, -nr);
         return true;
     }
 }

@@ -33,6 +33,7 @@ internal sealed partial class PageCache
         // The shmem inode and its dentry are not allocated from slab here (see docs/fidelity.md).
         file = mappings.Register(new CachedFile(name, nrPages, shmem: true));
         file.InodeLoaded = true;
+        file.DentryLoaded = true;
         files.Add(file);
         byName.Add(name, file);
         return file;
@@ -153,7 +154,7 @@ internal sealed partial class PageCache
         Debug.Assert(file.Pfn[index] == pfn, "the slot holds the folio");
         lru.FolioPutLru(pfn);
         alloc.Node.Pages[pfn].Clear(PageFlags.Dirty | PageFlags.SwapBacked);
-        RemoveFolio(pfn);
+        RemoveFolio(file, pfn);
                 file.NrCached--;
         alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, -1);
         alloc.Node.ModNodePageState(NodeStatItem.NrShmem, -1);

@@ -18,15 +18,23 @@ internal sealed partial class PageCache
     {
         long freed = 0;
         int[] index = file.Pfn;
-        for (long i = 0; i < index.Length && file.NrCached > 0; i++)
+        for (long i = 0; i < index.Length && file.NrCached > 0;)
         {
-            int pfn = index[i];
-            if (pfn < 0 || (alloc.Node.Pages[pfn].Flags & (uint)(PageFlags.Writeback | PageFlags.Locked)) != 0)
+            if (index[i] < 0)
+            {
+                i++;
+                continue;
+            }
+
+            // Folios are aligned in the file, so the walk meets a folio's first slot first.
+            int head = FolioHead(index[i]);
+            i += FolioPages(alloc.Node.Pages[head]);
+            if ((alloc.Node.Pages[head].Flags & (uint)(PageFlags.Writeback | PageFlags.Locked)) != 0)
             {
                 continue;
             }
 
-            freed += TruncateFolio(file, pfn);
+            freed += TruncateFolio(file, head);
         }
 
         EvictInode(file, freed);
@@ -34,65 +42,69 @@ internal sealed partial class PageCache
     }
 
     /// <summary>
-    /// unlink + evict as the kernel runs it (truncate_inode_pages_final): every folio is locked, waited
-    /// on while under writeback (folio_wait_writeback, D), its dirty accounting cancelled and removed.
-    /// <see cref="TaskContext.Ret"/> is the number of pages freed.
+    /// unlink of a file nobody holds open, then creating it again empty, as a sleeping path:
+    /// truncate_inode_pages_range locks each folio (D while another holds it) and waits for its writeback
+    /// to end before it frees it. <see cref="TaskContext.Ret"/> is the number of pages freed.
     /// </summary>
     /// <param name="file">The file.</param>
-    /// <returns>The coroutine.</returns>
+    /// <returns>The coroutine the unlinking task awaits.</returns>
     public IEnumerable<Wait> UnlinkWait(CachedFile file)
     {
         TaskContext current = pa.Current;
         long freed = 0;
         int[] index = file.Pfn;
-        for (long i = 0; i < index.Length && file.NrCached > 0; i++)
+        for (long i = 0; i < index.Length && file.NrCached > 0;)
         {
-            int pfn = index[i];
-            if (pfn < 0)
+            if (index[i] < 0)
             {
+                i++;
                 continue;
             }
 
+            int head = FolioHead(index[i]);
             if (Folios is not null)
             {
-                yield return Wait.Call(LockFolioOf(file, i, pfn));
-                if (file.Pfn[i] != pfn)
+                yield return Wait.Call(LockFolioOf(file, i, head));
+                if (!SlotInFolio(file, i, head))
                 {
-                    i--;
+                    // Truncated, migrated or reclaimed while this task slept: look at the slot again.
                     continue;
                 }
 
                 // truncate_inode_pages_range: folio_wait_writeback under the folio lock.
-                if (alloc.Node.Pages[pfn].Has(PageFlags.Writeback))
+                if (alloc.Node.Pages[head].Has(PageFlags.Writeback))
                 {
-                    yield return Wait.Call(Folios.FolioWaitWriteback(pfn));
+                    yield return Wait.Call(Folios.FolioWaitWriteback(head));
                 }
 
-                Folios.FolioUnlock(pfn);
+                Folios.FolioUnlock(head);
             }
 
-            freed += TruncateFolio(file, pfn);
+            i += FolioPages(alloc.Node.Pages[head]);
+            freed += TruncateFolio(file, head);
         }
 
         EvictInode(file, freed);
         current.Ret = (int)Math.Min(int.MaxValue, freed);
     }
 
-    // truncate_cleanup_folio (folio_cancel_dirty → folio_account_cleaned) and filemap_remove_folio.
+    // truncate_cleanup_folio (folio_cancel_dirty → folio_account_cleaned) and filemap_remove_folio of a
+    // whole folio (of any order); returns its pages.
     private long TruncateFolio(CachedFile file, int pfn)
     {
+        int nr = FolioPages(alloc.Node.Pages[pfn]);
         if (alloc.Node.Pages[pfn].Has(PageFlags.Dirty))
         {
             alloc.Node.Pages[pfn].Clear(PageFlags.Dirty);
             if (!file.IsShmem)
             {
-                AccountCleaned(file, pfn, FolioPages(alloc.Node.Pages[pfn]));
+                AccountCleaned(file, pfn, nr);
             }
         }
 
-        RemoveFolio(pfn);
-        file.NrCached--;
-        return 1;
+        RemoveFolio(file, pfn);
+        file.NrCached -= nr;
+        return nr;
     }
 
     // evict: the inode leaves the writeback lists and its slab objects are freed.
@@ -106,10 +118,29 @@ internal sealed partial class PageCache
             WbOf(file)?.BDirty.Remove(file);
         }
 
+        // truncate_inode_pages_final also clears the shadow entries and the readahead state.
+        file.Ra.ClearMark();
+        if (file.NrShadows > 0)
+        {
+            int[] slots = file.Pfn;
+            for (long i = 0; i < slots.Length; i++)
+            {
+                slots[i] = slots[i] < Folio.Mapping.EmptySlot ? Folio.Mapping.EmptySlot : slots[i];
+            }
+
+            file.NrShadows = 0;
+        }
+
+        // evict frees the inode; the dentry goes with the unlink (d_delete).
         if (file.InodeLoaded)
         {
             file.InodeLoaded = false;
             icache.FreeObject();
+        }
+
+        if (file.DentryLoaded)
+        {
+            file.DentryLoaded = false;
             dcache.FreeObject();
         }
     }

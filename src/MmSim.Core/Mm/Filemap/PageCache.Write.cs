@@ -19,11 +19,13 @@ internal sealed partial class PageCache
     /// <returns>True when the write is done; false when <see cref="Write"/> has to run.</returns>
     public bool TryWriteCached(CachedFile file, long index)
     {
-        int pfn = file.Pfn[index];
-        if (pfn < 0 || (!file.InodeLoaded && !TryLoadInode(file)))
+        int slot = file.Pfn[index];
+        if (slot < 0 || (!file.Opened && !TryLoadInode(file)))
         {
             return false;
         }
+
+        int pfn = FolioHead(slot);
 
         ref PageFrame page = ref alloc.Node.Pages[pfn];
         if (page.Has(PageFlags.Locked) || (file.Has(AsFlags.StableWrites) && page.Has(PageFlags.Writeback)) || ThrottleDue(file, page))
@@ -48,7 +50,7 @@ internal sealed partial class PageCache
     public IEnumerable<Wait> Write(CachedFile file, long index, IAllocAccount stats, bool balance = true)
     {
         TaskContext current = pa.Current;
-        if (!file.InodeLoaded)
+        if (!file.Opened)
         {
             yield return Wait.Call(LoadInode(file));
         }
@@ -65,7 +67,8 @@ internal sealed partial class PageCache
                 }
             }
 
-            int pfn = file.Pfn[index];
+            // The folio (of any order) that holds the page: large folios are dirtied and locked whole.
+            int pfn = FolioHead(file.Pfn[index]);
             if (Folios is null)
             {
                 FolioMarkDirty(file, pfn);
@@ -74,7 +77,7 @@ internal sealed partial class PageCache
 
             // write_begin: __filemap_get_folio(FGP_WRITEBEGIN) locks the folio and waits for it to be stable.
             yield return Wait.Call(LockFolioOf(file, index, pfn));
-            if (file.Pfn[index] != pfn)
+            if (!SlotInFolio(file, index, pfn))
             {
                 // Truncated or migrated while this task slept for the lock: look it up again.
                 continue;
@@ -112,11 +115,11 @@ internal sealed partial class PageCache
             yield break;
         }
 
-        int pfn = file.Pfn[index];
+        int pfn = FolioHead(file.Pfn[index]);
         if (Folios is not null)
         {
             yield return Wait.Call(LockFolioOf(file, index, pfn));
-            if (file.Pfn[index] != pfn)
+            if (!SlotInFolio(file, index, pfn))
             {
                 // filemap_page_mkwrite: the folio left the mapping; VM_FAULT_NOPAGE retries the fault.
                 current.Ret = 1;
@@ -151,16 +154,25 @@ internal sealed partial class PageCache
         while (!Folios!.FolioTrylock(pfn))
         {
             yield return Wait.Call(Folios.FolioWaitLocked(pfn));
-            if (file.Pfn[index] != pfn)
+            if (!SlotInFolio(file, index, pfn))
             {
                 yield break;
             }
         }
 
-        if (file.Pfn[index] != pfn)
+        if (!SlotInFolio(file, index, pfn))
         {
             Folios.FolioUnlock(pfn);
         }
+    }
+
+    // The slot of page index still belongs to the folio whose head is pfn (a large folio's slots hold
+    // head + i).
+    private bool SlotInFolio(CachedFile file, long index, int head)
+    {
+        int slot = file.Pfn[index];
+        ref PageFrame page = ref alloc.Node.Pages[head];
+        return slot >= head && slot < head + (1 << page.Order) && page.Has(PageFlags.Allocated) && page.Owner == file.Id;
     }
 
     // balance_dirty_pages_ratelimited would run after this write (its nr_dirtied reaches the ratelimit).

@@ -172,7 +172,7 @@ internal sealed partial class PageCache
     {
         ArgumentNullException.ThrowIfNull(folioWait);
         Folios ??= folioWait;
-        int pfn = file.Pfn[index];
+        int pfn = FolioHead(file.Pfn[index]);
         FolioClearDirtyForIo(file, pfn);
         FolioStartWriteback(file, pfn, ender);
     }
@@ -185,7 +185,7 @@ internal sealed partial class PageCache
     {
         ArgumentNullException.ThrowIfNull(folioWait);
         Folios ??= folioWait;
-        FolioEndWriteback(file.Pfn[index]);
+        FolioEndWriteback(FolioHead(file.Pfn[index]));
     }
 
     /// <summary>

@@ -37,8 +37,20 @@ internal sealed partial class CachedFile : Mapping
     /// <summary>Dirty pages.</summary>
     public long NrDirty { get; set; }
 
-    /// <summary>The inode and its dentry are in their slab caches.</summary>
+    /// <summary>Slots holding a workingset shadow entry (a value below <see cref="Mapping.EmptySlot"/>).</summary>
+    public long NrShadows { get; set; }
+
+    /// <summary>The inode is in the inode cache (ext4_inode_cache).</summary>
     public bool InodeLoaded { get; set; }
+
+    /// <summary>Its dentry is in the dentry cache; it holds the inode's reference, so the inode is unused only without it.</summary>
+    public bool DentryLoaded { get; set; }
+
+    /// <summary>Both are in memory: a lookup and iget need no allocation.</summary>
+    public bool Opened => InodeLoaded && DentryLoaded;
+
+    /// <summary>Its readahead state (the f_ra its readers share).</summary>
+    public FileRaState Ra { get; } = new();
 
     /// <summary>Makes the file at least <paramref name="pages"/> long (another workload named it larger).</summary>
     public void Extend(long pages)
@@ -63,8 +75,8 @@ internal sealed partial class CachedFile : Mapping
 
 /// <summary>
 /// The page cache of the run's files (mm/filemap.c) and what drop_caches does to it
-/// (fs/drop_caches.c, mm/truncate.c: invalidate_mapping_pages). No readahead, no writeback and no
-/// reclaim: a page enters on first access and leaves only when caches are dropped.
+/// (fs/drop_caches.c, mm/truncate.c: invalidate_mapping_pages). Reads go through readahead
+/// (PageCache.Readahead.cs) and may add large folios where the mapping allows them.
 /// </summary>
 internal sealed partial class PageCache : IReclaimableSlab
 {
@@ -106,10 +118,6 @@ internal sealed partial class PageCache : IReclaimableSlab
     /// <summary>memcg: the memory cgroups new folios are charged to (the reader's or writer's); null when disabled.</summary>
     public Memcontrol.MemcgTree? Memcg { get; set; }
 
-    // memcg: TryRead declined because the charge could not be made at once (not because the fast path
-    // failed): ReadAfterFastPath then allocates from the start. Read and consumed within one event.
-    private bool memcgDeferred;
-
     /// <summary>Counts of the inode and dentry slabs (no workload owns them).</summary>
     public AllocTally SlabStats { get; } = new();
 
@@ -118,6 +126,9 @@ internal sealed partial class PageCache : IReclaimableSlab
 
     /// <summary>Files in the order first opened.</summary>
     public IReadOnlyList<CachedFile> Files => files;
+
+    /// <summary>workingset_refault, called for a folio added where reclaim left a shadow entry; null: shadows are only holes.</summary>
+    public IWorkingsetRefault? Workingset { get; set; }
 
     /// <summary>The file named <paramref name="name"/>, made at least <paramref name="nrPages"/> long.</summary>
     public CachedFile Open(string name, long nrPages)
@@ -135,89 +146,21 @@ internal sealed partial class PageCache : IReclaimableSlab
         return file;
     }
 
-    /// <summary>A read that hits: the inode is in memory and the page is cached, so nothing is allocated (filemap_get_pages' fast case).</summary>
-    /// <param name="file">The file.</param>
-    /// <param name="index">Page index.</param>
-    /// <returns>True when the read is done; false when <see cref="Read"/> has to run.</returns>
-    public static bool TryReadCached(CachedFile file, long index) => file.InodeLoaded && file.Pfn[index] >= 0;
-
     /// <summary>
-    /// A read that needs no sleep: a hit, or a miss of a loaded inode whose folio the allocator's fast path
-    /// serves. False means <see cref="ReadAfterFastPath"/> must run (the fast path failed, or the inode is not loaded).
+    /// The page is cached and its inode in memory, so an access needs no allocation (a mapped read's hit:
+    /// the fault path, whose read-around is not modelled, leaves the readahead state alone).
     /// </summary>
     /// <param name="file">The file.</param>
     /// <param name="index">Page index.</param>
-    /// <param name="stats">Where the reader's allocations are counted.</param>
-    /// <returns>True when the read is done.</returns>
-    public bool TryRead(CachedFile file, long index, IAllocAccount stats)
-    {
-        if (!file.InodeLoaded && !TryLoadInode(file))
-        {
-            return false;
-        }
+    /// <returns>True when the page is there; false when <see cref="Read(CachedFile, long, IAllocAccount)"/> has to run.</returns>
+    public static bool TryReadCached(CachedFile file, long index) => file.Opened && file.Pfn[index] >= 0;
 
-        if (file.Pfn[index] >= 0)
-        {
-            return true;
-        }
-
-        TaskContext current = pa.Current;
-        if (Memcg is { } memcg && !memcg.MayChargeAtOnce(current, 1))
-        {
-            memcgDeferred = true;
-            return false;
-        }
-
-        int pfn = pa.TryAllocPagesFast(ReadaheadGfp, 0, OwnerKind.File, file.Id);
-        if (pfn < 0)
-        {
-            return false;
-        }
-
-        Memcg?.ChargeAtOnce(pfn, current);
-        stats.CountAlloc(0, false);
-        InsertFolio(file, index, pfn);
-        alloc.Node.CountVmEvents(VmEventItem.Pgpgin, SectorsPerPage);
-        return true;
-    }
-
-    /// <summary>What <see cref="Read"/> does after <see cref="TryRead"/> returned false: loads the inode, or
-    /// continues the allocation in the slowpath where the fast path just failed.</summary>
-    /// <param name="file">The file.</param>
-    /// <param name="index">Page index.</param>
-    /// <param name="stats">Where the reader's allocations are counted.</param>
-    /// <returns>The coroutine; <see cref="TaskContext.Ret"/> is 1, or 0 without memory.</returns>
-    public IEnumerable<Wait> ReadAfterFastPath(CachedFile file, long index, IAllocAccount stats)
-    {
-        bool fastPathFailed = !memcgDeferred;
-        memcgDeferred = false;
-        return file.InodeLoaded ? AddToPageCache(file, index, ReadaheadGfp, stats, fastPathFailed, pgpgin: true) : Read(file, index, stats);
-    }
-
-    /// <summary>
-    /// read() of page <paramref name="index"/> (filemap_read; a miss allocates as page_cache_ra_unbounded does);
-    /// <see cref="TaskContext.Ret"/> is 1, or 0 when the page was not cached and no memory could be had (-ENOMEM).
-    /// </summary>
+    /// <summary>read() of the one page <paramref name="index"/>: <see cref="Read(CachedFile, long, long, IAllocAccount)"/> of one page.</summary>
     /// <param name="file">The file.</param>
     /// <param name="index">Page index.</param>
     /// <param name="stats">Where the reader's allocations are counted.</param>
     /// <returns>The coroutine the reading task awaits.</returns>
-    public IEnumerable<Wait> Read(CachedFile file, long index, IAllocAccount stats)
-    {
-        TaskContext current = pa.Current;
-        if (!file.InodeLoaded)
-        {
-            yield return Wait.Call(LoadInode(file));
-        }
-
-        current.Ret = 1;
-        if (file.Pfn[index] >= 0)
-        {
-            yield break;
-        }
-
-        yield return Wait.Call(AddToPageCache(file, index, ReadaheadGfp, stats, fastPathFailed: false, pgpgin: true));
-    }
+    public IEnumerable<Wait> Read(CachedFile file, long index, IAllocAccount stats) => Read(file, index, 1, stats);
 
     /// <summary>drop_caches bit 1: invalidate_mapping_pages on every file; returns the pages freed.</summary>
     public long DropPagecache()
@@ -235,74 +178,54 @@ internal sealed partial class PageCache : IReclaimableSlab
         return freed;
     }
 
-    /// <inheritdoc/>
-    /// <remarks>
-    /// fs/inode.c: prune_icache_sb evicts unused inodes, dropping their clean pages (pginodesteal);
-    /// an inode with dirty pages stays, as do its inode and dentry objects.
-    /// </remarks>
-    public long DropSlab()
-    {
-        long keep = 0;
-        foreach (CachedFile file in files)
-        {
-            // A tmpfs inode lives as long as its dentry (the file is not deleted), so it is never pruned.
-            if (!file.InodeLoaded || file.IsShmem)
-            {
-                continue;
-            }
-
-            if (file.NrDirty > 0)
-            {
-                keep++;
-                continue;
-            }
-
-            alloc.Node.CountVmEvents(VmEventItem.Pginodesteal, InvalidateMappingPages(file));
-            file.InodeLoaded = false;
-        }
-
-        return icache.Shrink(keep) + dcache.Shrink(keep);
-    }
-
-    // LoadInode when both caches have a free object in a slab they hold: nothing to allocate, nothing to
-    // sleep for (the common case; a slab holds 21 to 27 objects). False leaves everything as it was.
+    // LoadInode when the caches have a free object in a slab they hold for what is missing: nothing to
+    // allocate, nothing to sleep for (the common case; a slab holds 21 to 27 objects). False leaves
+    // everything as it was.
     private bool TryLoadInode(CachedFile file)
     {
-        if (!icache.HasFreeObject || !dcache.HasFreeObject)
+        if ((!file.InodeLoaded && !icache.HasFreeObject) || (!file.DentryLoaded && !dcache.HasFreeObject))
         {
             return false;
         }
 
-        icache.TakeFreeObject();
-        dcache.TakeFreeObject();
-        file.InodeLoaded = true;
+        if (!file.InodeLoaded)
+        {
+            icache.TakeFreeObject();
+            file.InodeLoaded = true;
+        }
+
+        if (!file.DentryLoaded)
+        {
+            dcache.TakeFreeObject();
+            file.DentryLoaded = true;
+        }
+
         return true;
     }
 
-    // The first access opens the file: iget loads the inode, the lookup adds a dentry. Both objects are
-    // allocated even if the first fails; without memory for them the open would fail, and the access goes
-    // on regardless (counted in SlabStats).
+    // An access opens the file: iget loads the inode unless the inode cache still has it, the lookup adds
+    // a dentry unless the dentry cache has it. Each object is allocated even if the other fails; without
+    // memory for them the open would fail, and the access goes on regardless (counted in SlabStats).
     private IEnumerable<Wait> LoadInode(CachedFile file)
     {
-        if (file.InodeLoaded)
-        {
-            yield break;
-        }
-
         TaskContext current = pa.Current;
-        yield return Wait.Call(icache.AllocObject());
-        bool inode = current.Ret == 1;
-        yield return Wait.Call(dcache.AllocObject());
-        bool dentry = current.Ret == 1;
-        if (file.InodeLoaded)
+        if (!file.InodeLoaded)
         {
-            // Another task loaded it while this one slept in the allocator: give the objects back.
-            FreeObjectIf(icache, inode);
-            FreeObjectIf(dcache, dentry);
-            yield break;
+            yield return Wait.Call(icache.AllocObject());
+            bool inode = current.Ret == 1;
+
+            // Another task may have loaded it while this one slept in the allocator: give the object back.
+            FreeObjectIf(icache, inode && file.InodeLoaded);
+            file.InodeLoaded |= inode;
         }
 
-        file.InodeLoaded = inode & dentry;
+        if (!file.DentryLoaded)
+        {
+            yield return Wait.Call(dcache.AllocObject());
+            bool dentry = current.Ret == 1;
+            FreeObjectIf(dcache, dentry && file.DentryLoaded);
+            file.DentryLoaded |= dentry;
+        }
     }
 
     private static void FreeObjectIf(SlabCache cache, bool taken)
@@ -356,26 +279,52 @@ internal sealed partial class PageCache : IReclaimableSlab
         }
     }
 
-    // The new folio enters the mapping: an uptodate LRU page of the file.
+    // __filemap_add_folio, then folio_add_lru: the new folio (of any order) takes its slots, one per page,
+    // each holding that page's PFN. A shadow entry in its range (a value below EmptySlot, left by reclaim's
+    // eviction) is handed to workingset_refault before the folio joins the LRU, which may make it start active.
     private void InsertFolio(CachedFile file, long index, int pfn)
     {
+        int nr = 1 << alloc.Node.Pages[pfn].Order;
+        int[] slots = file.Pfn;
+        int shadow = Mapping.EmptySlot;
+        for (int i = 0; i < nr; i++)
+        {
+            if (slots[index + i] < Mapping.EmptySlot)
+            {
+                shadow = shadow == Mapping.EmptySlot ? slots[index + i] : shadow;
+                file.NrShadows--;
+            }
+
+            slots[index + i] = pfn + i;
+        }
+
         alloc.Node.Pages[pfn].Set(PageFlags.Uptodate);
         rmap.SetFolioMapping(pfn, file, index);
+        file.NrCached += nr;
+        alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, nr);
+        if (shadow != Mapping.EmptySlot)
+        {
+            Workingset?.Refault(pfn, shadow);
+        }
+
         lru.FolioAddLru(pfn);
-        file.Pfn[index] = pfn;
-        file.NrCached++;
-        alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, 1);
     }
 
     // __filemap_remove_folio, then the page cache's reference is dropped and the folio freed — unless
-    // migration holds it isolated: its reference is then the last, and the isolator frees it.
-    private void RemoveFolio(int pfn)
+    // migration holds it isolated: its reference is then the last, and the isolator frees it. A readahead
+    // mark goes with the folio.
+    private void RemoveFolio(CachedFile file, int pfn)
     {
+        if (file.Ra.MarkPfn == pfn)
+        {
+            file.Ra.ClearMark();
+        }
+
         rmap.Unmap(pfn);
         if (!alloc.Node.Pages[pfn].Has(PageFlags.Isolated))
         {
             lru.FolioPutLru(pfn);
-            alloc.FreePages(pfn, 0);
+            alloc.FreePages(pfn, alloc.Node.Pages[pfn].Order);
         }
     }
 
@@ -385,17 +334,26 @@ internal sealed partial class PageCache : IReclaimableSlab
     {
         long freed = 0;
         int[] index = file.Pfn;
-        for (long i = 0; i < index.Length && file.NrCached > 0; i++)
+        for (long i = 0; i < index.Length && file.NrCached > 0;)
         {
             int pfn = index[i];
-            if (pfn < 0 || (alloc.Node.Pages[pfn].Flags & (uint)(PageFlags.Dirty | PageFlags.Writeback | PageFlags.Locked | PageFlags.Isolated)) != 0)
+            if (pfn < 0)
+            {
+                i++;
+                continue;
+            }
+
+            // A folio's head slot comes first; a large folio goes whole (mapping_evict_folio of the folio).
+            int nr = 1 << alloc.Node.Pages[pfn].Order;
+            i += nr;
+            if ((alloc.Node.Pages[pfn].Flags & (uint)(PageFlags.Dirty | PageFlags.Writeback | PageFlags.Locked | PageFlags.Isolated)) != 0)
             {
                 continue;
             }
 
-            RemoveFolio(pfn);
-            file.NrCached--;
-            freed++;
+            RemoveFolio(file, pfn);
+            file.NrCached -= nr;
+            freed += nr;
         }
 
         alloc.Node.ModNodePageState(NodeStatItem.NrFilePages, -freed);

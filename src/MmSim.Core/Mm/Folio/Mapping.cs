@@ -64,7 +64,10 @@ public enum AsFlags : byte
 
     // Writeback (issue 8): set by the filesystem at inode init.
 
-    /// <summary>AS_LARGE_FOLIO_SUPPORT (mapping_set_large_folios): the page cache may use large folios (ext4/xfs in 6.18).</summary>
+    /// <summary>
+    /// mapping_set_large_folios: the page cache may hold folios up to MAX_PAGECACHE_ORDER (ext4, xfs in 6.18;
+    /// the AS_FOLIO_ORDER_MAX bits set to it). Without it every page-cache folio is order 0.
+    /// </summary>
     LargeFolios = 4,
 
     /// <summary>AS_STABLE_WRITES: folios under writeback must not change, so writers wait (folio_wait_stable).</summary>

@@ -22,8 +22,9 @@ public sealed record CachedFileConfig(string Name, long SizeBytes);
 /// <param name="DeleteRate">Files deleted and created again empty per period (<c>delete_rate</c>); null: none.</param>
 /// <param name="Pattern">Access pattern (<c>pattern</c>).</param>
 /// <param name="StartNs">When reading and writing start (<c>start</c>).</param>
+/// <param name="ReadSizeBytes">Bytes each read() asks for (<c>read_size</c>), a whole number of pages.</param>
 public sealed record PageCacheWorkloadConfig(
-    ValueList<CachedFileConfig> Files, RateSpec? ReadRate, RateSpec? WriteRate, RateSpec? DeleteRate, AccessPattern Pattern, long StartNs) : WorkloadConfig
+    ValueList<CachedFileConfig> Files, RateSpec? ReadRate, RateSpec? WriteRate, RateSpec? DeleteRate, AccessPattern Pattern, long StartNs, long ReadSizeBytes = Units.PageSizeBytes) : WorkloadConfig
 {
     /// <inheritdoc/>
     public override string Type => PageCacheWorkloadType.TypeName;
@@ -56,13 +57,14 @@ internal sealed class PageCacheWorkloadType : WorkloadType
     public override string Name => TypeName;
 
     public override string Doc =>
-        "Readers and writers of named files through the page cache (mm/filemap.c). Each access touches one page: a page not yet cached "
-        + "is allocated as an order-0 page-cache folio (GFP_HIGHUSER_MOVABLE, with __GFP_NORETRY|__GFP_NOWARN for reads as readahead "
-        + "asks, __GFP_WRITE for writes; an LRU page owned by the file), counted in nr_file_pages. The first access to a file loads its inode and dentry "
-        + "into their reclaimable slab caches. Writes dirty the page (nr_dirty, nr_dirtied). There is no writeback and no reclaim yet (later issues): "
-        + "cached pages stay until a `steps` workload drops caches, and dirty pages stay even then, as drop_caches keeps them. "
-        + "Accesses arrive as a Poisson process at `read_rate`/`write_rate`; `delete_rate` deletes random files (truncate_inode_pages frees "
-        + "their pages wherever the random accesses put them), which is how page-cache turnover fragments memory before reclaim is modelled.";
+        "Readers and writers of named files through the page cache (mm/filemap.c). A read() asks for `read_size` bytes from a page "
+        + "(cut at the end of its file) and goes through readahead (mm/readahead.c: a miss reads a window ahead, reaching the marked "
+        + "folio pushes the window on, up to read_ahead_kb = 128 KiB; random small reads get only what they ask); folios are allocated with "
+        + "GFP_HIGHUSER_MOVABLE|__GFP_NORETRY|__GFP_NOWARN without __GFP_FS, as readahead does, order 0 unless the file's mount allows large "
+        + "folios. A write touches one page (GFP_HIGHUSER_MOVABLE|__GFP_WRITE) and dirties it (nr_dirty, nr_dirtied). Cached pages are LRU "
+        + "pages owned by the file, counted in nr_file_pages. An access to a file whose inode or dentry is not cached loads it into its "
+        + "reclaimable slab cache. Accesses arrive as a Poisson process at `read_rate`/`write_rate`; `delete_rate` deletes random files "
+        + "(truncate_inode_pages frees their pages wherever the accesses put them).";
 
     public override IReadOnlyList<FieldDecl> Fields { get; } =
     [
@@ -75,7 +77,7 @@ internal sealed class PageCacheWorkloadType : WorkloadType
         new()
         {
             Name = "read_rate", Kind = FieldKind.Rate, DefaultDoc = "no reader",
-            Doc = "page reads per unit of time (mean of a Poisson process)",
+            Doc = "read() calls per unit of time (mean of a Poisson process)",
             Get = FieldDecl.Of<PageCacheWorkloadConfig>(c => c.ReadRate),
         },
         new()
@@ -96,8 +98,17 @@ internal sealed class PageCacheWorkloadType : WorkloadType
             Doc = "`sequential`: page after page through the files in order, then again; `random`: uniformly random pages",
             Get = FieldDecl.Of<PageCacheWorkloadConfig>(c => PatternNames[(int)c.Pattern]),
         },
+        new()
+        {
+            Name = "read_size", Kind = FieldKind.Size, Default = Units.PageSizeBytes, Min = Units.PageSizeBytes, Max = ReadSizeMax,
+            Doc = "bytes each read() asks for (fio's bs): one call reads them all, and readahead sizes its first window from it",
+            Get = FieldDecl.Of<PageCacheWorkloadConfig>(c => c.ReadSizeBytes),
+        },
         TimedFields.Start<PageCacheWorkloadConfig>(c => c.StartNs),
     ];
+
+    // MAX_RW_COUNT is about 2 GiB; 64 MiB keeps one call's work bounded.
+    private const long ReadSizeMax = 64 * Units.MiB;
 
     public override WorkloadConfig? Bind(FieldValues values, LoadContext ctx)
     {
@@ -112,7 +123,7 @@ internal sealed class PageCacheWorkloadType : WorkloadType
 
         AccessPattern pattern = values.Get<string>("pattern") == "random" ? AccessPattern.Random : AccessPattern.Sequential;
         var delete = (RateSpec?)values.Raw("delete_rate");
-        return files is null ? null : new PageCacheWorkloadConfig(new ValueList<CachedFileConfig>(files), read, write, delete, pattern, values.Get<long>("start"));
+        return files is null ? null : new PageCacheWorkloadConfig(new ValueList<CachedFileConfig>(files), read, write, delete, pattern, values.Get<long>("start"), values.Get<long>("read_size"));
     }
 
     private static List<CachedFileConfig>? BindFiles(FieldValues values, LoadContext ctx)

@@ -73,6 +73,24 @@ internal sealed class KmemChurn
         }
     }
 
+    /// <summary>
+    /// A shrinker scanned <paramref name="nrPages"/> objects (one per page): frees blocks, those due to expire
+    /// soonest first, until that many pages went; returns the pages freed.
+    /// </summary>
+    public long FreeSome(long nrPages, Action<int, int> free)
+    {
+        long freed = 0;
+        while (freed < nrPages && live.Count > 0)
+        {
+            (int pfn, int order) = live.Pop();
+            free(pfn, order);
+            freed += 1L << order;
+        }
+
+        Pages -= freed;
+        return freed;
+    }
+
     /// <summary>Frees every live block at once (a shrinker emptied the cache); returns the pages freed.</summary>
     public long FreeAll(Action<int, int> free)
     {

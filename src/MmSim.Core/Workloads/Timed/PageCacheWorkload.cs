@@ -67,18 +67,21 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
             yield return sleep;
         }
 
+        // A read() asks for read_size bytes (cut at the end of its file); a write touches one page.
+        long perCall = write ? 1 : config.ReadSizeBytes / Units.PageSizeBytes;
         while (true)
         {
             yield return Wait.Sleep(gaps.Sample(prng));
             long page = config.Pattern == AccessPattern.Random ? (long)prng.NextBelow((ulong)files!.NrPages) : cursor;
-            cursor = (page + 1) % files!.NrPages;
-            (CachedFile file, long index) = files.Locate(page);
-            if (write ? cache.TryWriteCached(file, index) : cache.TryRead(file, index, Stats))
+            (CachedFile file, long index) = files!.Locate(page);
+            long nr = Math.Min(perCall, file.NrPages - index);
+            cursor = (page + nr) % files.NrPages;
+            if (write ? cache.TryWriteCached(file, index) : cache.TryRead(file, index, nr))
             {
                 continue;
             }
 
-            yield return Wait.Call(write ? cache.Write(file, index, Stats) : cache.ReadAfterFastPath(file, index, Stats));
+            yield return Wait.Call(write ? cache.Write(file, index, Stats) : cache.Read(file, index, nr, Stats));
             if (run.Kernel.Current.Ret == 0)
             {
                 Stats.AddMetric(AccessEnomem, 1);

@@ -37,6 +37,18 @@ internal sealed class SlabWorkload(SlabWorkloadConfig config, WorkloadStats? sta
     /// <inheritdoc/>
     public long DropSlab() => churn.FreeAll(Free);
 
+    /// <inheritdoc/>
+    /// <remarks>Objects are pages: the workload allocates whole slabs and tracks no objects inside them.</remarks>
+    public long CountObjects(ShrinkControl sc) => sc.MemcgId == 0 ? churn.Pages : 0;
+
+    /// <inheritdoc/>
+    public long ScanObjects(ShrinkControl sc)
+    {
+        long pages = churn.FreeSome(sc.NrToScan, Free);
+        sc.ReclaimedPages += pages;
+        return pages;
+    }
+
     // An iterator of its own, so the stream is taken when the task first runs, after Spawn returned.
     private IEnumerable<Wait> Body(TaskHandle self)
     {
