@@ -78,6 +78,8 @@ public static class KernelFromConfig
             // Mechanisms by the names the design's switches give (an unknown name fails before boot).
             Compact = compaction.Create,
             Reclaim = reclaim.Create,
+            Writeback = WritebackParams.Sysctl(config), // writeback (issue 8)
+            Mounts = WritebackParams.Mounts(config),
         };
     }
 

@@ -74,6 +74,9 @@ public sealed record RunSummary
     /// <summary>The kernel daemons' counters; null when the scenario has no timed workload.</summary>
     public required DaemonSummary? Daemons { get; init; }
 
+    /// <summary>Per mount: writeback counters and how long folios stayed under writeback (writeback, issue 8).</summary>
+    public IReadOnlyList<WritebackSummary> Writeback { get; init; } = [];
+
     /// <summary>Builds the summary from a finished run.</summary>
     /// <param name="scenario">Scenario name.</param>
     /// <param name="runner">The finished runner.</param>
@@ -142,6 +145,7 @@ public sealed record RunSummary
             HungTasks = HungTaskSummary.From(runner.Timed?.Daemons.Khungtaskd.Reports ?? []),
             Deadlocks = DeadlockSummary.From(runner.Timed?.Daemons.Deadlocks.Deadlocks ?? []),
             Daemons = runner.Timed is { } t ? DaemonSummary.From(t.Daemons) : null,
+            Writeback = WritebackSummary.From(runner.Kernel),
         };
     }
 

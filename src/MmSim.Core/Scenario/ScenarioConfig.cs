@@ -17,6 +17,7 @@ namespace MmSim.Scenario;
 /// <param name="Sysctl">vm and hung-task sysctls (<c>sysctl</c>).</param>
 /// <param name="Workloads">Workloads in file order (<c>workloads</c>).</param>
 /// <param name="Policy">Design/policy switches by name, sorted by name (<c>policy</c>); validated by later components.</param>
+/// <param name="Mounts">Filesystems with their devices and bdi settings (writeback, issue 8); null or empty: one default ext4 mount.</param>
 public sealed record ScenarioConfig(
     int Version,
     string Name,
@@ -29,7 +30,8 @@ public sealed record ScenarioConfig(
     MachineConfig Machine,
     SysctlConfig Sysctl,
     ValueList<WorkloadConfig> Workloads,
-    ValueList<PolicySwitch> Policy);
+    ValueList<PolicySwitch> Policy,
+    ValueList<MountConfig>? Mounts = null); // writeback (issue 8): null or empty means one default ext4 mount
 
 /// <summary>One entry of the scenario's <c>policy</c> map.</summary>
 /// <param name="Name">Switch name as written.</param>
