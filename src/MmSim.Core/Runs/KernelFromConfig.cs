@@ -84,6 +84,8 @@ public static class KernelFromConfig
             Swap = config.Swap is { SizeBytes: >= Units.PageSizeBytes } sw
                 ? new Mm.Swap.SwapSpec(sw.SizeBytes / Units.PageSizeBytes, sw.LatencyNs, sw.BandwidthBytes)
                 : null,
+            Writeback = WritebackParams.Sysctl(config), // writeback (issue 8)
+            Mounts = WritebackParams.Mounts(config),
         };
     }
 

@@ -82,6 +82,9 @@ public sealed record RunSummary
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public OomSummary? Oom { get; init; }
 
+    /// <summary>Per mount: writeback counters and how long folios stayed under writeback (writeback, issue 8).</summary>
+    public IReadOnlyList<WritebackSummary> Writeback { get; init; } = [];
+
     /// <summary>Builds the summary from a finished run.</summary>
     /// <param name="scenario">Scenario name.</param>
     /// <param name="runner">The finished runner.</param>
@@ -152,6 +155,7 @@ public sealed record RunSummary
             Deadlocks = DeadlockSummary.From(runner.Timed?.Daemons.Deadlocks.Deadlocks ?? []),
             Daemons = runner.Timed is { } t ? DaemonSummary.From(t.Daemons) : null,
             Oom = runner.Kernel is { } k ? OomSummary.From(k.Oom) : null,
+            Writeback = WritebackSummary.From(runner.Kernel),
         };
     }
 

@@ -19,6 +19,7 @@ namespace MmSim.Scenario;
 /// <param name="Policy">Design/policy switches by name, sorted by name (<c>policy</c>); validated by later components.</param>
 /// <param name="Cgroups">memcg: the memory cgroups (<c>cgroups</c>); <see cref="CgroupsConfig.None"/> when absent.</param>
 /// <param name="Swap">The swap device (<c>swap</c>); null or size 0: none.</param>
+/// <param name="Mounts">Filesystems with their devices and bdi settings (writeback, issue 8); null or empty: one default ext4 mount.</param>
 public sealed record ScenarioConfig(
     int Version,
     string Name,
@@ -33,7 +34,8 @@ public sealed record ScenarioConfig(
     ValueList<WorkloadConfig> Workloads,
     ValueList<PolicySwitch> Policy,
     CgroupsConfig? Cgroups = null, // memcg
-    SwapConfig? Swap = null);
+    SwapConfig? Swap = null,
+    ValueList<MountConfig>? Mounts = null); // writeback (issue 8): null or empty means one default ext4 mount
 
 /// <summary>One entry of the scenario's <c>policy</c> map.</summary>
 /// <param name="Name">Switch name as written.</param>

@@ -299,7 +299,7 @@ public class ScenarioLoaderTests
     public void Workload_types_unknown_or_not_yet_modelled_are_named()
     {
         string yaml = Minimal("workloads:\n  - type: chrun\n    ops: 5\n  - ops: 5\n  - type: fuse\n  - type: thpchalenge\n  - type: churn\n    ops: 10\n    opps: 3\n");
-        const string Known = "anon, churn, compaction_test, frag, fuse, netbuf, ops, pagecache, pinned, punch, slab, steps, thpchallenge, thpcompact";
+        const string Known = "anon, churn, compaction_test, filewrite, frag, fuse, netbuf, ops, pagecache, pinned, punch, slab, steps, thpchallenge, thpcompact";
         Assert.Equal(
             [
                 $"test.yaml:7:11: workloads[0].type: unknown workload type 'chrun'; did you mean 'churn'? known types: {Known}",

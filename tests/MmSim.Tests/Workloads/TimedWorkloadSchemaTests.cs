@@ -18,6 +18,7 @@ public class TimedWorkloadSchemaTests
         { "pinned", "    size: 8MiB\n" },
         { "steps", "    steps:\n      - { at: 1s, do: drop_caches }\n" },
         { "frag", string.Empty },
+        { "filewrite", "    file: f\n    size: 1MiB\n    rate: 10/s\n" },
         { "compaction_test", string.Empty },
         { "thpchallenge", string.Empty },
         { "thpcompact", string.Empty },

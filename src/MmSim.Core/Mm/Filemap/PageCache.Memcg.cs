@@ -9,13 +9,9 @@ namespace MmSim.Mm.Filemap;
 /// <content>Charging new page cache folios.</content>
 internal sealed partial class PageCache
 {
-    // mapping_gfp_mask of a regular file or tmpfs file: the charge of filemap_create_folio (the model's
-    // read miss stands for readahead and the create that follows a failed readahead, so the charge is
-    // the create's, which may OOM, not readahead's __GFP_NORETRY one).
-    private const GfpFlags MappingGfp = GfpFlags.HighUserMovable;
-
     // Charges the new folio at pfn to current's memcg; AllocResult is the PFN, or -1 after a failed
-    // charge freed it (-ENOMEM). The caller's Ret is kept.
+    // charge freed it (-ENOMEM). The caller's Ret is kept. The gfp is the allocation's: mapping_gfp_mask
+    // (MappingGfp, may OOM) for filemap_create_folio and writes, readahead's __GFP_NORETRY mask for readahead.
     private IEnumerable<Wait> ChargeNewFolio(MemcgTree memcg, int pfn, TaskContext current, GfpFlags gfp = MappingGfp)
     {
         int ret = current.Ret;

@@ -80,6 +80,13 @@ internal static class ScenarioSchema
             },
             new()
             {
+                // Writeback (issue 8).
+                Name = "mounts", Kind = FieldKind.SectionList, Section = MountsSchema.Mount, DefaultDoc = "one ext4 mount on `sda`",
+                Doc = "filesystems with their block devices and bdi settings",
+                Get = FieldDecl.Of<ScenarioConfig>(c => c.Mounts ?? []),
+            },
+            new()
+            {
                 // anon (issue 8)
                 Name = "swap", Kind = FieldKind.Section, Section = SwapSchema.Decl,
                 Doc = "the swap device; none by default",
@@ -125,6 +132,8 @@ internal static class ScenarioSchema
             }
         }
 
+        CheckMounts(v, ctx); // writeback (issue 8)
+
         if (v.TryGet("duration", out long durationNs) && v.IsPresent("sampling_interval") && v.TryGet("sampling_interval", out long samplingNs) && samplingNs > durationNs)
         {
             ctx.Error(v.MarkOf("sampling_interval"), v.PathOf("sampling_interval"),
@@ -138,6 +147,39 @@ internal static class ScenarioSchema
             {
                 ctx.Error(v.MarkOf("sysctl"), YamlTree.Join(v.PathOf("sysctl"), "min_free_kbytes"),
                     $"{sysctl.MinFreeKbytes} KiB is not below the machine's lowmem ({lowmemKbytes} KiB managed in DMA, DMA32 and Normal); every allocation would fail");
+            }
+        }
+    }
+
+    // Mount names are unique, and a filewrite's mount is one of them (or the default `root`).
+    private static void CheckMounts(FieldValues v, LoadContext ctx)
+    {
+        var mountNames = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyList<object> mounts = v.TryGet("mounts", out IReadOnlyList<object>? ms) && ms is not null ? ms : [];
+        foreach (MountConfig m in mounts.OfType<MountConfig>())
+        {
+            if (!mountNames.Add(m.Name))
+            {
+                ctx.Error(v.MarkOf("mounts"), v.PathOf("mounts"), $"mount name '{m.Name}' is used twice");
+            }
+        }
+
+        if (mountNames.Count == 0)
+        {
+            mountNames.Add("root");
+        }
+
+        if (!v.TryGet("mounts", out IReadOnlyList<object>? _))
+        {
+            return; // the mounts' own errors are reported; names are unknown
+        }
+
+        IReadOnlyList<object> workloads = v.TryGet("workloads", out IReadOnlyList<object>? ws) && ws is not null ? ws : [];
+        foreach (WorkloadConfig w in workloads.OfType<WorkloadConfig>())
+        {
+            if (w is FileWriteWorkloadConfig { Mount: { } mount } && !mountNames.Contains(mount))
+            {
+                ctx.Error(v.MarkOf("workloads"), v.PathOf("workloads"), $"filewrite names mount '{mount}', which `mounts` does not list");
             }
         }
     }
@@ -169,6 +211,7 @@ internal static class ScenarioSchema
             new ValueList<WorkloadConfig>(v.List<WorkloadConfig>("workloads")),
             v.Get<ValueList<PolicySwitch>>("policy"),
             v.Get<CgroupsConfig>("cgroups"),
-            v.Get<SwapConfig>("swap"));
+            v.Get<SwapConfig>("swap"),
+            new ValueList<MountConfig>(v.List<MountConfig>("mounts")));
     }
 }

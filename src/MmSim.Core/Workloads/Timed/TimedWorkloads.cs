@@ -34,6 +34,7 @@ public static class TimedWorkloads
             ThpChallengeWorkloadConfig c => new ThpChallengeWorkload(c),
             ThpCompactWorkloadConfig c => new ThpCompactWorkload(c),
             PunchWorkloadConfig c => new PunchWorkload(c),
+            FileWriteWorkloadConfig c => new FileWriteWorkload(c), // writeback (issue 8)
             _ => null,
         };
     }

@@ -1,0 +1,58 @@
+// Writeback (issue 8): a scenario's mounts and vm.dirty_* sysctls as the kernel boots them.
+using MmSim.Block;
+using MmSim.Fs;
+using MmSim.Mm.Writeback;
+using MmSim.Scenario;
+
+namespace MmSim.Runs;
+
+/// <summary>The writeback part of <see cref="KernelFromConfig.Params"/>.</summary>
+public static class WritebackParams
+{
+    /// <summary>The vm.dirty_* sysctls of a scenario.</summary>
+    /// <param name="config">The resolved scenario.</param>
+    /// <returns>The sysctls.</returns>
+    public static WritebackSysctl Sysctl(ScenarioConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        SysctlConfig s = config.Sysctl;
+        return new WritebackSysctl
+        {
+            DirtyRatio = s.DirtyRatio,
+            DirtyBackgroundRatio = s.DirtyBackgroundRatio,
+            DirtyExpireCentisecs = s.DirtyExpireCentisecs,
+            DirtyWritebackCentisecs = s.DirtyWritebackCentisecs,
+        };
+    }
+
+    /// <summary>The mounts of a scenario, the default first.</summary>
+    /// <param name="config">The resolved scenario.</param>
+    /// <returns>Mount specs (empty: the kernel's default mount).</returns>
+    public static IReadOnlyList<MountSpec> Mounts(ScenarioConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var list = new List<MountSpec>();
+        if (config.Mounts is null)
+        {
+            return list;
+        }
+
+        foreach (MountConfig m in config.Mounts)
+        {
+            FsType type = m.Fs switch { "xfs" => FsType.Xfs, "tmpfs" => FsType.Tmpfs, _ => FsType.Ext4 };
+            string dev = m.Device.Length > 0 ? m.Device : "sd" + (char)('a' + Math.Min(25, list.Count));
+            var device = new BlockDeviceParams(
+                dev,
+                m.QueueDepth,
+                m.LatencyNs,
+                m.BandwidthBytesPerSec,
+                m.NrRequests,
+                NeverCompletes: m.Fault == "never",
+                StallFromNs: m.Fault == "stall" ? m.StallFromNs : -1,
+                StallUntilNs: m.Fault == "stall" ? m.StallUntilNs : -1);
+            list.Add(new MountSpec(m.Name, type, device, m.LargeFolios, m.MinRatio, m.MaxRatio, m.StrictLimit, m.StableWrites));
+        }
+
+        return list;
+    }
+}
