@@ -83,7 +83,7 @@ public class ScenarioWriterTests
     {
         string resolved = ScenarioWriter.WriteResolvedYaml(LoadOk(Minimal("workloads:\n  - type: churn\n    ops: 5\n"), "m.yaml"));
         string[] topLevel = [.. resolved.Split('\n').Where(l => l.Length > 0 && char.IsAsciiLetter(l[0])).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)])];
-        Assert.Equal(["version", "name", "description", "seed", "seeds", "duration", "sampling_interval", "kernel", "machine", "sysctl", "mounts", "swap", "workloads", "policy"], topLevel);
+        Assert.Equal(["version", "name", "description", "seed", "seeds", "duration", "sampling_interval", "kernel", "machine", "sysctl", "mounts", "swap", "workloads", "cgroups", "policy"], topLevel);
         Assert.Contains("seed: 1\n", resolved, StringComparison.Ordinal);
         Assert.Contains("  fallback: v6.15\n", resolved, StringComparison.Ordinal);
         Assert.Contains("  min_free_kbytes: auto\n", resolved, StringComparison.Ordinal);

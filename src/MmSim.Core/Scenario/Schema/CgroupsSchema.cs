@@ -87,7 +87,7 @@ internal static class CgroupsSchema
         for (int i = 0; i < items.Count; i++)
         {
             var g = (CgroupConfig)items[i];
-            string path = YamlTree.Join(v.PathOf("groups"), $"[{i}]");
+            string path = v.PathOf("groups") + $"[{i}]";
             Mark at = v.MarkOf("groups");
             if (g.Parent is string parent && !seen.Contains(parent))
             {
