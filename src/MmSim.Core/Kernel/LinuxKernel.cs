@@ -68,6 +68,11 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         Reclaim = parameters.Reclaim(new ReclaimDeps(alloc, Lru, Rmap, Mappings, FolioWait, Shrinkers, Memcg, sim, () => Current, Workingset, PageCache));
         Memcg.Reclaim = Reclaim as Mm.Memcontrol.IMemcgReclaim;
         Checks.Add(("reclaim", Reclaim.Verify));
+
+        // Reclaim meets writeback: shrink_inactive_list wakes the flushers, folio_end_writeback feeds
+        // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK) through acct_reclaim_writeback.
+        Reclaim.Flusher = Flusher;
+        ReclaimWritebackAcct = Reclaim as Mm.Writeback.IReclaimWritebackAcct;
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
 
         // anon (issue 8): the OOM killer behind the page allocator's and memcg's OOM seams.

@@ -217,13 +217,14 @@ public sealed class OomKiller : IMemcgOom
     }
 
     /// <inheritdoc/>
-    /// <remarks>mm/memcontrol.c: mem_cgroup_oom (the MEMCG_OOM event) and mem_cgroup_out_of_memory: no kill when
+    /// <remarks>mm/memcontrol.c: mem_cgroup_out_of_memory (the charge path counted MEMCG_OOM in mem_cgroup_oom): no kill when
     /// the charge fits by now or current is dying; oom_lock is never contended (nothing sleeps under it).</remarks>
     public IEnumerable<Wait> MemCgroupOutOfMemory(MemCgroup memcg, GfpFlags gfp, int order)
     {
         ArgumentNullException.ThrowIfNull(memcg);
         TaskContext cur = current();
-        MemcgMemoryEvent(memcg, oom: true);
+
+        // MEMCG_OOM was counted by the charge path's mem_cgroup_oom before it called here.
         bool ret;
         if (memcg.Memory.Limit - memcg.Memory.Usage >= 1L << order)
         {
@@ -319,7 +320,7 @@ public sealed class OomKiller : IMemcgOom
         DumpHeader(oc, cur);
         DumpOomVictim(oc, victim);
         node.CountVmEvent(VmEventItem.OomKill);
-        MemcgMemoryEvent(memcg[MemcgOf(victim)], oom: false);
+        memcg.MemcgMemoryEvent(memcg[MemcgOf(victim)], Memcontrol.MemcgMemoryEvent.OomKill);
         foreach (SimTask t in victim.Tasks)
         {
             sendSignal(t, TaskContext.SigKill);
@@ -367,28 +368,6 @@ public sealed class OomKiller : IMemcgOom
                 Write(string.Create(CultureInfo.InvariantCulture, $"oom_reaper: unable to reap pid:{mm.Tgid} ({mm.Comm})"));
             }
         });
-
-    // memcg_memory_event(_mm): the event counts in the cgroup and its ancestors, the root excluded (it
-    // counts only when it is the cgroup itself).
-    private static void MemcgMemoryEvent(MemCgroup m, bool oom)
-    {
-        for (MemCgroup? c = m; c is not null; c = c.Parent)
-        {
-            if (oom)
-            {
-                c.EventsOom++;
-            }
-            else
-            {
-                c.EventsOomKill++;
-            }
-
-            if (c.Parent is null || c.Parent.Parent is null)
-            {
-                break;
-            }
-        }
-    }
 
     private ushort MemcgOf(MmStruct mm) => contextOf(mm.Tasks[0]).MemcgId;
 
