@@ -23,7 +23,8 @@ public class ReclaimTests
         int[] pfns = rig.Read(f, 0, 64);
         for (int i = 0; i < 64; i++)
         {
-            Assert.True(rig.Kernel.PageCache.TryWriteCached(f, i));
+            // folio_mark_dirty, as write_end does (the write path itself would also throttle the writer).
+            Assert.True(rig.Kernel.PageCache.FolioMarkDirty(f, pfns[i]));
         }
 
         SimTask t = rig.RunTask("reader", rig.Reclaim.ShrinkNode(rig.Kernel.Alloc, ReclaimRig.Pass(0, kswapd: false)), 100 * Ms);

@@ -205,20 +205,23 @@ internal sealed partial class PageCache
             for (long i = 0; i < slots.Length; i++)
             {
                 int pfn = slots[i];
-                if (pfn < 0)
+
+                // A large folio's slots hold head + i; its state is the head's and counts for the whole folio.
+                if (pfn < 0 || !alloc.Node.Pages[pfn].Has(PageFlags.Allocated) || alloc.Node.Pages[pfn].Owner != file.Id)
                 {
                     continue;
                 }
 
                 ref PageFrame page = ref alloc.Node.Pages[pfn];
+                int nr = FolioPages(page);
                 if (page.Has(PageFlags.Dirty))
                 {
-                    fd++;
+                    fd += nr;
                 }
 
                 if (page.Has(PageFlags.Writeback))
                 {
-                    fw++;
+                    fw += nr;
                 }
             }
 
@@ -261,7 +264,9 @@ internal sealed partial class PageCache
             }
         }
 
-        // The scripted step and tests may put folios of no cached file under writeback: only file pages are compared.
+        // The scripted step and tests may put folios of no cached file under writeback: only file pages, and the
+        // swap cache's folios that swap_writeout put under writeback (they count in NR_WRITEBACK too), are compared.
+        writeback += SwapCacheWritebackPages();
         if (alloc.Node.VmStat[(int)NodeStatItem.NrDirty] != dirty)
         {
             return $"nr_dirty {alloc.Node.VmStat[(int)NodeStatItem.NrDirty]}, dirty file pages {dirty}";
@@ -270,6 +275,22 @@ internal sealed partial class PageCache
         return alloc.Node.VmStat[(int)NodeStatItem.NrWriteback] != writeback
             ? $"nr_writeback {alloc.Node.VmStat[(int)NodeStatItem.NrWriteback]}, file pages under writeback {writeback}"
             : null;
+    }
+
+    // Pages of swap-cache folios under writeback (anonymous folios being written to swap).
+    private long SwapCacheWritebackPages()
+    {
+        PageFrame[] pages = alloc.Node.Pages;
+        long nr = 0;
+        for (int pfn = 0; pfn < pages.Length; pfn += pages[pfn].Has(PageFlags.Allocated) ? FolioPages(pages[pfn]) : 1)
+        {
+            if (pages[pfn].Has(PageFlags.Allocated) && pages[pfn].Has(PageFlags.SwapCache) && pages[pfn].Has(PageFlags.Writeback))
+            {
+                nr += FolioPages(pages[pfn]);
+            }
+        }
+
+        return nr;
     }
 
     // folio_account_cleaned / the clean half of folio_clear_dirty_for_io.
