@@ -129,4 +129,17 @@ public class TimedWorkloadSchemaTests
             ],
             Errors(yaml));
     }
+
+    // mmtests' reader outgrows memory, so thpchallenge's cache may exceed 100%, up to 400%.
+    [Fact]
+    public void Thpchallenge_takes_a_cache_above_memory_up_to_400_percent_and_a_thp_delay()
+    {
+        var w = (ThpChallengeWorkloadConfig)Assert.Single(LoadOk(Minimal("workloads:\n  - type: thpchallenge\n    cache: 400%\n    thp_delay: 1s\n")).Workloads);
+        Assert.Equal(Percent.FromWhole(400), w.Cache);
+        Assert.Equal(1_000_000_000L, w.ThpDelayNs);
+        string[] errors = Errors(Minimal("workloads:\n  - type: thpchallenge\n    cache: 401%\n    thp_delay: -1s\n"));
+        Assert.Equal(2, errors.Length);
+        Assert.StartsWith("test.yaml:8:12: workloads[0].cache: ", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("test.yaml:9:16: workloads[0].thp_delay: ", errors[1], StringComparison.Ordinal);
+    }
 }

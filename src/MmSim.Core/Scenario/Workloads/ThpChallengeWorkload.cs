@@ -13,8 +13,9 @@ namespace MmSim.Scenario;
 /// <param name="ThpLifetime">Lifetime of each run of the THP process (<c>thp_lifetime</c>).</param>
 /// <param name="Thp">How THP applies to its mapping (<c>thp</c>).</param>
 /// <param name="Defrag">transparent_hugepage/defrag (<c>defrag</c>).</param>
+/// <param name="ThpDelayNs">How long after <c>start</c> the THP process first runs (<c>thp_delay</c>).</param>
 public sealed record ThpChallengeWorkloadConfig(
-    long StartNs, Percent Cache, long FileSizeBytes, RateSpec ReadRate, RateSpec DeleteRate, RateSpec SlabRate, DistributionSpec SlabLifetime, Percent ThpSize, DistributionSpec ThpLifetime, ThpMode Thp, ThpDefrag Defrag) : WorkloadConfig
+    long StartNs, Percent Cache, long FileSizeBytes, RateSpec ReadRate, RateSpec DeleteRate, RateSpec SlabRate, DistributionSpec SlabLifetime, Percent ThpSize, DistributionSpec ThpLifetime, ThpMode Thp, ThpDefrag Defrag, long ThpDelayNs = 0) : WorkloadConfig
 {
     /// <inheritdoc/>
     public override string Type => ThpChallengeWorkloadType.TypeName;
@@ -25,6 +26,9 @@ internal sealed class ThpChallengeWorkloadType : WorkloadType
 {
     public const string TypeName = "thpchallenge";
 
+    // mmtests sizes its reader's files past memory so that reclaim runs all along; 4x is ample.
+    private const int CachePercentMax = 400;
+
     public override string Name => TypeName;
 
     public override string Doc =>
@@ -34,14 +38,16 @@ internal sealed class ThpChallengeWorkloadType : WorkloadType
         + "(`slab_rate`, `slab_lifetime`). In parallel a process maps `thp_size` of memory with `thp` (as `anon`), faults it in, lives "
         + "`thp_lifetime` and exits, again and again until the run ends. Signature: thp_fault_fallback stays at 0 while whole 2MiB blocks remain "
         + "and grows once the load has taken them (the workload's metrics count its THP faults: thp_fault_alloc, thp_fault_fallback, runs). "
-        + "mmtests' load reads more than memory holds, so reclaim scatters free pages; until reclaim is modelled the page cache cannot grow past "
-        + "memory, the fallbacks come as the load fills it, and when a fallback finds no base page "
+        + "As in mmtests (background fio-random-reader-inefficient), `cache` may exceed memory (up to 400%): the reads then keep reclaim busy, "
+        + "kswapd frees clean page cache a page at a time all over memory (pgsteal_file), the freed pages are taken again by the next reads "
+        + "before their buddies free, and THP faults fall back once no whole 2MiB block is left. `thp_delay` lets the reader fill memory "
+        + "before the THP process first runs, as mmtests starts its faulter after the background reader. When a fallback finds no base page "
         + "either the OOM killer picks a victim (the THP process, the biggest: metric oom_killed).";
 
     public override IReadOnlyList<FieldDecl> Fields { get; } =
     [
         TimedFields.Start<ThpChallengeWorkloadConfig>(c => c.StartNs),
-        TimedFields.ShareOfMemory<ThpChallengeWorkloadConfig>("cache", 80, "total size of the small files, as a share of managed memory", c => c.Cache),
+        TimedFields.ShareOfMemory<ThpChallengeWorkloadConfig>("cache", 80, "total size of the small files, as a share of managed memory; above 100% the reads keep reclaim running", c => c.Cache, maxPercent: CachePercentMax),
         TimedFields.Size<ThpChallengeWorkloadConfig>("file_size", "size of each small file", c => c.FileSizeBytes, defaultBytes: 64 * Units.KiB),
         new()
         {
@@ -86,6 +92,12 @@ internal sealed class ThpChallengeWorkloadType : WorkloadType
             Doc = "transparent_hugepage/defrag (as `anon`)",
             Get = FieldDecl.Of<ThpChallengeWorkloadConfig>(c => AnonWorkloadType.DefragNames[(int)c.Defrag]),
         },
+        new()
+        {
+            Name = "thp_delay", Kind = FieldKind.Duration, Default = 0L, Min = 0,
+            Doc = "time after `start` before the THP process first runs, so that the reader has filled memory and reclaim runs when it faults",
+            Get = FieldDecl.Of<ThpChallengeWorkloadConfig>(c => c.ThpDelayNs),
+        },
     ];
 
     public override WorkloadConfig? Bind(FieldValues values, LoadContext ctx) => new ThpChallengeWorkloadConfig(
@@ -99,5 +111,6 @@ internal sealed class ThpChallengeWorkloadType : WorkloadType
         values.Get<Percent>("thp_size"),
         values.Get<DistributionSpec>("thp_lifetime"),
         AnonWorkloadType.ParseThp(values.Get<string>("thp")),
-        AnonWorkloadType.ParseDefrag(values.Get<string>("defrag")));
+        AnonWorkloadType.ParseDefrag(values.Get<string>("defrag")),
+        values.Get<long>("thp_delay"));
 }

@@ -35,7 +35,7 @@ internal sealed class ThpChallengeWorkload(ThpChallengeWorkloadConfig config) : 
 
         var reader = new PageCacheWorkloadConfig(new ValueList<CachedFileConfig>(files), config.ReadRate, null, config.DeleteRate, AccessPattern.Random, config.StartNs);
         long thpBytes = Math.Max(Units.PageblockSizeBytes, config.ThpSize.Of(managedBytes) / Units.PageblockSizeBytes * Units.PageblockSizeBytes);
-        var process = new AnonWorkloadConfig(thpBytes, TimedFields.FaultRateDefault, config.ThpLifetime, config.Thp, config.Defrag, false, config.StartNs, long.MaxValue);
+        var process = new AnonWorkloadConfig(thpBytes, TimedFields.FaultRateDefault, config.ThpLifetime, config.Thp, config.Defrag, false, config.StartNs + config.ThpDelayNs, long.MaxValue);
         Stats.SetMetric(Files, nrFiles);
         var slab = new SlabWorkloadConfig(false, KernelSlabOrders, config.SlabRate, config.SlabLifetime, null, config.StartNs);
         new PageCacheWorkload(reader, Stats).Start(ctx);
