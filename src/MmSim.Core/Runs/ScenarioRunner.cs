@@ -104,6 +104,7 @@ public sealed class ScenarioRunner
         cgroups = KernelFromConfig.CreateCgroups(kernel, config.Cgroups ?? CgroupsConfig.None); // memcg
         Check("boot");
         TimeSeries = new TimeSeriesRecorder(alloc, config.Sysctl.DirtyRatio, config.Sysctl.DirtyBackgroundRatio);
+        TimeSeries.WatchWriteback(kernel.Fs.Supers.Select(sb => (sb.Name, sb.Bdi.Wb))); // writeback time series
         if (!hasTimedWorkloads)
         {
             TimeSeries.Sample(0);
