@@ -27,8 +27,7 @@ public sealed class TimeSeriesRecorder
         [.. Enumerable.Range(0, (int)TaskState.Dead + 1).Select(i => ((TaskState)i).ToChar().ToString())];
 
     private readonly PageAllocator alloc;
-    private readonly int dirtyRatioPercent;
-    private readonly int dirtyBackgroundRatioPercent;
+    private readonly WritebackSysctl dirty;
     private readonly long[] row = new long[TimeSeriesColumns.Numeric.Count];
     private readonly long[] counts = new long[MigrateTypes.Count];
     private readonly Action<object?> tick;
@@ -42,11 +41,19 @@ public sealed class TimeSeriesRecorder
     /// <param name="dirtyRatioPercent">vm.dirty_ratio, for nr_dirty_threshold.</param>
     /// <param name="dirtyBackgroundRatioPercent">vm.dirty_background_ratio, for nr_dirty_background_threshold.</param>
     public TimeSeriesRecorder(PageAllocator alloc, int dirtyRatioPercent, int dirtyBackgroundRatioPercent)
+        : this(alloc, new WritebackSysctl { DirtyRatio = dirtyRatioPercent, DirtyBackgroundRatio = dirtyBackgroundRatioPercent })
+    {
+    }
+
+    /// <summary>Creates an empty recorder whose dirty thresholds follow <paramref name="dirty"/> (ratios or bytes).</summary>
+    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="dirty">The vm.dirty_* sysctls.</param>
+    public TimeSeriesRecorder(PageAllocator alloc, WritebackSysctl dirty)
     {
         ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(dirty);
         this.alloc = alloc;
-        this.dirtyRatioPercent = dirtyRatioPercent;
-        this.dirtyBackgroundRatioPercent = dirtyBackgroundRatioPercent;
+        this.dirty = dirty;
         tick = static state => ((TimeSeriesRecorder)state!).OnTimer();
         for (int i = 0; i < ZoneValues.Length; i++)
         {
@@ -221,7 +228,7 @@ public sealed class TimeSeriesRecorder
 
     private long[] SampleVmstat(long timeNs)
     {
-        long[] v = ProcVmstat.Snapshot(alloc.Node, dirtyRatioPercent, dirtyBackgroundRatioPercent);
+        long[] v = ProcVmstat.Snapshot(alloc.Node, dirty);
         for (int i = 0; i < v.Length; i++)
         {
             VmstatTimeNs.Add(timeNs);
