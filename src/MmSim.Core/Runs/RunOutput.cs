@@ -30,12 +30,11 @@ public static class RunOutput
         ArgumentNullException.ThrowIfNull(alloc);
         ArgumentNullException.ThrowIfNull(summary);
         var node = alloc.Node;
-        int dirtyRatio = sysctl?.DirtyRatio ?? GlobalDirtyLimits.DefaultDirtyRatio;
-        int dirtyBackgroundRatio = sysctl?.DirtyBackgroundRatio ?? GlobalDirtyLimits.DefaultDirtyBackgroundRatio;
+        Mm.Writeback.WritebackSysctl dirty = WritebackParams.Sysctl(sysctl);
         bool nodeUnreclaimable = summary.Daemons?.NodeUnreclaimable ?? false;
         AtomicFile.WriteAllText(Path.Combine(dir, "proc", "buddyinfo"), ProcBuddyinfo.Render(node));
         AtomicFile.WriteAllText(Path.Combine(dir, "proc", "pagetypeinfo"), ProcPagetypeinfo.Render(node, pageOwner));
-        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "vmstat"), ProcVmstat.Render(node, dirtyRatio, dirtyBackgroundRatio));
+        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "vmstat"), ProcVmstat.Render(node, dirty));
         AtomicFile.WriteAllText(Path.Combine(dir, "proc", "zoneinfo"), ProcZoneinfo.Render(node, nodeUnreclaimable));
         AtomicFile.WriteAllText(Path.Combine(dir, "debugfs", "extfrag", "unusable_index"), DebugfsExtfrag.RenderUnusable(node));
         AtomicFile.WriteAllText(Path.Combine(dir, "debugfs", "extfrag", "extfrag_index"), DebugfsExtfrag.RenderExtfrag(node));

@@ -103,7 +103,8 @@ public sealed class ScenarioRunner
         Allocator = alloc;
         cgroups = KernelFromConfig.CreateCgroups(kernel, config.Cgroups ?? CgroupsConfig.None); // memcg
         Check("boot");
-        TimeSeries = new TimeSeriesRecorder(alloc, config.Sysctl.DirtyRatio, config.Sysctl.DirtyBackgroundRatio);
+        TimeSeries = new TimeSeriesRecorder(alloc, WritebackParams.Sysctl(config)); // writeback: ratios or bytes
+        TimeSeries.WatchWriteback(kernel.Fs.Supers.Select(sb => (sb.Name, sb.Bdi.Wb))); // writeback time series
         if (!hasTimedWorkloads)
         {
             TimeSeries.Sample(0);

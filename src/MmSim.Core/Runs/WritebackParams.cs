@@ -15,11 +15,25 @@ public static class WritebackParams
     public static WritebackSysctl Sysctl(ScenarioConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        SysctlConfig s = config.Sysctl;
+        return Sysctl(config.Sysctl);
+    }
+
+    /// <summary>The vm.dirty_* sysctls of a scenario's sysctl section (null: the kernel defaults).</summary>
+    /// <param name="s">The section, or null.</param>
+    /// <returns>The sysctls.</returns>
+    public static WritebackSysctl Sysctl(SysctlConfig? s)
+    {
+        if (s is null)
+        {
+            return new WritebackSysctl();
+        }
+
         return new WritebackSysctl
         {
             DirtyRatio = s.DirtyRatio,
             DirtyBackgroundRatio = s.DirtyBackgroundRatio,
+            DirtyBytes = s.DirtyBytes,
+            DirtyBackgroundBytes = s.DirtyBackgroundBytes,
             DirtyExpireCentisecs = s.DirtyExpireCentisecs,
             DirtyWritebackCentisecs = s.DirtyWritebackCentisecs,
         };

@@ -21,6 +21,8 @@ namespace MmSim.Scenario;
 /// <param name="HungTaskCheckIntervalSecs">kernel.hung_task_check_interval_secs; 0 means the timeout.</param>
 /// <param name="HungTaskWarnings">kernel.hung_task_warnings; -1 means unlimited.</param>
 /// <param name="OfflineTimeoutSecs">The proposed (2023, never merged) offline timeout, in seconds; 0 is mainline: none.</param>
+/// <param name="DirtyBytes">dirty_bytes; 0 uses dirty_ratio, otherwise it replaces it (writing one zeroes the other in the kernel).</param>
+/// <param name="DirtyBackgroundBytes">dirty_background_bytes; 0 uses dirty_background_ratio, otherwise it replaces it.</param>
 public sealed record SysctlConfig(
     int? MinFreeKbytes,
     int WatermarkBoostFactor,
@@ -38,4 +40,6 @@ public sealed record SysctlConfig(
     int HungTaskTimeoutSecs,
     int HungTaskCheckIntervalSecs,
     int HungTaskWarnings,
-    int OfflineTimeoutSecs = 0);
+    int OfflineTimeoutSecs = 0,
+    long DirtyBytes = 0,
+    long DirtyBackgroundBytes = 0);

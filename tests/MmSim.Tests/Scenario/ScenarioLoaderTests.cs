@@ -59,7 +59,7 @@ public class ScenarioLoaderTests
                 "test.yaml:6:1: durration: unknown key 'durration'; did you mean 'duration'?",
                 "test.yaml:8:3: kernel.relase: unknown key 'relase'; did you mean 'release'?",
                 "test.yaml:10:3: sysctl.min_free_kbyte: unknown key 'min_free_kbyte'; did you mean 'min_free_kbytes'?",
-                "test.yaml:11:3: sysctl.swappiness: unknown key 'swappiness'; the closest known key is 'defrag_mode' (all keys: docs/scenario-schema.md)",
+                "test.yaml:11:3: sysctl.swappiness: unknown key 'swappiness'; the closest known key is 'dirty_bytes' (all keys: docs/scenario-schema.md)",
             ],
             Errors(yaml));
     }
@@ -299,7 +299,7 @@ public class ScenarioLoaderTests
     public void Workload_types_unknown_or_not_yet_modelled_are_named()
     {
         string yaml = Minimal("workloads:\n  - type: chrun\n    ops: 5\n  - ops: 5\n  - type: fuse\n  - type: thpchalenge\n  - type: churn\n    ops: 10\n    opps: 3\n");
-        const string Known = "anon, churn, compaction_test, filewrite, frag, fuse, netbuf, ops, pagecache, pinned, punch, slab, steps, thpchallenge, thpcompact";
+        const string Known = "anon, churn, compaction_test, dbmix, filewrite, frag, fuse, netbuf, ops, pagecache, pinned, punch, slab, steps, thpchallenge, thpcompact";
         Assert.Equal(
             [
                 $"test.yaml:7:11: workloads[0].type: unknown workload type 'chrun'; did you mean 'churn'? known types: {Known}",

@@ -19,6 +19,7 @@ public class TimedWorkloadSchemaTests
         { "steps", "    steps:\n      - { at: 1s, do: drop_caches }\n" },
         { "frag", string.Empty },
         { "filewrite", "    file: f\n    size: 1MiB\n    rate: 10/s\n" },
+        { "dbmix", "    size: 1MiB\n    write_rate: 10/s\n    read_rate: 10/s\n    log_rate: 10/s\n" },
         { "compaction_test", string.Empty },
         { "thpchallenge", string.Empty },
         { "thpcompact", string.Empty },

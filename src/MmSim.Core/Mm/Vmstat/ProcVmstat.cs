@@ -2,6 +2,8 @@ using System.Diagnostics;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 
+using MmSim.Mm.Writeback;
+
 namespace MmSim.Mm.Vmstat;
 
 /// <summary>
@@ -36,10 +38,18 @@ public static class ProcVmstat
     /// <remarks>mm/vmstat.c: vmstat_show, "%s %lu\n" per item. Cost: O(items + zones²).</remarks>
     public static void Show(TextWriter m, PgData pgdat,
         int dirtyRatioPercent = GlobalDirtyLimits.DefaultDirtyRatio,
-        int dirtyBackgroundRatioPercent = GlobalDirtyLimits.DefaultDirtyBackgroundRatio)
+        int dirtyBackgroundRatioPercent = GlobalDirtyLimits.DefaultDirtyBackgroundRatio) =>
+        Show(m, pgdat, RatioSysctl(dirtyRatioPercent, dirtyBackgroundRatioPercent));
+
+    /// <summary>Writes /proc/vmstat with the thresholds of <paramref name="dirty"/> (ratios or bytes).</summary>
+    /// <param name="m">Destination; lines end in '\n'.</param>
+    /// <param name="pgdat">The node.</param>
+    /// <param name="dirty">The vm.dirty_* sysctls.</param>
+    /// <remarks>mm/vmstat.c: vmstat_show.</remarks>
+    public static void Show(TextWriter m, PgData pgdat, WritebackSysctl dirty)
     {
         ArgumentNullException.ThrowIfNull(m);
-        long[] v = Snapshot(pgdat, dirtyRatioPercent, dirtyBackgroundRatioPercent);
+        long[] v = Snapshot(pgdat, dirty);
         for (int i = 0; i < VmstatText.NrUnstableIndex; i++)
         {
             m.Write(VmstatText.Names[i]);
@@ -60,7 +70,14 @@ public static class ProcVmstat
     public static string Render(PgData pgdat,
         int dirtyRatioPercent = GlobalDirtyLimits.DefaultDirtyRatio,
         int dirtyBackgroundRatioPercent = GlobalDirtyLimits.DefaultDirtyBackgroundRatio) =>
-        SeqPrintf.Render(pgdat, (w, p) => Show(w, p, dirtyRatioPercent, dirtyBackgroundRatioPercent));
+        Render(pgdat, RatioSysctl(dirtyRatioPercent, dirtyBackgroundRatioPercent));
+
+    /// <summary>The text of /proc/vmstat with the thresholds of <paramref name="dirty"/> (ratios or bytes).</summary>
+    /// <param name="pgdat">The node.</param>
+    /// <param name="dirty">The vm.dirty_* sysctls.</param>
+    /// <returns>The file contents.</returns>
+    public static string Render(PgData pgdat, WritebackSysctl dirty) =>
+        SeqPrintf.Render(pgdat, (w, p) => Show(w, p, dirty));
 
     /// <summary>
     /// vmstat_start: the printed value of every line, indexed as <see cref="VmstatText.Names"/> (zone
@@ -74,9 +91,17 @@ public static class ProcVmstat
     /// <remarks>Cost: O(items × zones + sections).</remarks>
     public static long[] Snapshot(PgData pgdat,
         int dirtyRatioPercent = GlobalDirtyLimits.DefaultDirtyRatio,
-        int dirtyBackgroundRatioPercent = GlobalDirtyLimits.DefaultDirtyBackgroundRatio)
+        int dirtyBackgroundRatioPercent = GlobalDirtyLimits.DefaultDirtyBackgroundRatio) =>
+        Snapshot(pgdat, RatioSysctl(dirtyRatioPercent, dirtyBackgroundRatioPercent));
+
+    /// <summary>vmstat_start with the thresholds of <paramref name="dirty"/> (ratios or bytes, as the dirty throttle computes them).</summary>
+    /// <param name="pgdat">The node.</param>
+    /// <param name="dirty">The vm.dirty_* sysctls.</param>
+    /// <returns>A new array of <see cref="VmstatText.Count"/> values.</returns>
+    public static long[] Snapshot(PgData pgdat, WritebackSysctl dirty)
     {
         ArgumentNullException.ThrowIfNull(pgdat);
+        ArgumentNullException.ThrowIfNull(dirty);
         var v = new long[VmstatText.Count];
         for (var item = (ZoneStatItem)0; item < ZoneStatItem.NrVmZoneStatItems; item++)
         {
@@ -95,7 +120,7 @@ public static class ProcVmstat
         }
 
         (v[VmstatText.Index(VmStatItem.NrDirtyBackgroundThreshold)], v[VmstatText.Index(VmStatItem.NrDirtyThreshold)]) =
-            GlobalDirtyLimits.Compute(pgdat, dirtyRatioPercent, dirtyBackgroundRatioPercent);
+            GlobalDirtyLimits.Compute(pgdat, dirty);
         v[VmstatText.Index(VmStatItem.NrMemmapPages)] = 0;
         v[VmstatText.Index(VmStatItem.NrMemmapBootPages)] = NrMemmapBootPages(pgdat);
         Array.Copy(pgdat.VmEvents, 0, v, VmstatText.VmEventStart, (int)VmEventItem.NrVmEventItems);
@@ -170,5 +195,15 @@ public static class ProcVmstat
         }
 
         return false;
+    }
+
+    // The ratio sysctls alone, range-checked as GlobalDirtyLimits.Compute checks them.
+    private static WritebackSysctl RatioSysctl(int dirtyRatioPercent, int dirtyBackgroundRatioPercent)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(dirtyRatioPercent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dirtyRatioPercent, 100);
+        ArgumentOutOfRangeException.ThrowIfNegative(dirtyBackgroundRatioPercent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dirtyBackgroundRatioPercent, 100);
+        return new WritebackSysctl { DirtyRatio = dirtyRatioPercent, DirtyBackgroundRatio = dirtyBackgroundRatioPercent };
     }
 }

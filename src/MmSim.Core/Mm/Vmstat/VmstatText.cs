@@ -10,7 +10,7 @@ namespace MmSim.Mm.Vmstat;
 /// vm_event_name. The order is 6.18's: <see cref="ZoneStatItem"/>, <see cref="NumaStatItem"/>,
 /// <see cref="NodeStatItem"/>, <see cref="VmStatItem"/> (thresholds, memmap), <see cref="VmEventItem"/>,
 /// then the deprecated nr_unstable that vmstat_show appends. A printed snapshot
-/// (<see cref="ProcVmstat.Snapshot"/>) and the vmstat time series are indexed the same way.
+/// (<see cref="ProcVmstat.Snapshot(PageAlloc.PgData, Writeback.WritebackSysctl)"/>) and the vmstat time series are indexed the same way.
 /// </remarks>
 public static class VmstatText
 {

@@ -111,13 +111,16 @@ public static class DirtyLimits
             bgThresh = bgRatio * available / MmConstants.PageSize;
         }
 
+        // The throttling logic assumes the limits fit in 32 bits; the order matters: bg_thresh is
+        // compared with the clamped thresh, which keeps it within 32 bits as well.
+        thresh = Math.Min(thresh, uint.MaxValue);
         if (bgThresh >= thresh)
         {
             bgThresh = thresh / 2;
         }
 
-        dtc.Thresh = Math.Min(thresh, uint.MaxValue);
-        dtc.BgThresh = Math.Min(bgThresh, uint.MaxValue);
+        dtc.Thresh = thresh;
+        dtc.BgThresh = bgThresh;
     }
 
     /// <summary>dirty_freerun_ceiling: (thresh + bg_thresh) / 2.</summary>

@@ -23,6 +23,12 @@ public sealed class WritebackLifetimes
     /// <summary>Longest lifetime, ns.</summary>
     public long MaxNs { get; private set; }
 
+    /// <summary>Longest lifetime since the last <see cref="TakeIntervalMaxNs"/>, ns (the time series' per-interval max).</summary>
+    public long IntervalMaxNs { get; private set; }
+
+    /// <summary>Slots of the sub-bucketed histogram (for <see cref="CopyCounts"/>).</summary>
+    public static int Slots => Buckets << SubBits;
+
     /// <summary>Mean lifetime in µs (0 when empty).</summary>
     public double MeanUs => Count == 0 ? 0 : SumNs / 1000.0 / Count;
 
@@ -34,6 +40,7 @@ public sealed class WritebackLifetimes
         Count++;
         SumNs += ns;
         MaxNs = Math.Max(MaxNs, ns);
+        IntervalMaxNs = Math.Max(IntervalMaxNs, ns);
         counts[Slot(ns / 1000)]++;
     }
 
@@ -54,25 +61,54 @@ public sealed class WritebackLifetimes
     /// <summary>The <paramref name="q"/> quantile in µs (upper edge of its sub-bucket; the max for q = 1).</summary>
     /// <param name="q">0..1.</param>
     /// <returns>Microseconds.</returns>
-    public double QuantileUs(double q)
+    public double QuantileUs(double q) => QuantileUs(counts, default, q, MaxNs);
+
+    /// <summary>Returns the longest lifetime since the previous call and starts a new interval.</summary>
+    /// <returns>Nanoseconds (0 when nothing completed in the interval).</returns>
+    public long TakeIntervalMaxNs()
     {
-        if (Count == 0)
+        long m = IntervalMaxNs;
+        IntervalMaxNs = 0;
+        return m;
+    }
+
+    /// <summary>Copies the sub-bucket counts (length <see cref="Slots"/>), so a reader can later take the quantiles of what completed since.</summary>
+    /// <param name="dst">Destination, at least <see cref="Slots"/> long.</param>
+    public void CopyCounts(Span<long> dst) => counts.CopyTo(dst);
+
+    /// <summary>The <paramref name="q"/> quantile in µs of the completions recorded since <paramref name="since"/> was copied.</summary>
+    /// <param name="since">Counts copied earlier by <see cref="CopyCounts"/>.</param>
+    /// <param name="q">0..1.</param>
+    /// <param name="maxNs">Cap: the longest lifetime among those completions, ns.</param>
+    /// <returns>Microseconds (0 when nothing completed since).</returns>
+    public double QuantileSinceUs(ReadOnlySpan<long> since, double q, long maxNs) => QuantileUs(counts, since, q, maxNs);
+
+    // counts − since (since empty: zero), its q quantile capped by maxNs.
+    private static double QuantileUs(ReadOnlySpan<long> counts, ReadOnlySpan<long> since, double q, long maxNs)
+    {
+        long total = 0;
+        for (int i = 0; i < counts.Length; i++)
+        {
+            total += counts[i] - (since.IsEmpty ? 0 : since[i]);
+        }
+
+        if (total == 0)
         {
             return 0;
         }
 
-        long rank = (long)Math.Ceiling(q * Count);
+        long rank = Math.Max(1, (long)Math.Ceiling(q * total));
         long seen = 0;
         for (int i = 0; i < counts.Length; i++)
         {
-            seen += counts[i];
-            if (seen >= Math.Max(1, rank))
+            seen += counts[i] - (since.IsEmpty ? 0 : since[i]);
+            if (seen >= rank)
             {
-                return Math.Min(UpperUs(i), MaxNs / 1000.0);
+                return Math.Min(UpperUs(i), maxNs / 1000.0);
             }
         }
 
-        return MaxNs / 1000.0;
+        return maxNs / 1000.0;
     }
 
     private static int Slot(long us)

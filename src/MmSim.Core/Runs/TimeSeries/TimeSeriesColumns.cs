@@ -27,6 +27,34 @@ public static class TimeSeriesColumns
     public static IReadOnlyList<string> Trailer { get; } =
         ["fragmentation_score", "proactive_score", "procs_running", "procs_sleeping", "procs_blocked"];
 
+    /// <summary>The writeback table's first columns after time_ns: the global dirty thresholds (pages), as /proc/vmstat gives them.</summary>
+    public static IReadOnlyList<string> WritebackGlobal { get; } = ["nr_dirty_threshold", "nr_dirty_background_threshold"];
+
+    /// <summary>
+    /// Per-mount suffixes of the writeback table, each column named <c>wb_{mount}_{suffix}</c>: pages under
+    /// writeback (WB_WRITEBACK), dirty pages (WB_RECLAIMABLE), folios whose writeback completed in the
+    /// interval, and the p99 and max writeback lifetime of those folios in µs (0 when none completed).
+    /// </summary>
+    public static IReadOnlyList<string> WritebackPerMount { get; } =
+        ["writeback_pages", "dirty_pages", "completed_folios", "lifetime_p99_us", "lifetime_max_us"];
+
+    /// <summary>The writeback column of <paramref name="mount"/>: <c>wb_{mount}_{suffix}</c>, the mount name in lower case with anything but a-z and 0-9 as '_'.</summary>
+    /// <param name="mount">Mount name.</param>
+    /// <param name="suffix">One of <see cref="WritebackPerMount"/>.</param>
+    /// <returns>The column name.</returns>
+    public static string WritebackColumn(string mount, string suffix)
+    {
+        ArgumentNullException.ThrowIfNull(mount);
+        var name = new char[mount.Length];
+        for (int i = 0; i < name.Length; i++)
+        {
+            char ch = char.ToLowerInvariant(mount[i]);
+            name[i] = ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? ch : '_';
+        }
+
+        return "wb_" + new string(name) + "_" + suffix;
+    }
+
     /// <summary>The INT64 columns after <see cref="TimeNs"/> and <see cref="Zone"/>, in file order.</summary>
     public static IReadOnlyList<string> Numeric { get; } = BuildNumeric();
 

@@ -4,6 +4,7 @@ using MmSim.Mm.Compaction;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Mm.Vmstat;
+using MmSim.Mm.Writeback;
 using MmSim.Sim;
 
 namespace MmSim.Runs.TimeSeries;
@@ -26,11 +27,11 @@ public sealed class TimeSeriesRecorder
         [.. Enumerable.Range(0, (int)TaskState.Dead + 1).Select(i => ((TaskState)i).ToChar().ToString())];
 
     private readonly PageAllocator alloc;
-    private readonly int dirtyRatioPercent;
-    private readonly int dirtyBackgroundRatioPercent;
+    private readonly WritebackSysctl dirty;
     private readonly long[] row = new long[TimeSeriesColumns.Numeric.Count];
     private readonly long[] counts = new long[MigrateTypes.Count];
     private readonly Action<object?> tick;
+    private readonly List<WbWatch> wbs = [];
     private Simulator? sim;
     private long intervalNs;
     private long endNs;
@@ -40,11 +41,19 @@ public sealed class TimeSeriesRecorder
     /// <param name="dirtyRatioPercent">vm.dirty_ratio, for nr_dirty_threshold.</param>
     /// <param name="dirtyBackgroundRatioPercent">vm.dirty_background_ratio, for nr_dirty_background_threshold.</param>
     public TimeSeriesRecorder(PageAllocator alloc, int dirtyRatioPercent, int dirtyBackgroundRatioPercent)
+        : this(alloc, new WritebackSysctl { DirtyRatio = dirtyRatioPercent, DirtyBackgroundRatio = dirtyBackgroundRatioPercent })
+    {
+    }
+
+    /// <summary>Creates an empty recorder whose dirty thresholds follow <paramref name="dirty"/> (ratios or bytes).</summary>
+    /// <param name="alloc">The node's allocator.</param>
+    /// <param name="dirty">The vm.dirty_* sysctls.</param>
+    public TimeSeriesRecorder(PageAllocator alloc, WritebackSysctl dirty)
     {
         ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(dirty);
         this.alloc = alloc;
-        this.dirtyRatioPercent = dirtyRatioPercent;
-        this.dirtyBackgroundRatioPercent = dirtyBackgroundRatioPercent;
+        this.dirty = dirty;
         tick = static state => ((TimeSeriesRecorder)state!).OnTimer();
         for (int i = 0; i < ZoneValues.Length; i++)
         {
@@ -87,6 +96,43 @@ public sealed class TimeSeriesRecorder
 
     /// <summary>The kernel function each sleeping task waits in (its wchan), empty for running tasks.</summary>
     internal List<string> TaskWchans { get; } = [];
+
+    /// <summary>time_ns of every writeback row (one per sample).</summary>
+    internal List<long> WbTimeNs { get; } = [];
+
+    /// <summary>The writeback table's INT64 columns after time_ns: the global dirty thresholds, then five per mount.</summary>
+    internal List<string> WbColumns { get; } = [.. TimeSeriesColumns.WritebackGlobal];
+
+    /// <summary>The values of <see cref="WbColumns"/>, column by column.</summary>
+    internal List<List<long>> WbValues { get; } = [[], []];
+
+    /// <summary>
+    /// Adds the per-mount writeback columns (<see cref="TimeSeriesColumns.WritebackPerMount"/>) of
+    /// <paramref name="mounts"/>; call before the first sample.
+    /// </summary>
+    /// <param name="mounts">Mount name and its bdi_writeback, in mount order.</param>
+    public void WatchWriteback(IEnumerable<(string Mount, BdiWriteback Wb)> mounts)
+    {
+        ArgumentNullException.ThrowIfNull(mounts);
+        if (Samples != 0)
+        {
+            throw new InvalidOperationException("writeback columns must be added before the first sample");
+        }
+
+        foreach ((string mount, BdiWriteback wb) in mounts)
+        {
+            var w = new WbWatch(wb);
+            wb.Lifetimes.CopyCounts(w.Prev);
+            wb.Lifetimes.TakeIntervalMaxNs();
+            w.PrevCount = wb.Lifetimes.Count;
+            wbs.Add(w);
+            foreach (string suffix in TimeSeriesColumns.WritebackPerMount)
+            {
+                WbColumns.Add(TimeSeriesColumns.WritebackColumn(mount, suffix));
+                WbValues.Add([]);
+            }
+        }
+    }
 
     /// <summary>Tasks to report; null before the engine starts (untimed runs have none).</summary>
     public Simulator? Engine { get => sim; set => sim = value; }
@@ -134,7 +180,8 @@ public sealed class TimeSeriesRecorder
             }
         }
 
-        SampleVmstat(timeNs);
+        long[] vmstat = SampleVmstat(timeNs);
+        SampleWriteback(timeNs, vmstat);
         SampleTasks(timeNs);
         Samples++;
     }
@@ -179,15 +226,41 @@ public sealed class TimeSeriesRecorder
         Debug.Assert(t == row.Length, "every column filled");
     }
 
-    private void SampleVmstat(long timeNs)
+    private long[] SampleVmstat(long timeNs)
     {
-        long[] v = ProcVmstat.Snapshot(alloc.Node, dirtyRatioPercent, dirtyBackgroundRatioPercent);
+        long[] v = ProcVmstat.Snapshot(alloc.Node, dirty);
         for (int i = 0; i < v.Length; i++)
         {
             VmstatTimeNs.Add(timeNs);
             VmstatItems.Add(i);
             VmstatValues.Add(v[i]);
         }
+
+        return v;
+    }
+
+    // One row: the global thresholds as /proc/vmstat gives them, then per mount WB_WRITEBACK,
+    // WB_RECLAIMABLE and the folios completed since the previous sample with their p99 and max.
+    private void SampleWriteback(long timeNs, long[] vmstat)
+    {
+        WbTimeNs.Add(timeNs);
+        WbValues[0].Add(vmstat[VmstatText.Index(VmStatItem.NrDirtyThreshold)]);
+        WbValues[1].Add(vmstat[VmstatText.Index(VmStatItem.NrDirtyBackgroundThreshold)]);
+        int c = TimeSeriesColumns.WritebackGlobal.Count;
+        foreach (WbWatch w in wbs)
+        {
+            WritebackLifetimes h = w.Wb.Lifetimes;
+            long maxNs = h.TakeIntervalMaxNs();
+            WbValues[c++].Add(w.Wb.Stat(WbStatItem.Writeback));
+            WbValues[c++].Add(w.Wb.Stat(WbStatItem.Reclaimable));
+            WbValues[c++].Add(h.Count - w.PrevCount);
+            WbValues[c++].Add((long)Math.Ceiling(h.QuantileSinceUs(w.Prev, 0.99, maxNs)));
+            WbValues[c++].Add((maxNs + 999) / 1000);
+            h.CopyCounts(w.Prev);
+            w.PrevCount = h.Count;
+        }
+
+        Debug.Assert(c == WbColumns.Count, "every writeback column filled");
     }
 
     private void SampleTasks(long timeNs)
@@ -226,5 +299,15 @@ public sealed class TimeSeriesRecorder
                 default: break;
             }
         }
+    }
+
+    // A watched mount: its wb and the histogram as of the previous sample.
+    private sealed class WbWatch(BdiWriteback wb)
+    {
+        public BdiWriteback Wb { get; } = wb;
+
+        public long[] Prev { get; } = new long[WritebackLifetimes.Slots];
+
+        public long PrevCount { get; set; }
     }
 }

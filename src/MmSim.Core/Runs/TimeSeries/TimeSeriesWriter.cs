@@ -7,7 +7,7 @@ namespace MmSim.Runs.TimeSeries;
 /// <summary>
 /// Builds a <see cref="TimeSeriesRecorder"/>'s tables as Parquet: <c>timeseries.parquet</c> (wide, one row
 /// per sample and zone), <c>vmstat.parquet</c> (time_ns, item, value) and <c>tasks.parquet</c>
-/// (time_ns, pid, comm, state). Columns are documented in docs/results.md.
+/// (time_ns, pid, comm, state) and <c>writeback.parquet</c> (wide, one row per sample). Columns are documented in docs/results.md.
 /// </summary>
 /// <remarks>
 /// Each file is built in memory; the run folder writes it atomically (AtomicFile). Parquet.Net writes no timestamp or host
@@ -25,17 +25,21 @@ public static class TimeSeriesWriter
     /// <summary>File name of the long task-state table.</summary>
     public const string TasksFile = "tasks.parquet";
 
+    /// <summary>File name of the wide writeback table (issue 8): one row per sample, per-mount columns.</summary>
+    public const string WritebackFile = "writeback.parquet";
+
     private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
 
-    /// <summary>The three files: name and content, in the order they are written.</summary>
+    /// <summary>The four files: name and content, in the order they are written.</summary>
     /// <param name="recorder">The samples.</param>
-    /// <returns>(file name, Parquet bytes) for the zone, vmstat and task tables; the run folder writes them.</returns>
+    /// <returns>(file name, Parquet bytes) for the zone, vmstat, task and writeback tables; the run folder writes them.</returns>
     public static IEnumerable<(string Name, byte[] Bytes)> Files(TimeSeriesRecorder recorder)
     {
         ArgumentNullException.ThrowIfNull(recorder);
         yield return (TimeSeriesFile, Run(() => ZoneTableAsync(recorder)));
         yield return (VmstatFile, Run(() => VmstatTableAsync(recorder)));
         yield return (TasksFile, Run(() => TaskTableAsync(recorder)));
+        yield return (WritebackFile, Run(() => WritebackTableAsync(recorder)));
     }
 
     // Parquet.Net is async-only; nothing here waits on anything but memory, so blocking is safe.
@@ -87,6 +91,31 @@ public static class TimeSeriesWriter
             await rg.WriteAsync(time, (ReadOnlyMemory<long>)r.VmstatTimeNs.ToArray()).ConfigureAwait(false);
             await rg.WriteAsync(item, names).ConfigureAwait(false);
             await rg.WriteAsync(value, (ReadOnlyMemory<long>)r.VmstatValues.ToArray()).ConfigureAwait(false);
+            rg.CompleteValidate();
+        }
+
+        return ms.ToArray();
+    }
+
+    private static async Task<byte[]> WritebackTableAsync(TimeSeriesRecorder r)
+    {
+        var time = new DataField<long>(TimeSeriesColumns.TimeNs);
+        var numeric = new DataField<long>[r.WbColumns.Count];
+        for (int i = 0; i < numeric.Length; i++)
+        {
+            numeric[i] = new DataField<long>(r.WbColumns[i]);
+        }
+
+        using var ms = new MemoryStream();
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema([time, .. numeric]), ms, Options).ConfigureAwait(false))
+        {
+            using ParquetRowGroupWriter rg = writer.CreateRowGroup();
+            await rg.WriteAsync(time, (ReadOnlyMemory<long>)r.WbTimeNs.ToArray()).ConfigureAwait(false);
+            for (int i = 0; i < numeric.Length; i++)
+            {
+                await rg.WriteAsync(numeric[i], (ReadOnlyMemory<long>)r.WbValues[i].ToArray()).ConfigureAwait(false);
+            }
+
             rg.CompleteValidate();
         }
 

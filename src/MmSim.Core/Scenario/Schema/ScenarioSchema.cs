@@ -181,6 +181,11 @@ internal static class ScenarioSchema
             {
                 ctx.Error(v.MarkOf("workloads"), v.PathOf("workloads"), $"filewrite names mount '{mount}', which `mounts` does not list");
             }
+
+            if (w is DbMixWorkloadConfig { Mount: { } dbMount } && !mountNames.Contains(dbMount)) // dbmix
+            {
+                ctx.Error(v.MarkOf("workloads"), v.PathOf("workloads"), $"dbmix names mount '{dbMount}', which `mounts` does not list");
+            }
         }
     }
 

@@ -6,6 +6,9 @@ internal static class SysctlSchema
     // MIN_PERCPU_PAGELIST_HIGH_FRACTION in mm/page_alloc.c.
     private const int PercpuPagelistHighFractionMin = 8;
 
+    // mm/page-writeback.c: dirty_bytes_min = 2 * PAGE_SIZE (the handler's extra1).
+    private const long DirtyBytesMin = 2 * Units.PageSizeBytes;
+
     public static SectionDecl Decl { get; } = new(
         "sysctl",
         "Sysctls under their kernel names: `/proc/sys/vm/NAME`, except the `hung_task_*` ones, which live in `/proc/sys/kernel/`. "
@@ -41,6 +44,21 @@ internal static class SysctlSchema
             },
             Int("dirty_ratio", 20, 0, 100, "percent of dirtyable memory at which writers are throttled", s => s.DirtyRatio),
             Int("dirty_background_ratio", 10, 0, 100, "percent of dirtyable memory at which background writeback starts", s => s.DirtyBackgroundRatio),
+            // Writeback (issue 8): the _bytes forms of the dirty limits.
+            new()
+            {
+                Name = "dirty_bytes", Kind = FieldKind.Size, Default = 0L, Min = 0, Max = long.MaxValue,
+                Check = v => (long)v is > 0 and < DirtyBytesMin ? $"must be 0 or at least {DirtyBytesMin} bytes (2 pages: dirty_bytes_min), got {v}" : null,
+                RangeDoc = $"0 or {DirtyBytesMin}B..",
+                Doc = "dirty memory at which writers are throttled, in bytes; when set it replaces dirty_ratio (0: use dirty_ratio)",
+                Get = FieldDecl.Of<SysctlConfig>(s => s.DirtyBytes),
+            },
+            new()
+            {
+                Name = "dirty_background_bytes", Kind = FieldKind.Size, Default = 0L, Min = 0, Max = long.MaxValue,
+                Doc = "dirty memory at which background writeback starts, in bytes; when set it replaces dirty_background_ratio (0: use dirty_background_ratio)",
+                Get = FieldDecl.Of<SysctlConfig>(s => s.DirtyBackgroundBytes),
+            },
             Int("dirty_expire_centisecs", 3000, 0, int.MaxValue, "age at which dirty data is written back, in 1/100 s", s => s.DirtyExpireCentisecs),
             Int("dirty_writeback_centisecs", 500, 0, int.MaxValue, "interval of the flusher's periodic wakeup, in 1/100 s; 0 disables it", s => s.DirtyWritebackCentisecs),
             Int("hung_task_timeout_secs", 120, 0, int.MaxValue, "kernel: a task blocked (D state) this long is reported hung; 0 disables the detector", s => s.HungTaskTimeoutSecs),
@@ -74,7 +92,9 @@ internal static class SysctlSchema
         I(v, "hung_task_timeout_secs"),
         I(v, "hung_task_check_interval_secs"),
         I(v, "hung_task_warnings"),
-        I(v, "offline_timeout_secs"));
+        I(v, "offline_timeout_secs"),
+        v.Get<long>("dirty_bytes"),
+        v.Get<long>("dirty_background_bytes"));
 
     private static int I(FieldValues v, string name) => checked((int)v.Get<long>(name));
 }

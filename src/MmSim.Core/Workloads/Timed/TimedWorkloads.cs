@@ -35,6 +35,7 @@ public static class TimedWorkloads
             ThpCompactWorkloadConfig c => new ThpCompactWorkload(c),
             PunchWorkloadConfig c => new PunchWorkload(c),
             FileWriteWorkloadConfig c => new FileWriteWorkload(c), // writeback (issue 8)
+            DbMixWorkloadConfig c => new DbMixWorkload(c), // writeback (issue 8): dbmix
             _ => null,
         };
     }
