@@ -24,13 +24,13 @@ internal sealed class DbMixWorkload(DbMixWorkloadConfig config) : ITimedWorkload
     public const string BytesRead = "bytes_read";
 
     /// <summary>Metric: fsync calls completed.</summary>
-    public const string Fsyncs = "fsyncs";
+    public const string Fsyncs = FsyncLatency.Fsyncs;
 
     /// <summary>Metric: total fsync latency, ns (mean = fsync_ns_total / fsyncs).</summary>
-    public const string FsyncNsTotal = "fsync_ns_total";
+    public const string FsyncNsTotal = FsyncLatency.FsyncNsTotal;
 
     /// <summary>Metric: longest fsync, ns.</summary>
-    public const string FsyncNsMax = "fsync_ns_max";
+    public const string FsyncNsMax = FsyncLatency.FsyncNsMax;
 
     /// <summary>Metric: time the writer and the logger slept in balance_dirty_pages, ns.</summary>
     public const string ThrottledNs = "throttled_ns";
@@ -39,10 +39,10 @@ internal sealed class DbMixWorkload(DbMixWorkloadConfig config) : ITimedWorkload
     public const string Enomem = "enomem";
 
     private WorkloadContext? ctx;
+    private FsyncLatency? fsyncLatency;
     private CachedFile? data;
     private CachedFile? log;
     private long hotPages;
-    private long fsyncMax;
 
     public string Type => config.Type;
 
@@ -116,14 +116,7 @@ internal sealed class DbMixWorkload(DbMixWorkloadConfig config) : ITimedWorkload
 
             long t0 = run.Sim.Now;
             yield return Wait.Call(kernel.Fsync(f));
-            long took = run.Sim.Now - t0;
-            Stats.AddMetric(Fsyncs, 1);
-            Stats.AddMetric(FsyncNsTotal, took);
-            if (took > fsyncMax)
-            {
-                Stats.AddMetric(FsyncNsMax, took - fsyncMax);
-                fsyncMax = took;
-            }
+            (fsyncLatency ??= new FsyncLatency(Stats)).Record(run.Sim.Now - t0);
 
             nextFsync = run.Sim.Now + config.FsyncIntervalNs;
         }

@@ -14,13 +14,13 @@ internal sealed class FileWriteWorkload(FileWriteWorkloadConfig config) : ITimed
     public const string BytesWritten = "bytes_written";
 
     /// <summary>Metric: fsync calls completed.</summary>
-    public const string Fsyncs = "fsyncs";
+    public const string Fsyncs = FsyncLatency.Fsyncs;
 
     /// <summary>Metric: total fsync latency, ns.</summary>
-    public const string FsyncNsTotal = "fsync_ns_total";
+    public const string FsyncNsTotal = FsyncLatency.FsyncNsTotal;
 
     /// <summary>Metric: longest fsync, ns.</summary>
-    public const string FsyncNsMax = "fsync_ns_max";
+    public const string FsyncNsMax = FsyncLatency.FsyncNsMax;
 
     /// <summary>Metric: time writers slept in balance_dirty_pages, ns.</summary>
     public const string ThrottledNs = "throttled_ns";
@@ -29,8 +29,8 @@ internal sealed class FileWriteWorkload(FileWriteWorkloadConfig config) : ITimed
     public const string WriteEnomem = "write_enomem";
 
     private WorkloadContext? ctx;
+    private FsyncLatency? fsyncLatency;
     private CachedFile? file;
-    private long fsyncMax;
 
     public string Type => config.Type;
 
@@ -84,14 +84,7 @@ internal sealed class FileWriteWorkload(FileWriteWorkloadConfig config) : ITimed
             {
                 long t0 = run.Sim.Now;
                 yield return Wait.Call(kernel.Fsync(f));
-                long took = run.Sim.Now - t0;
-                Stats.AddMetric(Fsyncs, 1);
-                Stats.AddMetric(FsyncNsTotal, took);
-                if (took > fsyncMax)
-                {
-                    Stats.AddMetric(FsyncNsMax, took - fsyncMax);
-                    fsyncMax = took;
-                }
+                (fsyncLatency ??= new FsyncLatency(Stats)).Record(run.Sim.Now - t0);
             }
         }
     }
