@@ -141,17 +141,7 @@ public class WritebackCaseTests
         var rig = new ReclaimRig(cgroups: CgroupVersion.V2);
         MemCgroup a = rig.Kernel.Memcg.Create("/a");
         CachedFile f = rig.Kernel.PageCache.Open("f", 64);
-        int[] mine = rig.Read(f, 0, 64);
-        foreach (int p in mine)
-        {
-            rig.Charge(p, a);
-        }
-
-        StartWriteback(rig, f, 64, ender: null);
-        foreach (int p in mine)
-        {
-            rig.Node.Pages[p].Set(PageFlags.Reclaim);
-        }
+        int[] mine = ChargedUnderWritebackMarked(rig, f, a);
 
         SimTask t = rig.RunTask("writer", LimitReclaim(rig, a), 2000 * Ms);
         Assert.Equal(TaskState.Dead, t.State);
@@ -169,23 +159,31 @@ public class WritebackCaseTests
         MemCgroup a = rig.Kernel.Memcg.Create("/a");
         CachedFile f = rig.Kernel.PageCache.Open("fuse", 64);
         f.Flags |= Mm.Folio.AsFlags.WritebackMayDeadlockOnReclaim;
-        int[] mine = rig.Read(f, 0, 64);
-        foreach (int p in mine)
-        {
-            rig.Charge(p, a);
-        }
-
-        StartWriteback(rig, f, 64, ender: null);
-        foreach (int p in mine)
-        {
-            rig.Node.Pages[p].Set(PageFlags.Reclaim);
-        }
+        int[] mine = ChargedUnderWritebackMarked(rig, f, a);
 
         SimTask t = rig.RunTask("server", LimitReclaim(rig, a), 2000 * Ms);
         Assert.Equal(TaskState.Dead, t.State);
         Assert.Equal(0, rig.Reclaim.WritebackWaits);
         Assert.Equal(64, f.NrCached);
         rig.Verify("flagged");
+    }
+
+    // 64 pages of f read, charged to a, under writeback and marked PG_reclaim by an earlier reclaim pass.
+    private static int[] ChargedUnderWritebackMarked(ReclaimRig rig, CachedFile f, MemCgroup a)
+    {
+        int[] pages = rig.Read(f, 0, 64);
+        foreach (int p in pages)
+        {
+            rig.Charge(p, a);
+        }
+
+        StartWriteback(rig, f, 64, ender: null);
+        foreach (int p in pages)
+        {
+            rig.Node.Pages[p].Set(PageFlags.Reclaim);
+        }
+
+        return pages;
     }
 
     internal static void StartWriteback(ReclaimRig rig, CachedFile file, long count, IWaitTarget? ender)
@@ -196,21 +194,10 @@ public class WritebackCaseTests
         }
     }
 
-    // folio_end_writeback: PG_reclaim folios rotate to the inactive tail, then the bit clears and waiters wake,
-    // then acct_reclaim_writeback.
-    internal static void EndWriteback(ReclaimRig rig, CachedFile file, long index)
-    {
-        int pfn = file.Pfn[index];
-        ref PageFrame page = ref rig.Node.Pages[pfn];
-        if (page.Has(PageFlags.Reclaim))
-        {
-            page.Clear(PageFlags.Reclaim);
-            rig.Kernel.Lru.FolioRotateReclaimable(pfn);
-        }
-
+    // folio_end_writeback as the writeback model runs it: PG_reclaim folios rotate to the inactive tail, the bit
+    // clears and waiters wake, then acct_reclaim_writeback (wired by the kernel). Done once, by the kernel's path.
+    internal static void EndWriteback(ReclaimRig rig, CachedFile file, long index) =>
         rig.Kernel.PageCache.EndWriteback(file, index, rig.Kernel.FolioWait);
-        rig.Reclaim.AcctReclaimWriteback(pfn, 1);
-    }
 
     private static IEnumerable<Wait> LimitReclaim(ReclaimRig rig, MemCgroup memcg)
     {
