@@ -17,6 +17,9 @@ public sealed class Filesystems : IFlusher
     /// <summary>Wait site of sync_inodes_sb waiting for the flusher's WB_SYNC_ALL work.</summary>
     public const string SiteWbWaitForCompletion = "wb_wait_for_completion";
 
+    // get_anon_bdev numbers FUSE superblocks from a small minor on a typical boot (0:40, 0:41…).
+    private const int FuseFirstAnonMinor = 40;
+
     private readonly Simulator sim;
     private readonly PageCache cache;
     private readonly DirtyThrottle throttle;
@@ -24,15 +27,20 @@ public sealed class Filesystems : IFlusher
     private readonly Mm.Rmap.FolioRefs refs;
     private readonly PageFrame[] pages;
     private readonly List<SuperBlock> supers = [];
+    private readonly BlockFsOps blockOps;
+    private readonly Func<SuperBlock, IFsOps>? fillFuseSuper;
+    private int fuseMounts;
 
-    internal Filesystems(Simulator sim, PageCache cache, DirtyThrottle throttle, FolioWait folios, Mm.Rmap.FolioRefs refs, PageFrame[] pages, IReadOnlyList<MountSpec> mounts)
+    internal Filesystems(Simulator sim, PageCache cache, DirtyThrottle throttle, FolioWait folios, Mm.Rmap.FolioRefs refs, PageFrame[] pages, IReadOnlyList<MountSpec> mounts, Func<SuperBlock, IFsOps>? fillFuseSuper)
     {
+        this.fillFuseSuper = fillFuseSuper;
         this.sim = sim;
         this.cache = cache;
         this.throttle = throttle;
         this.folios = folios;
         this.refs = refs;
         this.pages = pages;
+        blockOps = new BlockFsOps(this, cache, new Writepages(cache, pages, folios, refs));
         foreach (MountSpec spec in mounts.Count == 0 ? [MountSpec.Default] : mounts)
         {
             Mount(spec);
@@ -77,42 +85,22 @@ public sealed class Filesystems : IFlusher
         CachedFile file = sb.Spec.Type == FsType.Tmpfs ? cache.OpenShmem(name, nrPages) : cache.Open(name, nrPages);
         if (file.Wb is null && sb.Spec.Type != FsType.Tmpfs)
         {
-            // ext4_set_inode_mapping_order / xfs_setup_inode: mapping_set_large_folios.
-            file.Wb = sb.Bdi.Wb;
             file.SbIndex = sb.Index;
-            if (sb.Spec.UsesLargeFolios)
-            {
-                file.Flags |= AsFlags.LargeFolios;
-            }
-
-            if (sb.Spec.StableWrites)
-            {
-                file.Flags |= AsFlags.StableWrites;
-            }
+            sb.Ops.InitFileInode(sb, file);
         }
 
         return file;
     }
 
-    /// <summary>
-    /// fsync (file_write_and_wait_range over the whole file): WB_SYNC_ALL writepages by the caller,
-    /// then filemap_fdatawait (folio_wait_writeback on every folio under writeback, D).
-    /// </summary>
+    /// <summary>The mount a file lives on.</summary>
+    /// <param name="file">A file opened through <see cref="Open"/> (files opened elsewhere are on the default mount).</param>
+    /// <returns>Its superblock.</returns>
+    internal SuperBlock SuperOf(CachedFile file) => supers[file.SbIndex];
+
+    /// <summary>fsync(2): the file's filesystem's f_op->fsync.</summary>
     /// <param name="file">The file.</param>
     /// <returns>The coroutine.</returns>
-    /// <remarks>ext4_sync_file's journal commit and cache flush are not modelled.</remarks>
-    internal IEnumerable<Wait> Fsync(CachedFile file)
-    {
-        SuperBlock sb = supers[file.SbIndex];
-        if (sb.Device is not null && file.Wb is not null)
-        {
-            var wp = new Writepages(cache, pages, folios, refs);
-            yield return Wait.Call(wp.WriteInode(sb, file, WbSyncMode.All, long.MaxValue));
-            cache.InodeCleanIfNoDirty(file);
-        }
-
-        yield return Wait.Call(FdataWait(file));
-    }
+    internal IEnumerable<Wait> Fsync(CachedFile file) => SuperOf(file).Ops.Fsync(file);
 
     /// <summary>
     /// sync(2): wakeup_flusher_threads(WB_REASON_SYNC), then per mount sync_inodes_sb — the flusher's
@@ -146,8 +134,10 @@ public sealed class Filesystems : IFlusher
         }
     }
 
-    // filemap_fdatawait_keep_errors: folio_wait_writeback on each folio under writeback.
-    private IEnumerable<Wait> FdataWait(CachedFile file)
+    /// <summary>filemap_fdatawait_keep_errors: folio_wait_writeback (D) on each folio of the file under writeback.</summary>
+    /// <param name="file">The file.</param>
+    /// <returns>The coroutine.</returns>
+    internal IEnumerable<Wait> FdataWait(CachedFile file)
     {
         for (long i = 0; i < file.Pfn.Length && file.NrWriteback > 0; i++)
         {
@@ -162,6 +152,12 @@ public sealed class Filesystems : IFlusher
 
     private void Mount(MountSpec spec)
     {
+        if (spec.Type == FsType.Fuse)
+        {
+            MountFuse(spec);
+            return;
+        }
+
         bool tmpfs = spec.Type == FsType.Tmpfs;
         BlockDevice? dev = tmpfs ? null : new BlockDevice(sim, spec.Device ?? BlockDeviceParams.Default);
         BdiCaps caps = tmpfs ? BdiCaps.None : BdiCaps.Writeback | BdiCaps.WritebackAcct;
@@ -172,12 +168,32 @@ public sealed class Filesystems : IFlusher
 
         var bdi = new BackingDevInfo(tmpfs ? "tmpfs-" + spec.Name : dev!.Name, caps, spec.MinRatioPercent, spec.MaxRatioPercent);
         var sb = new SuperBlock(supers.Count, spec, dev, bdi);
+        sb.Ops = blockOps;
         supers.Add(sb);
         throttle.Register(bdi);
         if (!tmpfs)
         {
-            sb.Flusher = new Flusher(sb, sim, cache, throttle, new Writepages(cache, pages, folios, refs));
+            sb.Flusher = new Flusher(sb, sim, cache, throttle);
             bdi.Wb.Worker = sb.Flusher;
         }
+    }
+
+    // fuse_fill_super → fuse_bdi_init: an anonymous bdi "0:N" (BDI_CAP_STRICTLIMIT and max_ratio come with
+    // the spec), no block device; the registered fill function builds the connection (s_fs_info) and its ops.
+    private void MountFuse(MountSpec spec)
+    {
+        if (fillFuseSuper is null)
+        {
+            throw new InvalidOperationException($"mount {spec.Name}: FUSE is not registered with this kernel");
+        }
+
+        BdiCaps caps = BdiCaps.Writeback | BdiCaps.WritebackAcct | (spec.StrictLimit ? BdiCaps.StrictLimit : BdiCaps.None);
+        var bdi = new BackingDevInfo($"0:{FuseFirstAnonMinor + fuseMounts++}", caps, spec.MinRatioPercent, spec.MaxRatioPercent);
+        var sb = new SuperBlock(supers.Count, spec, null, bdi);
+        sb.Ops = fillFuseSuper(sb);
+        supers.Add(sb);
+        throttle.Register(bdi);
+        sb.Flusher = new Flusher(sb, sim, cache, throttle);
+        bdi.Wb.Worker = sb.Flusher;
     }
 }

@@ -30,7 +30,6 @@ internal sealed class Flusher : IWbWorker
     private readonly Simulator sim;
     private readonly PageCache cache;
     private readonly DirtyThrottle throttle;
-    private readonly Writepages writepages;
     private readonly WaitQueue wake;
     private readonly Queue<WbWork> works = new();
     private readonly List<CachedFile> io = [];
@@ -40,13 +39,12 @@ internal sealed class Flusher : IWbWorker
     private long lastOldFlushNs;
     private SimTask? task;
 
-    public Flusher(SuperBlock sb, Simulator sim, PageCache cache, DirtyThrottle throttle, Writepages writepages)
+    public Flusher(SuperBlock sb, Simulator sim, PageCache cache, DirtyThrottle throttle)
     {
         this.sb = sb;
         this.sim = sim;
         this.cache = cache;
         this.throttle = throttle;
-        this.writepages = writepages;
         wake = new WaitQueue("wb_workfn " + sb.Bdi.Name);
     }
 
@@ -206,8 +204,9 @@ internal sealed class Flusher : IWbWorker
                 }
 
                 long chunk = work.SyncMode == WbSyncMode.All ? long.MaxValue : ChunkSize(work);
-                yield return Wait.Call(writepages.WriteInode(sb, file, work.SyncMode, chunk));
-                long written = writepages.LastWritten;
+                var wbc = new WritebackControl { SyncMode = work.SyncMode, NrToWrite = chunk, Reason = work.Reason };
+                yield return Wait.Call(sb.Ops.Writepages(sb, file, wbc));
+                long written = chunk - wbc.NrToWrite;
                 progress += written;
                 work.NrPages -= written;
                 cache.InodeCleanIfNoDirty(file);

@@ -3,7 +3,7 @@ using MmSim.Block;
 
 namespace MmSim.Fs;
 
-/// <summary>Filesystem types a mount can have (FUSE arrives with issue 9).</summary>
+/// <summary>Filesystem types a mount can have.</summary>
 public enum FsType
 {
     /// <summary>ext4 on a block device.</summary>
@@ -14,6 +14,9 @@ public enum FsType
 
     /// <summary>tmpfs: shmem, no backing device, no writeback.</summary>
     Tmpfs,
+
+    /// <summary>FUSE: no block device; a user-space server answers its requests (strictlimit bdi, max_ratio 1 %).</summary>
+    Fuse,
 }
 
 /// <summary>One mount: its filesystem, device and bdi settings.</summary>
@@ -25,6 +28,7 @@ public enum FsType
 /// <param name="MaxRatioPercent">bdi max_ratio.</param>
 /// <param name="StrictLimit">BDI_CAP_STRICTLIMIT.</param>
 /// <param name="StableWrites">The device needs stable pages during writeback (BLK_FEAT_STABLE_WRITES → AS_STABLE_WRITES).</param>
+/// <param name="Fuse">The FUSE connection's parameters (FUSE mounts only).</param>
 public sealed record MountSpec(
     string Name,
     FsType Type,
@@ -33,7 +37,8 @@ public sealed record MountSpec(
     int MinRatioPercent = 0,
     int MaxRatioPercent = 100,
     bool StrictLimit = false,
-    bool StableWrites = false)
+    bool StableWrites = false,
+    FuseMountOptions? Fuse = null)
 {
     /// <summary>The mount of a run that names none: ext4 on the default device.</summary>
     public static MountSpec Default { get; } = new("root", FsType.Ext4, BlockDeviceParams.Default);

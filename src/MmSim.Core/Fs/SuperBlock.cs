@@ -30,6 +30,12 @@ public sealed class SuperBlock
     /// <summary>s_bdi.</summary>
     public BackingDevInfo Bdi { get; }
 
+    /// <summary>The filesystem's operations (ext4/xfs/tmpfs: <see cref="BlockFsOps"/>; FUSE: its connection's).</summary>
+    internal IFsOps Ops { get; set; } = null!;
+
+    /// <summary>s_fs_info: the filesystem's own state (a FUSE mount's connection); null for ext4, xfs and tmpfs here.</summary>
+    public object? FsInfo { get; internal set; }
+
     /// <summary>The flusher of the bdi's wb (null without writeback).</summary>
     internal Flusher? Flusher { get; set; }
 

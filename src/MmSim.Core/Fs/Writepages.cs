@@ -9,6 +9,7 @@ using MmSim.Sim;
 namespace MmSim.Fs;
 
 /// <summary>write_cache_pages into block requests; completion ends the folios' writeback.</summary>
+/// <remarks>ext4_writepages / iomap_writepages as far as the page cache sees them; <see cref="BlockFsOps"/> calls it.</remarks>
 internal sealed class Writepages
 {
     /// <summary>max_sectors_kb 1280 in pages (a common default for SATA/NVMe).</summary>
@@ -29,26 +30,23 @@ internal sealed class Writepages
         endIo = EndIo;
     }
 
-    /// <summary>Pages the last <see cref="WriteInode"/> put under writeback.</summary>
-    public long LastWritten { get; private set; }
-
     /// <summary>
-    /// __writeback_single_inode → do_writepages: writes up to <paramref name="nrToWrite"/> pages of
-    /// <paramref name="file"/> (range_cyclic from writeback_index for WB_SYNC_NONE, the whole file for
-    /// WB_SYNC_ALL), submitting requests to the mount's device from the calling task.
+    /// do_writepages: writes up to <see cref="WritebackControl.NrToWrite"/> pages of <paramref name="file"/>
+    /// (range_cyclic from writeback_index for WB_SYNC_NONE, the whole file for WB_SYNC_ALL), submitting
+    /// requests to the mount's device from the calling task, and decrements the budget by what it wrote.
     /// </summary>
     /// <param name="sb">The file's mount.</param>
     /// <param name="file">The file.</param>
-    /// <param name="mode">WB_SYNC_NONE or WB_SYNC_ALL.</param>
-    /// <param name="nrToWrite">wbc->nr_to_write.</param>
-    /// <returns>The coroutine; <see cref="LastWritten"/> is set when it ends.</returns>
-    public IEnumerable<Wait> WriteInode(SuperBlock sb, CachedFile file, WbSyncMode mode, long nrToWrite)
+    /// <param name="wbc">Mode and budget.</param>
+    /// <returns>The coroutine.</returns>
+    public IEnumerable<Wait> WriteInode(SuperBlock sb, CachedFile file, WritebackControl wbc)
     {
         BlockDevice? dev = sb.Device;
+        WbSyncMode mode = wbc.SyncMode;
+        long nrToWrite = wbc.NrToWrite;
         long written = 0;
         if (dev is null)
         {
-            LastWritten = 0;
             yield break;
         }
 
@@ -149,7 +147,7 @@ internal sealed class Writepages
             yield return Wait.Call(dev.SubmitBio(rq));
         }
 
-        LastWritten = written;
+        wbc.NrToWrite = nrToWrite - written;
     }
 
     private BlockRequest NewRequest(BlockDevice dev)

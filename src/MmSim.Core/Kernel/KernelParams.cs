@@ -54,4 +54,15 @@ public sealed record KernelParams
 
     /// <summary>The swap device (swapon), or null for none, the default (anon, issue 8).</summary>
     public Mm.Swap.SwapSpec? Swap { get; init; }
+
+    // FUSE and the writeback designs (issue 9).
+
+    /// <summary>The modelled release ("6.15", "6.18"…): FUSE's write path, request timeouts and NR_WRITEBACK_TEMP follow it.</summary>
+    public string Release { get; init; } = "6.18";
+
+    /// <summary>The writeback-design switches (temp pages, the AS flag, the migration, reclaim and sync rules).</summary>
+    public Mm.Writeback.WritebackDesign WritebackDesign { get; init; } = Mm.Writeback.WritebackDesign.Mainline;
+
+    /// <summary>fs.fuse sysctls: default_request_timeout and max_request_timeout (6.15+).</summary>
+    public Fs.Fuse.FuseSysctl Fuse { get; init; } = new();
 }

@@ -37,6 +37,52 @@ public sealed partial class LinuxKernel
         return Fs.Open(sb, name, nrPages);
     }
 
+    /// <summary>write(2) of one page of a file by the running task: its filesystem's write path (vfs_write → f_op->write_iter).</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">Page index.</param>
+    /// <param name="stats">Where the writer's allocations are counted.</param>
+    /// <returns>The coroutine; <see cref="Mm.TaskContext.Ret"/> is 1, or 0 when no memory could be had.</returns>
+    internal IEnumerable<Wait> Write(CachedFile file, long index, Mm.IAllocAccount stats) => Fs.SuperOf(file).Ops.Write(file, index, stats);
+
+    /// <summary>A store by the running task to a page of a MAP_SHARED mapping of a file (do_shared_fault → vm_ops->page_mkwrite).</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">Page index.</param>
+    /// <param name="stats">Where the allocations are counted.</param>
+    /// <returns>The coroutine; Ret is 1, or 0 without memory.</returns>
+    internal IEnumerable<Wait> SharedWriteFault(CachedFile file, long index, Mm.IAllocAccount stats) => Fs.SuperOf(file).Ops.SharedWriteFault(file, index, stats);
+
+    /// <summary>read(2) of pages of a file by the running task (vfs_read → f_op->read_iter).</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="index">First page index.</param>
+    /// <param name="nrPages">Pages.</param>
+    /// <param name="stats">Where the allocations are counted.</param>
+    /// <returns>The coroutine; Ret is 1, or 0 without memory.</returns>
+    internal IEnumerable<Wait> Read(CachedFile file, long index, long nrPages, Mm.IAllocAccount stats) => Fs.SuperOf(file).Ops.Read(file, index, nrPages, stats);
+
+    /// <summary>close(2) of a file descriptor by the running task: f_op->flush (FUSE writes back and waits, fuse_flush).</summary>
+    /// <param name="file">The file.</param>
+    /// <returns>The coroutine.</returns>
+    internal IEnumerable<Wait> Close(CachedFile file) => Fs.SuperOf(file).Ops.Flush(file);
+
+    /// <summary>The FUSE connection of a mount, or null (no such mount, or not FUSE).</summary>
+    /// <param name="mount">Mount name.</param>
+    /// <returns>The connection.</returns>
+    public Fs.Fuse.FuseConn? FuseConnection(string mount) => Fs.Find(mount)?.FsInfo as Fs.Fuse.FuseConn;
+
+    /// <summary>Writes /sys/fs/fuse/connections/N/abort for a mount (fusectl): fuse_abort_conn.</summary>
+    /// <param name="mount">Mount name.</param>
+    /// <returns>False when the mount is not FUSE.</returns>
+    public bool FuseAbort(string mount)
+    {
+        if (FuseConnection(mount) is not { } conn)
+        {
+            return false;
+        }
+
+        conn.Abort();
+        return true;
+    }
+
     /// <summary>fsync(2) of a file by the running task.</summary>
     /// <param name="file">The file.</param>
     /// <returns>The coroutine.</returns>
@@ -53,9 +99,14 @@ public sealed partial class LinuxKernel
         PageCache.Folios = FolioWait;
         PageCache.Refs = Refs;
         PageCache.Now = () => Sim.Now;
-        var fs = new Filesystems(Sim, PageCache, throttle, FolioWait, Refs, Node.Pages, Params.Mounts);
+        var fs = new Filesystems(Sim, PageCache, throttle, FolioWait, Refs, Node.Pages, Params.Mounts, FillFuseSuper);
         Alloc.NodeDirtyOk = throttle.NodeDirtyOk;
         Checks.Add(("writeback counts", PageCache.VerifyWritebackCounts));
         return (throttle, fs);
     }
+
+    // register_filesystem(&fuse_fs_type): fuse_fill_super for each FUSE mount.
+    // CONTRACT STUB (issue 9): the fuse-core part builds the connection (sb.FsInfo) and FuseFsOps here,
+    // with new Fs.Fuse.FuseEnv(Params.Release, Params.WritebackDesign, Params.Fuse) and the temp-page copies.
+    private IFsOps FillFuseSuper(SuperBlock sb) => throw new NotImplementedException($"fuse_fill_super {sb.Name}");
 }

@@ -84,6 +84,7 @@ public static class KernelFromConfig
             Swap = config.Swap is { SizeBytes: >= Units.PageSizeBytes } sw
                 ? new Mm.Swap.SwapSpec(sw.SizeBytes / Units.PageSizeBytes, sw.LatencyNs, sw.BandwidthBytes)
                 : null,
+            Release = config.Kernel.Release, // FUSE and the writeback designs (issue 9)
             Writeback = WritebackParams.Sysctl(config), // writeback (issue 8)
             Mounts = WritebackParams.Mounts(config),
         };

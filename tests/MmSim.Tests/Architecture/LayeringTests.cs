@@ -23,7 +23,7 @@ public partial class LayeringTests
         (2, "mechanisms", ["MmSim.Mm.Rmap", "MmSim.Mm.Compaction", "MmSim.Mm.Compaction.Impl", "MmSim.Mm.Vmscan", "MmSim.Mm.Vmscan.Impl",
             "MmSim.Mm.Migrate", "MmSim.Mm.Filemap", "MmSim.Mm.Memory", "MmSim.Mm.Slab", "MmSim.Mm.Gup", "MmSim.Mm.Hugetlb",
             "MmSim.Mm.PageFragCache", "MmSim.Mm.PageIsolation", "MmSim.Mm.OomKill"]),
-        (3, "orchestration", ["MmSim.Mm.Slowpath", "MmSim.Mm.MemoryHotplug", "MmSim.Mm.Contig", "MmSim.Mm.Cma", "MmSim.Fs"]),
+        (3, "orchestration", ["MmSim.Mm.Slowpath", "MmSim.Mm.MemoryHotplug", "MmSim.Mm.Contig", "MmSim.Mm.Cma", "MmSim.Fs", "MmSim.Fs.Fuse"]),
         (4, "renderers and checkers", ["MmSim.Mm.Vmstat", "MmSim.Mm.Trace", "MmSim.Mm.DebugVm"]),
         (5, "kernel object", ["MmSim.Kernel", "MmSim.Kernel.Designs"]),
         (6, "scenario", ["MmSim.Scenario"]),

@@ -120,6 +120,9 @@ public class Mapping
     /// <summary>Backing device name (inode_to_bdi), or null.</summary>
     public string? BackingDev { get; }
 
+    /// <summary>The filesystem that ends this mapping's writeback, for the designs that ask it (FUSE sets it); null otherwise.</summary>
+    public IWritebackOwner? WritebackOwner { get; set; }
+
     /// <summary>The forward map: PFN of the folio page at each index, negative when none; null for mappings without one.</summary>
     /// <remarks>Large folios occupy one slot per page, each holding that page's own PFN, as the
     /// xarray's multi-index entries and the page tables of a PTE-mapped folio resolve.</remarks>

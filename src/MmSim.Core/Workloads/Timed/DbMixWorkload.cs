@@ -79,7 +79,7 @@ internal sealed class DbMixWorkload(DbMixWorkloadConfig config) : ITimedWorkload
             yield return Wait.Sleep(gaps.Sample(prng));
             long index = (long)prng.NextBelow((ulong)hotPages);
             long throttledBefore = current.DirtyThrottledNs;
-            yield return Wait.Call(reader ? cache.Read(f, index, Stats) : cache.Write(f, index, Stats));
+            yield return Wait.Call(reader ? run.Kernel.Read(f, index, 1, Stats) : run.Kernel.Write(f, index, Stats));
             Stats.AddMetric(ThrottledNs, current.DirtyThrottledNs - throttledBefore);
             Stats.AddMetric(current.Ret == 0 ? Enomem : reader ? BytesRead : BytesWritten, current.Ret == 0 ? 1 : Units.PageSizeBytes);
         }
@@ -105,7 +105,7 @@ internal sealed class DbMixWorkload(DbMixWorkloadConfig config) : ITimedWorkload
         {
             yield return Wait.Sleep(gaps.Sample(prng));
             long throttledBefore = current.DirtyThrottledNs;
-            yield return Wait.Call(kernel.PageCache.Write(f, cursor, Stats));
+            yield return Wait.Call(kernel.Write(f, cursor, Stats));
             Stats.AddMetric(ThrottledNs, current.DirtyThrottledNs - throttledBefore);
             Stats.AddMetric(current.Ret == 0 ? Enomem : LogBytes, current.Ret == 0 ? 1 : Units.PageSizeBytes);
             cursor = (cursor + 1) % f.NrPages;

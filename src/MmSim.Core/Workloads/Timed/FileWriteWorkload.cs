@@ -70,7 +70,7 @@ internal sealed class FileWriteWorkload(FileWriteWorkloadConfig config) : ITimed
             long index = config.Pattern == AccessPattern.Random ? (long)prng.NextBelow((ulong)f.NrPages) : cursor;
             cursor = (index + 1) % f.NrPages;
             long throttledBefore = current.DirtyThrottledNs;
-            yield return Wait.Call(config.Mmap ? cache.SharedWriteFault(f, index, Stats) : cache.Write(f, index, Stats));
+            yield return Wait.Call(config.Mmap ? kernel.SharedWriteFault(f, index, Stats) : kernel.Write(f, index, Stats));
             Stats.AddMetric(ThrottledNs, current.DirtyThrottledNs - throttledBefore);
             if (current.Ret == 0)
             {

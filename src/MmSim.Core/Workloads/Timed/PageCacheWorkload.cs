@@ -81,7 +81,7 @@ internal sealed class PageCacheWorkload(PageCacheWorkloadConfig config, Workload
                 continue;
             }
 
-            yield return Wait.Call(write ? cache.Write(file, index, Stats) : cache.Read(file, index, nr, Stats));
+            yield return Wait.Call(write ? ctx!.Kernel.Write(file, index, Stats) : ctx!.Kernel.Read(file, index, nr, Stats));
             if (run.Kernel.Current.Ret == 0)
             {
                 Stats.AddMetric(AccessEnomem, 1);
