@@ -115,6 +115,13 @@ public sealed partial class LinuxKernel
         Fs.Fuse.IFuseWritebackCopies? copies = Params.WritebackDesign.FuseWriteback == FuseWritebackMode.InPlace
             ? null
             : MmSim.Fs.Fuse.FuseWritebackCopies.Create(new MmSim.Fs.Fuse.FuseCopyDeps(Alloc, this, PageCache, FolioWait, Sim, env, conn, () => Current));
-        return new Fs.Fuse.FuseFsOps(conn, copies);
+        var ops = new MmSim.Fs.Fuse.FuseFsOps(conn, copies, new MmSim.Fs.Fuse.FuseFsDeps(PageCache, FolioWait, Node.Pages, env, () => Current));
+        if (MmSim.Fs.Fuse.FuseRelease.AtLeast(Params.Release, 6, 15))
+        {
+            conn.InitServerTimeout(conn.Options.RequestTimeoutSecs, Params.Fuse); // process_init_reply (6.15+)
+        }
+
+        Checks.Add(($"fuse {sb.Name}", ops.Verify));
+        return ops;
     }
 }
