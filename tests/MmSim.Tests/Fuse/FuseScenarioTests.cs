@@ -67,3 +67,26 @@ public class FuseScenarioTests
         Assert.Equal("0:40", k.Fs.Find("f")!.Bdi.Name);
     }
 }
+
+/// <summary>The per-mount writeback summary carries the FUSE connection's counters.</summary>
+public class FuseSummaryTests
+{
+    [Fact]
+    public void The_writeback_summary_of_a_fuse_mount_has_its_connection_counters()
+    {
+        var rig = new FuseRig(new FuseMountOptions { MaxPages = 4 });
+        rig.Server(serviceNs: FuseRig.Ms);
+        Mm.Filemap.CachedFile f = rig.Open("f", 8);
+        rig.Writer(f, 0, 8);
+        rig.Sim.Run(10 * FuseRig.Ms);
+        rig.Writepages(f, WbSyncMode.All);
+        rig.Sim.Run(rig.Sim.Now + (100 * FuseRig.Ms));
+        IReadOnlyList<WritebackSummary> all = WritebackSummary.From(rig.Kernel);
+        Assert.Null(all[0].Fuse);
+        FuseSummary s = all[1].Fuse!;
+        Assert.Equal((2L, 2L, 0L, 2, true), (s.Sent, s.Answered, s.Aborted, s.NumBackgroundPeak, s.Connected));
+        string json = System.Text.Json.JsonSerializer.Serialize(all, RunOutput.Json);
+        Assert.Contains("\"num_background_peak\": 2", json, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(json, "\"fuse\": [{n]"));
+    }
+}
