@@ -118,10 +118,17 @@ public sealed partial class LinuxKernel
         if (copies is not null)
         {
             // temp pages (issue 9): fuse_bdi_init clears BDI_CAP_WRITEBACK_ACCT; fuse counts WB_WRITEBACK per temp page.
+            // Their invariant (IFuseWritebackCopies.Verify) runs inside the mount's check below.
             sb.Bdi.Capabilities &= ~Mm.Writeback.BdiCaps.WritebackAcct;
-            Checks.Add(($"fuse temp pages {sb.Name}", copies.Verify));
         }
 
-        return new Fs.Fuse.FuseFsOps(conn, copies);
+        var ops = new MmSim.Fs.Fuse.FuseFsOps(conn, copies, new MmSim.Fs.Fuse.FuseFsDeps(PageCache, FolioWait, Node.Pages, env, () => Current));
+        if (MmSim.Fs.Fuse.FuseRelease.AtLeast(Params.Release, 6, 15))
+        {
+            conn.InitServerTimeout(conn.Options.RequestTimeoutSecs, Params.Fuse); // process_init_reply (6.15+)
+        }
+
+        Checks.Add(($"fuse {sb.Name}", ops.Verify));
+        return ops;
     }
 }
