@@ -92,6 +92,10 @@ internal sealed class FuseTempPages : IFuseWritebackCopies
     /// </summary>
     public long FoliosMigratedWithCopyInFlight => migratedEnded + MovedInFlight();
 
+    /// <inheritdoc/>
+    public FuseTempPagesStats Stats => new(Copies, CopyFailures, CopyNs, NrTempPages, PageWaitqWaits, FoliosMigratedWithCopyInFlight,
+        pool?.Size ?? 0, pool?.NrUsed ?? 0, PoolWaits);
+
     private long migratedEnded;
 
     /// <inheritdoc/>
