@@ -105,8 +105,23 @@ public sealed partial class LinuxKernel
         return (throttle, fs);
     }
 
-    // register_filesystem(&fuse_fs_type): fuse_fill_super for each FUSE mount.
-    // CONTRACT STUB (issue 9): the fuse-core part builds the connection (sb.FsInfo) and FuseFsOps here,
-    // with new Fs.Fuse.FuseEnv(Params.Release, Params.WritebackDesign, Params.Fuse) and the temp-page copies.
-    private IFsOps FillFuseSuper(SuperBlock sb) => throw new NotImplementedException($"fuse_fill_super {sb.Name}");
+    // fuse (issue 9): fs/fuse/inode.c: fuse_fill_super for each FUSE mount: the connection (s_fs_info),
+    // the temp-page copies when the design has them, and the mount's ops.
+    private IFsOps FillFuseSuper(SuperBlock sb)
+    {
+        var env = new Fs.Fuse.FuseEnv(Params.Release, Params.WritebackDesign, Params.Fuse);
+        var conn = new Fs.Fuse.FuseConn(Sim, sb.Name, sb.Spec.Fuse ?? new FuseMountOptions());
+        sb.FsInfo = conn;
+        Fs.Fuse.IFuseWritebackCopies? copies = Params.WritebackDesign.FuseWriteback == FuseWritebackMode.InPlace
+            ? null
+            : MmSim.Fs.Fuse.FuseWritebackCopies.Create(new MmSim.Fs.Fuse.FuseCopyDeps(Alloc, this, PageCache, FolioWait, Sim, env, conn, () => Current));
+        var ops = new MmSim.Fs.Fuse.FuseFsOps(conn, copies, new MmSim.Fs.Fuse.FuseFsDeps(PageCache, FolioWait, Node.Pages, env, () => Current));
+        if (MmSim.Fs.Fuse.FuseRelease.AtLeast(Params.Release, 6, 15))
+        {
+            conn.InitServerTimeout(conn.Options.RequestTimeoutSecs, Params.Fuse); // process_init_reply (6.15+)
+        }
+
+        Checks.Add(($"fuse {sb.Name}", ops.Verify));
+        return ops;
+    }
 }

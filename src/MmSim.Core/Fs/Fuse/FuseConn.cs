@@ -11,7 +11,7 @@ namespace MmSim.Fs.Fuse;
 /// </summary>
 /// <remarks>fs/fuse/dev.c: fuse_request_queue_background, flush_bg_queue, fuse_request_end,
 /// fuse_dev_do_read, fuse_dev_do_write, request_wait_answer, fuse_abort_conn.</remarks>
-public sealed class FuseConn
+public sealed partial class FuseConn
 {
     /// <summary>Wait site of a server thread waiting for a request.</summary>
     public const string SiteDevRead = "fuse_dev_do_read";
@@ -67,6 +67,12 @@ public sealed class FuseConn
 
     /// <summary>Requests ended by an abort.</summary>
     public long Aborted { get; private set; }
+
+    /// <summary>Requests queued to the server (background and synchronous).</summary>
+    public long Sent { get; private set; }
+
+    /// <summary>The highest num_background seen.</summary>
+    public int NumBackgroundPeak { get; private set; }
 
     /// <summary>The server threads registered on /dev/fuse, in registration order.</summary>
     public IReadOnlyList<FuseDevReader> Readers => readers;
@@ -137,6 +143,7 @@ public sealed class FuseConn
         }
 
         NumBackground++;
+        NumBackgroundPeak = Math.Max(NumBackgroundPeak, NumBackground);
         req.CountedBackground = true;
         req.State = FuseReqState.BgQueued;
         bgQueue.Enqueue(req);
@@ -242,6 +249,7 @@ public sealed class FuseConn
         }
 
         Connected = false;
+        CancelTimeoutWork();
         var all = new List<FuseReq>(bgQueue);
         all.AddRange(pending);
         all.AddRange(processing);
@@ -259,6 +267,7 @@ public sealed class FuseConn
 
     private void QueueRequest(FuseReq req)
     {
+        Sent++;
         req.State = FuseReqState.Pending;
         pending.Enqueue(req);
         waitq.WakeUpOne();
