@@ -20,8 +20,15 @@ internal sealed class ServerRig
 {
     public const long Ms = SimTime.NsPerMs;
 
-    public ServerRig(FuseServerWorkloadConfig config, ulong seed = 1, string? cgroup = null, int maxBackground = 64)
+    /// <param name="config">The server.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="cgroup">A memcg for the server, or null (root).</param>
+    /// <param name="maxBackground">max_background (and congestion_threshold) of the connection.</param>
+    /// <param name="mounted">True: a real FUSE mount `fuse0` (fuse_fill_super builds the connection) beside ext4 `root`;
+    /// false: a bare connection the test queues requests on.</param>
+    public ServerRig(FuseServerWorkloadConfig config, ulong seed = 1, string? cgroup = null, int maxBackground = 64, bool mounted = false)
     {
+        var options = new FuseMountOptions { MaxBackground = maxBackground, CongestionThreshold = Math.Min(maxBackground, 9) };
         Kernel = LinuxKernel.Boot(
             new MachineSpec([new ZoneSpec(ZoneType.Normal, 1 << 15, 0, 0)], []),
             new KernelParams
@@ -29,13 +36,15 @@ internal sealed class ServerRig
                 Alloc = new PageAllocOptions(),
                 Compact = _ => NoCompaction.Instance,
                 Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance,
-                Mounts = [],
+                Mounts = mounted
+                    ? [new MountSpec("root", FsType.Ext4, Block.BlockDeviceParams.Default), new MountSpec("fuse0", FsType.Fuse, null, StrictLimit: true, Fuse: options)]
+                    : [],
             },
             seed);
-        Conn = new FuseConn(Kernel.Sim, "fuse0", new FuseMountOptions { MaxBackground = maxBackground, CongestionThreshold = maxBackground });
+        Conn = mounted ? Kernel.FuseConnection("fuse0")! : new FuseConn(Kernel.Sim, "fuse0", options with { CongestionThreshold = maxBackground });
         Memcg = cgroup is null ? null : Kernel.Memcg.Create(cgroup);
         var ctx = new WorkloadContext(Kernel, new Prng(seed)) { MemcgId = Memcg?.Id ?? 0 };
-        Backing = Kernel.OpenFile(null, "backing", 4096);
+        Backing = Kernel.OpenFile(mounted ? "root" : null, "backing", 4096);
         Server = new FuseServer(ctx, Conn, config, Backing, Stats);
         Server.Start();
     }
