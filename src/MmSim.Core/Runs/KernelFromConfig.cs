@@ -87,6 +87,7 @@ public static class KernelFromConfig
             Release = config.Kernel.Release, // FUSE and the writeback designs (issue 9)
             Writeback = WritebackParams.Sysctl(config), // writeback (issue 8)
             Mounts = WritebackParams.Mounts(config),
+            Fuse = WritebackParams.FuseSysctl(config), // fuse (issue 9)
         };
     }
 
