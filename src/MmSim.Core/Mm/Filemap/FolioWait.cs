@@ -9,8 +9,18 @@ using MmSim.Sim;
 namespace MmSim.Mm.Filemap;
 
 /// <summary>What a task waiting on a folio bit waits on: the folio, the bit, and its releaser.</summary>
-internal sealed class FolioBitTarget(string description, Func<SimTask?> releaser) : IWaitTarget
+/// <param name="description">For reports.</param>
+/// <param name="releaser">Who ends the wait.</param>
+/// <param name="pfn">The folio (wait_page_key.folio); −1: unknown, woken by any wake-up of its hashed queue.</param>
+/// <param name="bit">The bit (wait_page_key.bit_nr).</param>
+internal sealed class FolioBitTarget(string description, Func<SimTask?> releaser, int pfn = -1, PageFlags bit = 0) : IWaitTarget
 {
+    /// <summary>The folio waited on, or −1.</summary>
+    public int Pfn => pfn;
+
+    /// <summary>The bit waited on.</summary>
+    public PageFlags Bit => bit;
+
     /// <inheritdoc/>
     public SimTask? Releaser => releaser();
 
@@ -26,9 +36,9 @@ internal sealed class FolioBitTarget(string description, Func<SimTask?> releaser
 /// mm/filemap.c: folio_wait_table (PAGE_WAIT_TABLE_BITS = 8), folio_waitqueue, __folio_lock,
 /// folio_wait_bit_common, folio_unlock, folio_wait_writeback, folio_end_writeback;
 /// mm/page-writeback.c: __folio_start_writeback. Waiters sleep in D (TASK_UNINTERRUPTIBLE), as
-/// folio_lock and folio_wait_writeback do. A wake-up on a hashed queue wakes every sleeper on it;
-/// each re-checks its own folio and sleeps again if that is still busy, as in the kernel when two
-/// folios hash alike.
+/// folio_lock and folio_wait_writeback do. A wake-up on a hashed queue wakes only the sleepers whose
+/// key (folio and bit) matches, as wake_page_function does; each re-checks its folio and sleeps again
+/// if that is still busy.
 /// </remarks>
 public sealed class FolioWait
 {
@@ -102,7 +112,7 @@ public sealed class FolioWait
     {
         while (!FolioTrylock(pfn))
         {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn));
+            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn), pfn, PageFlags.Locked);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioLock, -1, target);
         }
     }
@@ -114,7 +124,7 @@ public sealed class FolioWait
     {
         while (pages[pfn].Has(PageFlags.Locked))
         {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn));
+            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn), pfn, PageFlags.Locked);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioLock, -1, target);
         }
     }
@@ -161,7 +171,7 @@ public sealed class FolioWait
     {
         while (pages[pfn].Has(PageFlags.Writeback))
         {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser);
+            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser, pfn, PageFlags.Writeback);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWriteback, -1, target);
         }
     }
@@ -228,10 +238,12 @@ public sealed class FolioWait
 
         // folio_unlock wakes only when PG_waiters says someone sleeps (folio_xor_flags_has_waiters);
         // an empty hashed queue stands for the clear bit, and most unlocks find it so.
+        // wake_page_function matches the key (folio and bit): sleepers on other folios that hash alike sleep on,
+        // with no context switch (the hung-task detector's switch count stays) — FUSE server (issue 9).
         WaitQueue q = Queue(pfn);
         if (q.Count != 0)
         {
-            q.WakeUpAll();
+            q.WakeUpWhere(static (t, key) => t.WaitingOn is not FolioBitTarget { Pfn: >= 0 } f || (f.Pfn == key.Pfn && f.Bit == key.Bit), (Pfn: pfn, Bit: bit));
         }
     }
 
