@@ -25,6 +25,8 @@ public class FuseCopiesSeamTests
 
         public long NrTempPages => inFlight.Count;
 
+        public FuseTempPagesStats Stats { get; } = new();
+
         public IEnumerable<Wait> Copy(FuseReq req, CachedFile file, int pfn)
         {
             Calls.Add($"copy {pfn:x}");
