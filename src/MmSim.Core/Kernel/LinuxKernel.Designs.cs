@@ -20,5 +20,6 @@ public sealed partial class LinuxKernel
         }
 
         Fs.SyncWriteback = design.SyncWriteback;
+        Checks.Add(("migrate writeback aborts", Migrate.WritebackStats.Verify));
     }
 }

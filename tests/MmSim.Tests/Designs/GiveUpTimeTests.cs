@@ -96,6 +96,62 @@ public class GiveUpTimeTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cancel_writeback_lets_cma_alloc_succeed_about_T_after_it_starts_except_for_a_spliced_folio(bool spliced)
+    {
+        LinuxKernel k = Boot(Design(MigrateWritebackMode.Cancel, T), cmaPages: CmaPages);
+        (CachedFile file, int folio) = FileFolioIn(k, BlockPages, BlockPages + FolioRange);
+        var owner = new FakeOwner(k, file) { Spliced = spliced };
+        Stick(k, file, folio, Sleeper(k), flagged: true, owner);
+        long index = k.Node.FolioIndex[folio];
+        (SimTask task, long[] end) = Spawn(k, "dma", _ => k.CmaAlloc("cma0", CmaPages, 0));
+        k.Sim.Run(100 * Sec);
+        MigrateWritebackStats stats = k.Migrate.WritebackStats;
+        if (spliced)
+        {
+            Assert.Equal((TaskState.Uninterruptible, FolioWait.SiteFolioWaitWriteback, -1L), (task.State, task.WaitSite, task.WaitDeadlineNs));
+            Assert.Equal((0L, 1L), (stats.Cancels, stats.CancelsRefused));
+            return;
+        }
+
+        // The same cma_alloc with the folio never under writeback: the cancel adds T and the redirtied folio's move.
+        LinuxKernel plain = Boot(Design(MigrateWritebackMode.Cancel, T), cmaPages: CmaPages);
+        FileFolioIn(plain, BlockPages, BlockPages + FolioRange);
+        (_, long[] plainEnd) = Spawn(plain, "dma", _ => plain.CmaAlloc("cma0", CmaPages, 0));
+        plain.Sim.Run(100 * Sec);
+
+        Assert.Equal(TaskState.Dead, task.State);
+        Assert.Equal(BlockPages, k.ContextOf(task).AllocResult);
+        Assert.InRange(end[0] - plainEnd[0], T, T + Ms);
+        Assert.Equal((1L, 0L, 1), (stats.Cancels, stats.CancelsRefused, stats.Pending));
+
+        // The folio was redirtied (the flusher has written it since) and moved out of the area: the server answering its old request later makes the cancel a false abort.
+        int moved = file.Pfn[index];
+        Assert.True(moved >= 0 && moved != folio, $"folio 0x{folio:x} now 0x{moved:x}");
+        Assert.False(stats.CancelledWritebackWouldHaveEnded(folio, file.Id, index + 1));
+        Assert.True(stats.CancelledWritebackWouldHaveEnded(folio, file.Id, index));
+        Assert.Equal((1L, 0), (stats.FalseAbortCancels, stats.Pending));
+        KernelChecker.Verify(k, "cma_alloc after a cancel");
+    }
+
+    [Fact]
+    public void Skip_sync_compaction_skips_the_folio_in_compact_memory_only_and_cma_alloc_still_hangs()
+    {
+        (long skipNs, _) = CompactMemory(MigrateWritebackMode.SkipFlagged);
+        (long ns, MigrateWritebackStats stats) = CompactMemory(MigrateWritebackMode.SkipCompaction);
+        Assert.Equal(skipNs, ns);
+        Assert.Equal(0, stats.Timeouts);
+
+        LinuxKernel k = Boot(Design(MigrateWritebackMode.SkipCompaction, T), cmaPages: CmaPages);
+        (CachedFile file, int folio) = FileFolioIn(k, BlockPages, BlockPages + FolioRange);
+        Stick(k, file, folio, Sleeper(k));
+        (SimTask task, _) = Spawn(k, "dma", _ => k.CmaAlloc("cma0", CmaPages, 0));
+        k.Sim.Run(100 * Sec);
+        Assert.Equal((TaskState.Uninterruptible, FolioWait.SiteFolioWaitWriteback, -1L), (task.State, task.WaitSite, task.WaitDeadlineNs));
+    }
+
     private const int CmaPages = 48 * Pb;
 
     // The folio goes in the area's first half, so a window past it still fits in the area.

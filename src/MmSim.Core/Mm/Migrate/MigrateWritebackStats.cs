@@ -71,6 +71,22 @@ public sealed class MigrateWritebackStats
     /// <param name="pfn">Head PFN of the folio, called before folio_end_writeback.</param>
     public void ForgetAbort(int pfn) => records.Remove(pfn);
 
+    /// <summary>The invariant: every timed-out folio still on record is under writeback (its record goes when the writeback ends).</summary>
+    /// <returns>The first violation, or null.</returns>
+    public string? Verify()
+    {
+        // A check, not a result: iteration order only picks which violation is named.
+        foreach (KeyValuePair<int, AbortRecord> r in records)
+        {
+            if (r.Value.TimedOut && !pages[r.Key].Has(PageFlags.Writeback))
+            {
+                return $"timed-out folio 0x{r.Key:x} is on record but no longer under writeback";
+            }
+        }
+
+        return Timeouts >= FalseAbortTimeouts && Cancels >= FalseAbortCancels ? null : "more false aborts than aborts";
+    }
+
     // folio_end_writeback of any folio: a timed-out one whose writeback ends normally would have completed.
     internal void WritebackEnded(int pfn)
     {
