@@ -24,6 +24,7 @@ public class TimedWorkloadSchemaTests
         { "thpchallenge", string.Empty },
         { "thpcompact", string.Empty },
         { "punch", string.Empty },
+        { "fuse_server", "    mount: f\n    behaviour: stall\n    stall_at: 1s\n    resume_at: 2s\nmounts:\n  - { name: root }\n  - { name: f, fs: fuse }\n" }, // FUSE server (issue 9)
     };
 
     [Theory]
