@@ -115,6 +115,12 @@ public sealed partial class LinuxKernel
         Fs.Fuse.IFuseWritebackCopies? copies = Params.WritebackDesign.FuseWriteback == FuseWritebackMode.InPlace
             ? null
             : MmSim.Fs.Fuse.FuseWritebackCopies.Create(new MmSim.Fs.Fuse.FuseCopyDeps(Alloc, this, PageCache, FolioWait, Sim, env, conn, () => Current));
+        if (copies is not null)
+        {
+            // temp pages (issue 9): fuse_bdi_init clears BDI_CAP_WRITEBACK_ACCT; fuse counts WB_WRITEBACK per temp page.
+            sb.Bdi.Capabilities &= ~Mm.Writeback.BdiCaps.WritebackAcct;
+        }
+
         var ops = new MmSim.Fs.Fuse.FuseFsOps(conn, copies, new MmSim.Fs.Fuse.FuseFsDeps(PageCache, FolioWait, Node.Pages, env, () => Current));
         if (MmSim.Fs.Fuse.FuseRelease.AtLeast(Params.Release, 6, 15))
         {

@@ -34,7 +34,7 @@ public static class RunOutput
         bool nodeUnreclaimable = summary.Daemons?.NodeUnreclaimable ?? false;
         AtomicFile.WriteAllText(Path.Combine(dir, "proc", "buddyinfo"), ProcBuddyinfo.Render(node));
         AtomicFile.WriteAllText(Path.Combine(dir, "proc", "pagetypeinfo"), ProcPagetypeinfo.Render(node, pageOwner));
-        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "vmstat"), ProcVmstat.Render(node, dirty));
+        AtomicFile.WriteAllText(Path.Combine(dir, "proc", "vmstat"), ProcVmstat.Render(node, dirty, summary.Release)); // nr_writeback_temp before 6.17 (issue 9, temp pages)
         AtomicFile.WriteAllText(Path.Combine(dir, "proc", "zoneinfo"), ProcZoneinfo.Render(node, nodeUnreclaimable));
         AtomicFile.WriteAllText(Path.Combine(dir, "debugfs", "extfrag", "unusable_index"), DebugfsExtfrag.RenderUnusable(node));
         AtomicFile.WriteAllText(Path.Combine(dir, "debugfs", "extfrag", "extfrag_index"), DebugfsExtfrag.RenderExtfrag(node));

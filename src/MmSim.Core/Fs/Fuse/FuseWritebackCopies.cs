@@ -2,6 +2,7 @@
 using MmSim.Mm;
 using MmSim.Mm.Filemap;
 using MmSim.Mm.PageAlloc;
+using MmSim.Mm.Writeback;
 using MmSim.Sim;
 
 namespace MmSim.Fs.Fuse;
@@ -31,5 +32,14 @@ internal static class FuseWritebackCopies
     /// <summary>Creates the copies for a mount whose design does not write back in place.</summary>
     /// <param name="deps">What the implementation needs.</param>
     /// <returns>The copies.</returns>
-    internal static IFuseWritebackCopies Create(FuseCopyDeps deps) => throw new NotImplementedException("fuse temp pages");
+    /// <exception cref="InvalidOperationException">temp-pages-pool: no free range for the pool (the mount fails).</exception>
+    internal static IFuseWritebackCopies Create(FuseCopyDeps deps)
+    {
+        ArgumentNullException.ThrowIfNull(deps);
+        WritebackDesign design = deps.Env.Design;
+        FuseTempPool? pool = design.FuseWriteback == FuseWritebackMode.TempPool
+            ? FuseTempPool.Reserve(deps.Alloc, new Mm.PageIsolation.PageIsolation(deps.Alloc), design.TempPoolPages, deps.Conn.Name)
+            : null;
+        return new FuseTempPages(deps, pool);
+    }
 }

@@ -115,7 +115,12 @@ internal sealed partial class PageCache
         file.NrWriteback += nr;
         alloc.Node.ModNodePageState(NodeStatItem.NrWriteback, nr);
         alloc.Node.PageZone(pfn).ModZonePageState(ZoneStatItem.NrZoneWritePending, nr);
-        WbOf(file)?.ModStat(WbStatItem.Writeback, nr);
+        if (WbOf(file) is { } wb && wb.Bdi.WritebackAcct)
+        {
+            // Only with BDI_CAP_WRITEBACK_ACCT: FUSE before 6.18 cleared it and kept WB_WRITEBACK itself (temp pages).
+            wb.ModStat(WbStatItem.Writeback, nr);
+        }
+
         writebackStartNs[pfn] = Now();
     }
 
@@ -143,9 +148,13 @@ internal sealed partial class PageCache
         alloc.Node.ModNodePageState(NodeStatItem.NrWritten, nr);
         if (WbOf(file) is { } wb)
         {
-            wb.ModStat(WbStatItem.Writeback, -nr);
-            wb.ModStat(WbStatItem.Written, nr);
-            Throttle?.WritebackCompleted(wb, nr);
+            if (wb.Bdi.WritebackAcct)
+            {
+                wb.ModStat(WbStatItem.Writeback, -nr);
+                wb.ModStat(WbStatItem.Written, nr);
+                Throttle?.WritebackCompleted(wb, nr);
+            }
+
             if (writebackStartNs.Remove(pfn, out long started))
             {
                 wb.Lifetimes.Add(Now() - started);
@@ -258,7 +267,8 @@ internal sealed partial class PageCache
 
         foreach ((BdiWriteback wb, long d, long w) in wbs)
         {
-            if (wb.Stat(WbStatItem.Reclaimable) != d || wb.Stat(WbStatItem.Writeback) != w)
+            // Without BDI_CAP_WRITEBACK_ACCT the filesystem keeps WB_WRITEBACK (FUSE temp pages check their own share).
+            if (wb.Stat(WbStatItem.Reclaimable) != d || (wb.Bdi.WritebackAcct && wb.Stat(WbStatItem.Writeback) != w))
             {
                 return $"{wb}: WB_RECLAIMABLE {wb.Stat(WbStatItem.Reclaimable)} and WB_WRITEBACK {wb.Stat(WbStatItem.Writeback)}, flags say {d} and {w}";
             }

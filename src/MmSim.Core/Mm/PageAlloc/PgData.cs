@@ -173,6 +173,17 @@ public sealed class PgData
     /// <remarks>mm/vmstat.c: node_page_state_pages. Cost: O(1).</remarks>
     public long NodePageState(NodeStatItem item) => Math.Max(0, VmStat[(int)item]);
 
+    // FUSE temp pages (issue 9): NR_WRITEBACK_TEMP sat between NR_WRITEBACK and NR_SHMEM until 6.17
+    // (removed by "mm, vmstat: remove the NR_WRITEBACK_TEMP node_stat_item counter"); 6.18's node_stat_item,
+    // which NodeStatItem and every vmstat index follow, has no slot for it, so it is kept beside VmStat.
+
+    /// <summary>NR_WRITEBACK_TEMP: FUSE temp pages under writeback (≤ 6.15 designs; /proc/vmstat prints it before 6.17).</summary>
+    public long NrWritebackTemp { get; private set; }
+
+    /// <summary>node_stat_add_folio / node_stat_sub_folio(NR_WRITEBACK_TEMP).</summary>
+    /// <param name="delta">Pages (negative to subtract).</param>
+    public void ModNrWritebackTemp(long delta) => NrWritebackTemp += delta;
+
     /// <summary>count_vm_events: adds to an event counter.</summary>
     /// <param name="item">The item.</param>
     /// <param name="delta">Amount, ≥ 0.</param>

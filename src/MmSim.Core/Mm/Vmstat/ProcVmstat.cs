@@ -46,16 +46,32 @@ public static class ProcVmstat
     /// <param name="pgdat">The node.</param>
     /// <param name="dirty">The vm.dirty_* sysctls.</param>
     /// <remarks>mm/vmstat.c: vmstat_show.</remarks>
-    public static void Show(TextWriter m, PgData pgdat, WritebackSysctl dirty)
+    public static void Show(TextWriter m, PgData pgdat, WritebackSysctl dirty) => Show(m, pgdat, dirty, nrWritebackTemp: false);
+
+    /// <summary>Writes /proc/vmstat of a release that may still have NR_WRITEBACK_TEMP.</summary>
+    /// <param name="m">Destination; lines end in '\n'.</param>
+    /// <param name="pgdat">The node.</param>
+    /// <param name="dirty">The vm.dirty_* sysctls.</param>
+    /// <param name="nrWritebackTemp">Print nr_writeback_temp after nr_writeback, where vmstat_text had it before 6.17.</param>
+    /// <remarks>mm/vmstat.c: vmstat_show.</remarks>
+    public static void Show(TextWriter m, PgData pgdat, WritebackSysctl dirty, bool nrWritebackTemp)
     {
         ArgumentNullException.ThrowIfNull(m);
         long[] v = Snapshot(pgdat, dirty);
+        int writebackLine = VmstatText.Index(NodeStatItem.NrWriteback);
         for (int i = 0; i < VmstatText.NrUnstableIndex; i++)
         {
             m.Write(VmstatText.Names[i]);
             m.Write(' ');
             SeqPrintf.Unsigned(m, v[i]);
             m.Write('\n');
+            if (nrWritebackTemp && i == writebackLine)
+            {
+                // FUSE temp pages (issue 9): [I(NR_WRITEBACK_TEMP)] = "nr_writeback_temp", gone in 6.17.
+                m.Write("nr_writeback_temp ");
+                SeqPrintf.Unsigned(m, Math.Max(0, pgdat.NrWritebackTemp));
+                m.Write('\n');
+            }
         }
 
         // We've come to the end: add the deprecated counters that tools still parse.
@@ -78,6 +94,44 @@ public static class ProcVmstat
     /// <returns>The file contents.</returns>
     public static string Render(PgData pgdat, WritebackSysctl dirty) =>
         SeqPrintf.Render(pgdat, (w, p) => Show(w, p, dirty));
+
+    /// <summary>The text of /proc/vmstat of <paramref name="release"/>: with nr_writeback_temp before 6.17.</summary>
+    /// <param name="pgdat">The node.</param>
+    /// <param name="dirty">The vm.dirty_* sysctls.</param>
+    /// <param name="release">The modelled release ("6.15"…).</param>
+    /// <returns>The file contents.</returns>
+    public static string Render(PgData pgdat, WritebackSysctl dirty, string release) =>
+        SeqPrintf.Render(pgdat, (w, p) => Show(w, p, dirty, HasNrWritebackTemp(release)));
+
+    /// <summary>
+    /// Whether <paramref name="release"/> still has NR_WRITEBACK_TEMP: Vlastimil Babka's "mm, vmstat: remove the
+    /// NR_WRITEBACK_TEMP node_stat_item counter" (posted 25 June 2025, after FUSE stopped using it in 6.16) went
+    /// into the 6.17 merge window; 6.16 still prints the line, always 0.
+    /// </summary>
+    /// <param name="release">"major.minor".</param>
+    /// <returns>True before 6.17.</returns>
+    public static bool HasNrWritebackTemp(string release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        string[] parts = release.Split('.');
+        int ma = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        int mi = parts.Length > 1 ? int.Parse(parts[1].Split('-')[0], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return ma < 6 || (ma == 6 && mi < 17);
+    }
+
+    /// <summary>
+    /// /proc/meminfo's WritebackTmp line (fs/proc/meminfo.c, show_val_kb): NR_WRITEBACK_TEMP in KiB before 6.17; the line
+    /// stays in later releases, hard-coded to 0, as NFS_Unstable and Bounce did (mmsim renders no other meminfo line).
+    /// </summary>
+    /// <param name="pgdat">The node.</param>
+    /// <param name="release">The modelled release.</param>
+    /// <returns>"WritebackTmp:   %8lu kB\n".</returns>
+    public static string MeminfoWritebackTmp(PgData pgdat, string release)
+    {
+        ArgumentNullException.ThrowIfNull(pgdat);
+        long kb = HasNrWritebackTemp(release) ? Math.Max(0, pgdat.NrWritebackTemp) * (MmConstants.PageSize / 1024) : 0;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"WritebackTmp:   {kb,8} kB\n");
+    }
 
     /// <summary>
     /// vmstat_start: the printed value of every line, indexed as <see cref="VmstatText.Names"/> (zone

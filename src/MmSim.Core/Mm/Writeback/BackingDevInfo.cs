@@ -47,8 +47,11 @@ public sealed class BackingDevInfo
     /// <summary>dev_name.</summary>
     public string Name { get; }
 
-    /// <summary>capabilities.</summary>
-    public BdiCaps Capabilities { get; }
+    /// <summary>capabilities (fuse_bdi_init clears BDI_CAP_WRITEBACK_ACCT after the bdi is set up, until 6.18).</summary>
+    public BdiCaps Capabilities { get; internal set; }
+
+    /// <summary>BDI_CAP_WRITEBACK_ACCT: folio writeback counts in the wb (WB_WRITEBACK, the writeout completions).</summary>
+    public bool WritebackAcct => (Capabilities & BdiCaps.WritebackAcct) != 0;
 
     /// <summary>min_ratio × BDI_RATIO_SCALE.</summary>
     public long MinRatio { get; }
