@@ -193,6 +193,7 @@ public sealed class ScenarioRunner
         {
             if (timed[i] is { } w)
             {
+                w.Finish(sim.Now); // FUSE server (issue 9): a stall in force at the end counts in stalled_ns
                 results[i] = new WorkloadResult(w.Type, w.Stats);
             }
         }

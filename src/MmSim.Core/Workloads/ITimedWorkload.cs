@@ -17,4 +17,10 @@ public interface ITimedWorkload
     /// <summary>Spawns the workload's task(s) on the engine; called once at time 0.</summary>
     /// <param name="ctx">The run.</param>
     void Start(WorkloadContext ctx);
+
+    /// <summary>Called once when the run ends, before <see cref="Stats"/> is read: closes time-based metrics (a stall still in force).</summary>
+    /// <param name="nowNs">The simulated time the run ended at.</param>
+    void Finish(long nowNs)
+    {
+    }
 }

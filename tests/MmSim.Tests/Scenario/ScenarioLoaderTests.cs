@@ -299,12 +299,12 @@ public class ScenarioLoaderTests
     public void Workload_types_unknown_or_not_yet_modelled_are_named()
     {
         string yaml = Minimal("workloads:\n  - type: chrun\n    ops: 5\n  - ops: 5\n  - type: fuse\n  - type: thpchalenge\n  - type: churn\n    ops: 10\n    opps: 3\n");
-        const string Known = "anon, churn, compaction_test, dbmix, filewrite, frag, fuse, netbuf, ops, pagecache, pinned, punch, slab, steps, thpchallenge, thpcompact";
+        const string Known = "anon, churn, compaction_test, dbmix, filewrite, frag, fuse_server, netbuf, ops, pagecache, pinned, punch, slab, steps, thpchallenge, thpcompact";
         Assert.Equal(
             [
                 $"test.yaml:7:11: workloads[0].type: unknown workload type 'chrun'; did you mean 'churn'? known types: {Known}",
                 $"test.yaml:9:5: workloads[1].type: every workload needs a 'type': one of {Known}",
-                "test.yaml:10:11: workloads[2].type: 'fuse' needs FUSE and its writeback designs, which this version of mmsim does not model yet",
+                $"test.yaml:10:11: workloads[2].type: unknown workload type 'fuse'; known types: {Known}",
                 $"test.yaml:11:11: workloads[3].type: unknown workload type 'thpchalenge'; did you mean 'thpchallenge'? known types: {Known}",
                 "test.yaml:14:5: workloads[4].opps: unknown key 'opps'; did you mean 'ops'?",
             ],

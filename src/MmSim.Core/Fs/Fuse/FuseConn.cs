@@ -181,7 +181,7 @@ public sealed partial class FuseConn
     /// <summary>
     /// fuse_dev_do_read: the server thread sleeps (S) until a request is pending, then takes the oldest to
     /// the processing list and holds it (<see cref="FuseDevReader.Req"/>). Returns with no request once the
-    /// connection is aborted (-ENODEV).
+    /// connection is aborted (-ENODEV), or a signal is pending while it waits (-ERESTARTSYS).
     /// </summary>
     /// <param name="reader">The reading thread.</param>
     /// <returns>The coroutine.</returns>
@@ -190,6 +190,13 @@ public sealed partial class FuseConn
         ArgumentNullException.ThrowIfNull(reader);
         while (Connected && pending.Count == 0)
         {
+            // FUSE server (issue 9): wait_event_interruptible_exclusive returns -ERESTARTSYS on a signal.
+            if (reader.SignalPending?.Invoke() == true)
+            {
+                reader.Idle = false;
+                yield break;
+            }
+
             reader.Idle = true;
             yield return Wait.On(waitq, TaskState.Interruptible, SiteDevRead);
         }

@@ -18,4 +18,11 @@ public sealed class FuseDevReader(SimTask task, bool splice)
 
     /// <summary>Whether the thread sleeps in fuse_dev_do_read now (idle).</summary>
     public bool Idle { get; internal set; }
+
+    /// <summary>
+    /// signal_pending(current) for the thread (FUSE server, issue 9): a signal (SIGSTOP, SIGKILL) ends its
+    /// sleep in fuse_dev_do_read with -ERESTARTSYS and no request, so a stopped server reads nothing more.
+    /// Null: never signalled.
+    /// </summary>
+    public Func<bool>? SignalPending { get; init; }
 }

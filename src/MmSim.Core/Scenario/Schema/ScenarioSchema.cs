@@ -187,6 +187,8 @@ internal static class ScenarioSchema
                 ctx.Error(v.MarkOf("workloads"), v.PathOf("workloads"), $"dbmix names mount '{dbMount}', which `mounts` does not list");
             }
         }
+
+        FuseServerChecks.CheckMounts(v, ctx, [.. mounts.OfType<MountConfig>()], [.. workloads.OfType<WorkloadConfig>()]); // FUSE server (issue 9)
     }
 
     private static ScenarioConfig? Bind(FieldValues v, LoadContext ctx)

@@ -9,9 +9,7 @@ namespace MmSim.Scenario;
 internal static class PendingWorkloadTypes
 {
     public static IReadOnlyList<WorkloadType> All { get; } =
-    [
-        new PendingWorkloadType("fuse", "FUSE and its writeback designs", "A FUSE mount and its server (DESIGN.md §1): buffered writes whose writeback the server completes, or never does."),
-    ];
+    [];
 }
 
 /// <summary>A registered name whose mechanism is missing: loading it reports that, nothing more.</summary>

@@ -36,6 +36,7 @@ public static class TimedWorkloads
             PunchWorkloadConfig c => new PunchWorkload(c),
             FileWriteWorkloadConfig c => new FileWriteWorkload(c), // writeback (issue 8)
             DbMixWorkloadConfig c => new DbMixWorkload(c), // writeback (issue 8): dbmix
+            FuseServerWorkloadConfig c => new FuseServerWorkload(c), // FUSE server (issue 9)
             _ => null,
         };
     }
