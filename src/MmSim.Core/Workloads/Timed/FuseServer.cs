@@ -133,6 +133,7 @@ internal sealed partial class FuseServer
         }
 
         LiveThreads = config.Threads;
+        kernel.Checks.Add(($"fuse server {Conn.Name}", Verify));
         ScheduleBehaviour();
     }
 
