@@ -8,7 +8,7 @@ namespace MmSim.Cli.Commands;
 /// <summary><c>mmsim designs</c>: the table of designs (name, the release or patch it stands for, what it changes).</summary>
 internal static class DesignsCommand
 {
-    private static readonly string[] Headers = ["design", "stands for", "what it changes", "switches"];
+    private static readonly string[] Headers = ["design", "stands for", "what it changes", "switches (vs " + Designs.ProposalBaseName + ")"];
 
     public static Command Create()
     {
@@ -61,16 +61,15 @@ internal static class DesignsCommand
         AnsiConsole.WriteLine(Footer());
     }
 
-    private static string[] Row(Design d) => [d.Name, d.StandsFor, d.Change, Switches(d.Switches)];
+    private static string[] Row(Design d) => [d.Name, d.StandsFor, d.Change, Switches(d)];
 
-    // Only what the design sets differently from the switch defaults, so the column stays short.
-    private static string Switches(KernelSwitches s)
+    // The release, then only what differs from linux-6.16 (resolved), so the proposals read as "6.16 plus …".
+    private static string Switches(Design d)
     {
-        var defaults = new KernelSwitches { Release = s.Release };
-        IEnumerable<string> set = KernelSwitches.All
-            .Where(sw => sw.Name == "release" || sw.Text(s) != sw.Text(defaults))
-            .Select(sw => $"{sw.Name}={sw.Text(s)}");
-        return string.Join(" ", set);
+        IEnumerable<string> set = Designs.ChangesFromProposalBase(d)
+            .Where(c => c.Switch.Name != "release")
+            .Select(c => $"{c.Switch.Name}={c.Value}");
+        return string.Join(" ", set.Prepend($"release={d.Switches.Release}"));
     }
 
     private static string Footer() =>

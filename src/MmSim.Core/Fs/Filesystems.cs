@@ -118,6 +118,18 @@ public sealed class Filesystems : IFlusher
                 continue;
             }
 
+            // Designs (issue 9): SB_I_NO_DATA_INTEGRITY (76f9377cd2ab, 6.18-stable; fuse_sb_defaults sets it on every
+            // FUSE sb): sync_inodes_sb only kicks the flusher (wakeup_flusher_threads_bdi) and returns.
+            if (SyncWriteback == SyncWritebackMode.NoDataIntegrity && sb.Spec.Type == FsType.Fuse)
+            {
+                if (sb.Bdi.Wb.Stat(WbStatItem.Reclaimable) > 0)
+                {
+                    f.StartAll(WbReason.Sync);
+                }
+
+                continue;
+            }
+
             var done = new Completion($"sync_inodes_sb {sb.Name}") { Releaser = f.Task };
             f.QueueWork(new WbWork { NrPages = long.MaxValue, SyncMode = WbSyncMode.All, Reason = WbReason.Sync, Done = done });
             done.Releaser = f.Task;
@@ -126,13 +138,20 @@ public sealed class Filesystems : IFlusher
             // wait_sb_inodes: every inode of the sb with folios under writeback.
             foreach (CachedFile file in cache.Files)
             {
-                if (file.SbIndex == sb.Index && file.Wb is not null && file.NrWriteback > 0)
+                if (file.SbIndex == sb.Index && file.Wb is not null && file.NrWriteback > 0 && !WaitSbInodesSkips(file))
                 {
                     yield return Wait.Call(FdataWait(file));
                 }
             }
         }
     }
+
+    /// <summary>What sync(2) waits for (the designs' sync_writeback switch; mainline 6.16–6.18.0: <see cref="SyncWritebackMode.Wait"/>).</summary>
+    public SyncWritebackMode SyncWriteback { get; set; }
+
+    // The v6 series' 3/5: wait_sb_inodes skips mappings flagged AS_WRITEBACK_INDETERMINATE (today's bit 9).
+    private bool WaitSbInodesSkips(CachedFile file) =>
+        SyncWriteback == SyncWritebackMode.SkipFlagged && file.Has(AsFlags.WritebackMayDeadlockOnReclaim);
 
     /// <summary>filemap_fdatawait_keep_errors: folio_wait_writeback (D) on each folio of the file under writeback.</summary>
     /// <param name="file">The file.</param>

@@ -47,7 +47,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         FolioWait = new FolioWait(alloc.Node.Pages, sim);
         Shrinkers = new Shrinkers();
         Lru = new Lru(alloc.Node, Mappings);
-        Migrate = new Migration(alloc, Rmap, FolioWait, KernelMigrateWritebackPolicy.Instance, Lru);
+        Migrate = new Migration(alloc, Rmap, FolioWait, DesignMigrateWritebackPolicy.For(parameters.WritebackDesign), Lru); // designs: the migrate rule
         PageCache = new PageCache(alloc, this, Mappings, Rmap, Shrinkers, Lru);
         (DirtyThrottle, Fs) = InitWriteback(); // writeback (issue 8)
         Checks.Add(("LRU lists", Lru.Verify));
@@ -72,6 +72,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         // Reclaim meets writeback: shrink_inactive_list wakes the flushers, folio_end_writeback feeds
         // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK) through acct_reclaim_writeback.
         Reclaim.Flusher = Flusher;
+        WireWritebackDesign(); // designs (issue 9): the reclaim and sync rules
         ReclaimWritebackAcct = Reclaim as Mm.Writeback.IReclaimWritebackAcct;
         Slowpath = new AllocSlowpath(alloc, Compact, Reclaim);
 

@@ -85,6 +85,7 @@ public static class KernelFromConfig
                 ? new Mm.Swap.SwapSpec(sw.SizeBytes / Units.PageSizeBytes, sw.LatencyNs, sw.BandwidthBytes)
                 : null,
             Release = config.Kernel.Release, // FUSE and the writeback designs (issue 9)
+            WritebackDesign = config.Kernel.WritebackDesign, // designs: auto switches resolved by the release
             Writeback = WritebackParams.Sysctl(config), // writeback (issue 8)
             Mounts = WritebackParams.Mounts(config),
         };

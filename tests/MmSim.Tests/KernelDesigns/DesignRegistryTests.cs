@@ -9,9 +9,12 @@ namespace MmSim.Tests.KernelDesigns;
 public class DesignRegistryTests
 {
     [Fact]
-    public void The_table_holds_the_two_release_designs_oldest_first_with_what_they_stand_for()
+    public void The_table_holds_the_release_designs_oldest_first_then_the_writeback_proposals()
     {
-        Assert.Equal(["linux-6.12", "linux-6.18"], Designs.Names);
+        Assert.Equal(
+            ["linux-6.12", "linux-6.15", "linux-6.16", "linux-6.18", "no-reclaim-flag", "skip-sync-migration", "skip-sync-compaction",
+             "wait-timeout", "cancel-writeback", "temp-pages-pool", "ask-fs"],
+            Designs.Names);
         Design d612 = Designs.Get("linux-6.12");
         Assert.Equal("6.12", d612.Switches.Release);
         Assert.Contains("6.12.0–6.12.28", d612.StandsFor, StringComparison.Ordinal);
@@ -46,11 +49,11 @@ public class DesignRegistryTests
     }
 
     [Theory]
-    [InlineData("linux-6.17", "unknown design 'linux-6.17'; did you mean 'linux-6.18'?")]
+    [InlineData("linux-6.19", "unknown design 'linux-6.19'; did you mean 'linux-6.18'?")]
     [InlineData("linux-6.13", "unknown design 'linux-6.13'; did you mean 'linux-6.12'?")]
     [InlineData("linux_6.12", "unknown design 'linux_6.12'; did you mean 'linux-6.12'?")]
     [InlineData("Linux-6.18", "unknown design 'Linux-6.18'; did you mean 'linux-6.18'?")]
-    [InlineData("writeback", "unknown design 'writeback'; known designs: linux-6.12, linux-6.18")]
+    [InlineData("writeback", "unknown design 'writeback'; known designs: linux-6.12, linux-6.15, linux-6.16, linux-6.18, no-reclaim-flag, skip-sync-migration, skip-sync-compaction, wait-timeout, cancel-writeback, temp-pages-pool, ask-fs")]
     public void An_unknown_name_gets_the_nearest_design_or_the_list(string name, string message)
     {
         Assert.Null(Designs.Find(name));
@@ -86,7 +89,9 @@ public class DesignRegistryTests
             Assert.Contains("'no-such-value'", e.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(["release", "fallback", "compaction", "reclaim"], KernelSwitches.All.Select(s => s.Name));
+        Assert.Equal(
+            ["release", "fallback", "compaction", "reclaim", "fuse_writeback", "fuse_reclaim_flag", "migrate_writeback", "reclaim_writeback", "sync_writeback"],
+            KernelSwitches.All.Select(s => s.Name));
     }
 
     [Fact]
@@ -96,7 +101,9 @@ public class DesignRegistryTests
         KernelSwitches b = new() { Release = "6.12", Fallback = FallbackAlgorithm.V6_12 };
         Assert.Empty(a.Differences(b)); // auto for 6.12 is v6.12
         var d = new KernelSwitches { Release = "6.16" }.Differences(a);
-        Assert.Equal(new[] { ("release", "6.16", "6.12"), ("fallback", "v6.15", "v6.12") }, d.Select(x => (x.Switch.Name, x.Value, x.OtherValue)));
+        Assert.Equal(
+            new[] { ("release", "6.16", "6.12"), ("fallback", "v6.15", "v6.12"), ("fuse_writeback", "in-place", "temp-pages"), ("fuse_reclaim_flag", "on", "off") },
+            d.Select(x => (x.Switch.Name, x.Value, x.OtherValue)));
     }
 
     // The designs namespace sits below scenarios, runs, workloads and the command line (docs/designs.md).

@@ -88,7 +88,9 @@ public class DesignSelectionTests
     {
         ScenarioConfig c = LoadOk(Kernel("  design: linux-6.12\n  fallback: v6.15\n"));
         string yaml = ScenarioWriter.WriteResolvedYaml(c);
-        Assert.Contains("kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n  pcp: true\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n"
+            + "  fuse_writeback: temp-pages\n  fuse_reclaim_flag: \"off\"\n  migrate_writeback: wait\n  reclaim_writeback: flag\n  sync_writeback: wait\n"
+            + "  writeback_wait_timeout: 10s\n  writeback_cancel_after: 10s\n  fuse_temp_pool: 16MiB\n  pcp: true\n", yaml, StringComparison.Ordinal);
         Assert.Equal(c, LoadOk(yaml));
         // Every switch is pinned in the resolved file, so it reruns as itself under its own design.
         Assert.Equal(c.Kernel, ScenarioLoader.LoadFromString(yaml, "r.yaml", Designs.Get("linux-6.12")).Config!.Kernel);
@@ -98,10 +100,10 @@ public class DesignSelectionTests
     public void An_unknown_design_in_the_file_is_one_positioned_line_with_the_nearest_name()
     {
         Assert.Equal(
-            ["test.yaml:7:11: kernel.design: unknown design 'linux-6.17'; did you mean 'linux-6.18'?"],
-            Errors(Kernel("  design: linux-6.17\n")));
+            ["test.yaml:7:11: kernel.design: unknown design 'linux-6.19'; did you mean 'linux-6.18'?"],
+            Errors(Kernel("  design: linux-6.19\n")));
         Assert.Equal(
-            ["test.yaml:7:11: kernel.design: unknown design 'fuse'; known designs: linux-6.12, linux-6.18"],
+            ["test.yaml:7:11: kernel.design: unknown design 'fuse'; known designs: linux-6.12, linux-6.15, linux-6.16, linux-6.18, no-reclaim-flag, skip-sync-migration, skip-sync-compaction, wait-timeout, cancel-writeback, temp-pages-pool, ask-fs"],
             Errors(Kernel("  design: fuse\n")));
     }
 

@@ -92,10 +92,12 @@ public class DesignsCliTests
         Assert.Equal(string.Empty, err612); // release: 6.18 only repeats the scenario's design: no note
 
         Assert.Equal(
-            "kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.12\n  compaction: mainline\n  reclaim: mainline\n",
+            "kernel:\n  design: linux-6.12\n  release: \"6.12\"\n  fallback: v6.12\n  compaction: mainline\n  reclaim: mainline\n"
+            + "  fuse_writeback: temp-pages\n  fuse_reclaim_flag: \"off\"\n  migrate_writeback: wait\n  reclaim_writeback: flag\n  sync_writeback: wait\n  writeback_wait_timeout: 10s\n  writeback_cancel_after: 10s\n  fuse_temp_pool: 16MiB\n",
             Kernel(File.ReadAllText(Path.Combine(dir, "612", "config.resolved.yaml"))));
         Assert.Equal(
-            "kernel:\n  design: linux-6.18\n  release: \"6.18\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n",
+            "kernel:\n  design: linux-6.18\n  release: \"6.18\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n"
+            + "  fuse_writeback: in-place\n  fuse_reclaim_flag: \"on\"\n  migrate_writeback: wait\n  reclaim_writeback: flag\n  sync_writeback: wait\n  writeback_wait_timeout: 10s\n  writeback_cancel_after: 10s\n  fuse_temp_pool: 16MiB\n",
             Kernel(File.ReadAllText(Path.Combine(dir, "618", "config.resolved.yaml"))));
 
         // The fallback algorithm changes what the allocator does, not only the label.
@@ -125,17 +127,18 @@ public class DesignsCliTests
         (int code, _, string err) = Mmsim("run", scenario, "--design", "linux-6.12", "--out", Path.Combine(dir, "out"));
         Assert.Equal(0, code);
         Assert.Equal(
-            "kernel:\n  design: linux-6.12\n  release: \"6.16\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n",
+            "kernel:\n  design: linux-6.12\n  release: \"6.16\"\n  fallback: v6.15\n  compaction: mainline\n  reclaim: mainline\n"
+            + "  fuse_writeback: in-place\n  fuse_reclaim_flag: \"on\"\n  migrate_writeback: wait\n  reclaim_writeback: flag\n  sync_writeback: wait\n  writeback_wait_timeout: 10s\n  writeback_cancel_after: 10s\n  fuse_temp_pool: 16MiB\n",
             Kernel(File.ReadAllText(Path.Combine(dir, "out", "config.resolved.yaml"))));
         Assert.Equal(
-            "mmsim: note: the scenario's kernel switches override linux-6.12: release 6.16 (design: 6.12), fallback v6.15 (design: v6.12)\n",
+            "mmsim: note: the scenario's kernel switches override linux-6.12: release 6.16 (design: 6.12), fallback v6.15 (design: v6.12), fuse_writeback in-place (design: temp-pages), fuse_reclaim_flag on (design: off)\n",
             err.ReplaceLineEndings("\n"));
         Directory.Delete(dir, recursive: true);
     }
 
     [Theory]
-    [InlineData("run", "--design", "linux-6.17", "mmsim: unknown design 'linux-6.17'; did you mean 'linux-6.18'?")]
-    [InlineData("run", "--design", "mainline", "mmsim: unknown design 'mainline'; known designs: linux-6.12, linux-6.18")]
+    [InlineData("run", "--design", "linux-6.19", "mmsim: unknown design 'linux-6.19'; did you mean 'linux-6.18'?")]
+    [InlineData("run", "--design", "mainline", "mmsim: unknown design 'mainline'; known designs: linux-6.12, linux-6.15, linux-6.16, linux-6.18, no-reclaim-flag, skip-sync-migration, skip-sync-compaction, wait-timeout, cancel-writeback, temp-pages-pool, ask-fs")]
     [InlineData("compare", "--designs", "linux-6.12,linux-618", "mmsim: unknown design 'linux-618'; did you mean 'linux-6.18'?")]
     [InlineData("compare", "--designs", "linux-6.12,,linux-6.18", "mmsim: --designs has an empty name in 'linux-6.12,,linux-6.18'; give names separated by commas (see 'mmsim designs')")]
     [InlineData("compare", "--designs", "linux-6.12,linux-6.12", "mmsim: --designs names 'linux-6.12' twice")]
@@ -155,10 +158,10 @@ public class DesignsCliTests
     public void An_unknown_design_in_the_scenario_is_one_positioned_line_and_exit_code_2()
     {
         string dir = Directory.CreateTempSubdirectory("mmsim-designs").FullName;
-        string scenario = WriteScenario(dir, Scenario.Replace("  release: 6.18", "  design: linux-6.17", StringComparison.Ordinal));
+        string scenario = WriteScenario(dir, Scenario.Replace("  release: 6.18", "  design: linux-6.19", StringComparison.Ordinal));
         (int code, _, string err) = Mmsim("run", scenario, "--out", Path.Combine(dir, "out"));
         Assert.Equal(Program.ExitBadInput, code);
-        Assert.Equal($"{scenario}:6:11: kernel.design: unknown design 'linux-6.17'; did you mean 'linux-6.18'?", err.TrimEnd());
+        Assert.Equal($"{scenario}:6:11: kernel.design: unknown design 'linux-6.19'; did you mean 'linux-6.18'?", err.TrimEnd());
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
         Directory.Delete(dir, recursive: true);
     }

@@ -19,7 +19,11 @@ public class ScenarioLoaderTests
         Assert.Equal(3, c.Seeds);
         Assert.Equal(10 * Units.NsPerS, c.DurationNs);
         Assert.Equal(Units.NsPerS, c.SamplingIntervalNs);
-        var switches = new KernelSwitches { Release = "6.18", Fallback = FallbackAlgorithm.V6_15, Compaction = "mainline", Reclaim = "mainline" };
+        var switches = new KernelSwitches
+        {
+            Release = "6.18", Fallback = FallbackAlgorithm.V6_15, Compaction = "mainline", Reclaim = "mainline",
+            FuseWriteback = Mm.Writeback.FuseWritebackMode.InPlace, FuseReclaimFlag = true, // designs (issue 9): resolved
+        };
         Assert.Equal(new KernelConfig("linux-6.18", switches, Pcp: true, PageOwner: true, Trace: false), c.Kernel);
         Assert.Equal([new ZoneConfig(ZoneType.Normal, Units.GiB, 0, 0)], c.Machine.Zones);
         Assert.Empty(c.Machine.Cma);

@@ -33,6 +33,6 @@ public sealed class KernelMigrateWritebackPolicy : IMigrateWritebackPolicy
     }
 
     /// <inheritdoc/>
-    public WritebackAction OnWriteback(Mapping? mapping, MigrateMode mode) =>
-        mode == MigrateMode.Sync ? WritebackAction.Wait : WritebackAction.Busy;
+    public WritebackDecision OnWriteback(int pfn, Mapping? mapping, MigrateMode mode, MigrateReason reason, TaskContext current) =>
+        mode == MigrateMode.Sync ? WritebackDecision.Wait : WritebackDecision.Busy;
 }

@@ -51,7 +51,9 @@ public sealed partial class Migration
         if (pages[src].Has(PageFlags.Writeback))
         {
             // "Only in the case of a full synchronous migration is it necessary to wait for writeback."
-            if (WritebackPolicy.OnWriteback(FolioMapping(src), mode) == WritebackAction.Busy)
+            // The decision is kept for the batch coroutine, which sleeps as it says (MigratePagesBatch.cs).
+            ctl.WbDecision = WritebackPolicy.OnWriteback(src, FolioMapping(src), mode, ctl.Reason, ctl.Current);
+            if (ctl.WbDecision.Action == WritebackAction.Busy)
             {
                 return UnmapOut(ctl, src, dst, -EBUSY, srcLocked: true, dstLocked: false, ret);
             }

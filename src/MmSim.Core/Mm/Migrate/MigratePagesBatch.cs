@@ -42,9 +42,12 @@ public sealed partial class Migration
 
                 if (rc == RcSleepWriteback)
                 {
-                    // Unbounded and uninterruptible, holding the source lock and the destination.
-                    yield return Wait.Call(folioWait.FolioWaitWriteback(src));
-                    rc = MigrateFolioUnmapFinish(ctl, src, dst, ret);
+                    // Uninterruptible, holding the source lock and the destination: without bound in mainline,
+                    // bounded or followed by a cancel in the timeout designs (MigrateWriteback.cs).
+                    yield return Wait.Call(WaitOnWriteback(ctl, src));
+                    rc = pages[src].Has(PageFlags.Writeback)
+                        ? UnmapOut(ctl, src, dst, -EBUSY, srcLocked: true, dstLocked: false, ret)
+                        : MigrateFolioUnmapFinish(ctl, src, dst, ret);
                 }
 
                 kept = UnmapOutcome(ctl, from, r, kept, src, dst, rc);

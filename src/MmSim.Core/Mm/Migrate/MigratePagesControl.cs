@@ -41,6 +41,9 @@ internal sealed class MigratePagesControl
     /// <summary>Their destinations, in the same order (dst_folios).</summary>
     public readonly MigrateList DstFolios = new(Migration.NrMaxBatchedMigration);
 
+    /// <summary>The writeback rule's decision for the folio whose unmap is about to sleep on its writeback.</summary>
+    public WritebackDecision WbDecision;
+
     /// <summary>The return of the last migrate_pages_batch or migrate_pages_sync (coroutines cannot return values).</summary>
     public int Rc;
 

@@ -102,7 +102,14 @@ public sealed partial class Migration
         refs = rmap.Refs;
         this.folioWait = folioWait;
         WritebackPolicy = writebackPolicy;
+
+        // Designs (issue 9): the false aborts of wait-timeout and cancel-writeback, told of every writeback end.
+        WritebackStats = new MigrateWritebackStats(pages);
+        folioWait.WritebackEnded = WritebackStats.WritebackEnded;
     }
+
+    /// <summary>Timeouts, cancels and false aborts of the wait-timeout and cancel-writeback designs (zero in every other).</summary>
+    public MigrateWritebackStats WritebackStats { get; }
 
     /// <summary>The writeback rule, consulted at isolation and in migrate_folio_unmap.</summary>
     public IMigrateWritebackPolicy WritebackPolicy { get; }

@@ -9,6 +9,9 @@ namespace MmSim.Scenario;
 /// </remarks>
 internal static class KernelSchema
 {
+    // A day: longer design timeouts are as good as none, and keep deadlines far from overflow.
+    private const long DesignParamMaxNs = 86_400L * Sim.SimTime.NsPerSec;
+
     public static SectionDecl Decl { get; } = new(
         "kernel",
         "Which kernel to model: a design (a named set of switches, listed by `mmsim designs` and in docs/designs.md), "
@@ -23,6 +26,26 @@ internal static class KernelSchema
                 Get = FieldDecl.Of<KernelConfig>(k => k.Design),
             },
             .. KernelSwitches.All.Select(SwitchField),
+            // Designs (issue 9): the numeric parameters of the writeback designs.
+            new()
+            {
+                Name = "writeback_wait_timeout", Kind = FieldKind.Duration, Default = Mm.Writeback.WritebackDesign.Mainline.WaitTimeoutNs, Min = 1, Max = DesignParamMaxNs,
+                Doc = "`migrate_writeback: timeout` (the wait-timeout design): how long MIGRATE_SYNC waits on a flagged folio under writeback before failing it with -EBUSY",
+                Get = FieldDecl.Of<KernelConfig>(k => k.WritebackWaitTimeoutNs),
+            },
+            new()
+            {
+                Name = "writeback_cancel_after", Kind = FieldKind.Duration, Default = Mm.Writeback.WritebackDesign.Mainline.CancelAfterNs, Min = 1, Max = DesignParamMaxNs,
+                Doc = "`migrate_writeback: cancel` (the cancel-writeback design): how long MIGRATE_SYNC waits before the filesystem ends the writeback and redirties the folio",
+                Get = FieldDecl.Of<KernelConfig>(k => k.WritebackCancelAfterNs),
+            },
+            new()
+            {
+                Name = "fuse_temp_pool", Kind = FieldKind.Size, Default = Mm.Writeback.WritebackDesign.Mainline.TempPoolPages * Units.PageSizeBytes,
+                Min = Units.PageSizeBytes, Max = Units.GiB * 64,
+                Doc = "`fuse_writeback: temp-pool` (the temp-pages-pool design): size of the contiguous pool FUSE's temp pages come from",
+                Get = FieldDecl.Of<KernelConfig>(k => k.FuseTempPoolBytes),
+            },
             new()
             {
                 Name = "pcp", Kind = FieldKind.Bool, Default = true,
@@ -59,6 +82,11 @@ internal static class KernelSchema
         Design written = Designs.Get(v.Get<string>("design"));
         Design design = ctx.Design ?? written;
         var overrides = new SwitchOverrides(KernelSwitches.All.Where(s => v.IsPresent(s.Name)).Select(s => (s, v.Get<string>(s.Name))));
-        return new KernelConfig(design.Name, overrides.Resolve(written, design), v.Get<bool>("pcp"), v.Get<bool>("page_owner"), v.Get<bool>("trace"));
+        return new KernelConfig(design.Name, overrides.Resolve(written, design), v.Get<bool>("pcp"), v.Get<bool>("page_owner"), v.Get<bool>("trace"))
+        {
+            WritebackWaitTimeoutNs = v.Get<long>("writeback_wait_timeout"),
+            WritebackCancelAfterNs = v.Get<long>("writeback_cancel_after"),
+            FuseTempPoolBytes = v.Get<long>("fuse_temp_pool"),
+        };
     }
 }
