@@ -1,18 +1,9 @@
 // Outcomes (issue 9): names what a hung task was doing and what kind of deadlock a cycle is, from the wait chain.
+using MmSim.Kernel;
 using MmSim.Sim;
 
 namespace MmSim.Runs;
 
-/// <summary>
-/// What a wait-chain link alone cannot say about a task, read from the kernel when the summary is built: the step or
-/// system call it is in, whether it sleeps inside memcg limit reclaim, and whether it is a thread of a FUSE server.
-/// </summary>
-/// <param name="Activity">The scripted step it runs (offline, cma_alloc, alloc_contig, compact…) or the system call it is
-/// in (fsync, close, sync), or null.</param>
-/// <param name="InLimitReclaim">It sleeps in folio_wait_writeback with PF_MEMALLOC set: shrink_folio_list's case 3,
-/// which only cgroup-v1 limit reclaim (try_to_free_mem_cgroup_pages) reaches.</param>
-/// <param name="IsFuseServer">It is one of the threads reading a FUSE connection's /dev/fuse.</param>
-public readonly record struct TaskFacts(string? Activity, bool InLimitReclaim, bool IsFuseServer);
 
 /// <summary>Classifies hung tasks by role and deadlocks by kind, from wait chains and <see cref="TaskFacts"/>.</summary>
 /// <remarks>

@@ -1,5 +1,6 @@
 // Outcomes (issue 9): summary.json's "outcomes": hung tasks by role, deadlocks by kind, every scripted step's
 // outcome, the designs' wait-timeout and cancel counts, and each FUSE connection's counters.
+using MmSim.Kernel;
 using MmSim.Sim;
 
 namespace MmSim.Runs;
@@ -109,28 +110,13 @@ public static class OutcomesBuilder
             }
         }
 
-        bool IsServer(int pid)
-        {
-            foreach (var (_, conn, _) in conns)
-            {
-                foreach (Fs.Fuse.FuseDevReader r in conn.Readers)
-                {
-                    if (r.Task.Pid == pid)
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
-
         var hungList = new List<HungTaskOutcome>(hung.Count);
         var roleCounts = new int[OutcomeClassifier.Roles.Count];
-        foreach (HungTaskReport r in hung)
+        for (int h = 0; h < hung.Count; h++)
         {
+            HungTaskReport r = hung[h];
             WaitChainLink self = r.Chain.Links[0];
-            TaskFacts facts = FactsAt(kernel, self, r.TimeNs, steps, IsServer);
+            TaskFacts facts = FactsAt(kernel, self, r.TimeNs, steps, h < kernel.HungTaskFacts.Count ? kernel.HungTaskFacts[h] : null);
             string role = OutcomeClassifier.Role(self, facts);
             roleCounts[IndexOf(role)]++;
             var sites = new List<string>();
@@ -142,7 +128,7 @@ public static class OutcomesBuilder
                 }
             }
 
-            (string? serverTask, string? serverState) = OutcomeClassifier.ChainEnd(r.Chain, IsServer);
+            (string? serverTask, string? serverState) = OutcomeClassifier.ChainEnd(r.Chain, kernel.IsFuseServerThread);
             hungList.Add(new HungTaskOutcome(r.TimeNs, $"{r.Comm}:{r.Pid}", role, self.WaitSite, sites, serverTask is not null, serverTask, serverState));
         }
 
@@ -156,15 +142,16 @@ public static class OutcomesBuilder
         }
 
         var deadList = new List<DeadlockOutcome>(deadlocks.Count);
-        foreach (DeadlockReport d in deadlocks)
+        for (int k = 0; k < deadlocks.Count; k++)
         {
+            DeadlockReport d = deadlocks[k];
             var facts = new TaskFacts[d.Cycle.Count];
             var tasks = new string[d.Cycle.Count];
             var sites = new string[d.Cycle.Count];
             for (int i = 0; i < facts.Length; i++)
             {
                 WaitChainLink m = d.Cycle[i];
-                facts[i] = FactsAt(kernel, m, d.TimeNs, steps, IsServer);
+                facts[i] = FactsAt(kernel, m, d.TimeNs, steps, k < kernel.DeadlockFacts.Count ? kernel.DeadlockFacts[k][i] : null);
                 tasks[i] = m.TaskName;
                 sites[i] = m.WaitSite ?? string.Empty;
             }
@@ -228,30 +215,21 @@ public static class OutcomesBuilder
         return new StepOutcomeSummary(o.Index, o.Action, o.Id, outcome, 0, latency, reason);
     }
 
-    // What the kernel says about a link's task at time t: the step it ran then (by the step's window), else — if it still
-    // sleeps the same sleep — its system call and whether it sleeps in limit reclaim.
-    private static TaskFacts FactsAt(Kernel.LinuxKernel kernel, WaitChainLink link, long timeNs, IReadOnlyList<Workloads.StepOutcome> steps, Func<int, bool> isServer)
+    // What the kernel says about a link's task: the facts it recorded when the task was reported (else what it says at
+    // the end of the run), with the scripted step the task ran at that time when there is one.
+    private static TaskFacts FactsAt(Kernel.LinuxKernel kernel, WaitChainLink link, long timeNs, IReadOnlyList<Workloads.StepOutcome> steps, TaskFacts? recorded)
     {
-        string? activity = null;
+        string? step = null;
         foreach (Workloads.StepOutcome o in steps)
         {
             if (o.Task?.Pid == link.Pid && o.AtNs <= timeNs && (o.EndNs < 0 || o.EndNs >= timeNs))
             {
-                activity = o.Action;
+                step = o.Action;
             }
         }
 
-        bool inLimitReclaim = false;
-        SimTask task = kernel.Sim.Tasks[link.Pid - 1];
-        bool sameSleep = task.IsBlocked && task.BlockedSinceNs == link.BlockedSinceNs && link.BlockedSinceNs >= 0;
-        if (sameSleep)
-        {
-            Mm.TaskContext ctx = kernel.ContextOf(task);
-            activity ??= ctx.Syscall;
-            inLimitReclaim = !task.IsKernelThread && link.WaitSite == Mm.Filemap.FolioWait.SiteFolioWaitWriteback && (ctx.Flags & Mm.TaskFlags.Memalloc) != 0;
-        }
-
-        return new TaskFacts(activity, inLimitReclaim, isServer(link.Pid));
+        TaskFacts facts = recorded ?? kernel.FactsOf(kernel.Sim.Tasks[link.Pid - 1]);
+        return facts with { Activity = step ?? facts.Activity };
     }
 
     private static int IndexOf(string role)
