@@ -191,8 +191,8 @@ public static class OutcomesBuilder
     /// <remarks>
     /// Offline reports its attempt's own outcome (ok, ebusy, hung, retrying, interrupted, timeout) and passes. Other steps:
     /// ok; a failed cma_alloc or alloc_contig is ebusy (alloc_contig_range's -EBUSY after cma_alloc's retries), or
-    /// timeout/interrupted when the kernel's reason says ETIMEDOUT/EINTR; still running, hung while its task sleeps in D,
-    /// else retrying.
+    /// timeout/interrupted when the kernel's reason says ETIMEDOUT/EINTR; still running, hung while its task sleeps in D
+    /// without a bound, else retrying (runnable, or in a bounded wait such as wait-timeout's).
     /// </remarks>
     public static StepOutcomeSummary StepOf(Workloads.StepOutcome o, long nowNs)
     {
@@ -200,13 +200,15 @@ public static class OutcomesBuilder
         (string result, string reason, long latency) = o.At(nowNs);
         if (o is Workloads.Timed.OfflineStepOutcome off)
         {
-            return new StepOutcomeSummary(o.Index, o.Action, o.Id, result, off.Attempt.Passes, latency, reason);
+            // A D sleep with a bound (wait-timeout, cancel-writeback) will end by itself: the attempt is retrying, not hung.
+            string word = result == "hung" && o.Task is { WaitDeadlineNs: >= 0 } ? "retrying" : result;
+            return new StepOutcomeSummary(o.Index, o.Action, o.Id, word, off.Attempt.Passes, latency, reason);
         }
 
         string outcome = result switch
         {
             "ok" => "ok",
-            Workloads.StepOutcome.Running => o.Task?.State == TaskState.Uninterruptible ? "hung" : "retrying",
+            Workloads.StepOutcome.Running => o.Task is { State: TaskState.Uninterruptible, WaitDeadlineNs: < 0 } ? "hung" : "retrying",
             _ when reason.Contains("ETIMEDOUT", StringComparison.OrdinalIgnoreCase) || reason.Contains("timeout", StringComparison.OrdinalIgnoreCase) => "timeout",
             _ when reason.Contains("EINTR", StringComparison.Ordinal) || reason.Contains("interrupt", StringComparison.OrdinalIgnoreCase) => "interrupted",
             _ when o.Action is "cma_alloc" or "alloc_contig" => "ebusy",

@@ -90,6 +90,36 @@ public sealed class WaitQueue : IWaitTarget
         return woken;
     }
 
+    /// <summary>Wakes the waiters <paramref name="match"/> accepts for <paramref name="key"/>, oldest first; the others sleep on.</summary>
+    /// <typeparam name="TKey">The key's type.</typeparam>
+    /// <param name="key">What the waker ends (e.g. a folio and a bit).</param>
+    /// <param name="match">Whether a waiter waits for <paramref name="key"/>; a static lambda, so no allocation.</param>
+    /// <returns>The number of tasks woken.</returns>
+    /// <remarks>kernel/sched/wait.c: __wake_up_common with a key, where each entry's wake function decides
+    /// (mm/filemap.c: wake_page_function wakes only the waiters on the same folio and bit of a hashed queue).</remarks>
+    public int WakeUpKeyed<TKey>(TKey key, Func<SimTask, TKey, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        int woken = 0;
+        SimTask? task = head;
+        for (int seen = 0, limit = Count; task is not null; seen++)
+        {
+            if (seen == limit)
+            {
+                throw new InvalidOperationException($"Wait queue '{Name}' holds more waiters than its count.");
+            }
+            SimTask? next = task.WqNext;
+            if (match(task, key))
+            {
+                Remove(task);
+                task.Simulator.Wake(task);
+                woken++;
+            }
+            task = next;
+        }
+        return woken;
+    }
+
     /// <summary>Links <paramref name="task"/> at the tail.</summary>
     internal void Enqueue(SimTask task)
     {

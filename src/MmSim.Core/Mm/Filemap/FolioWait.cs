@@ -9,8 +9,14 @@ using MmSim.Sim;
 namespace MmSim.Mm.Filemap;
 
 /// <summary>What a task waiting on a folio bit waits on: the folio, the bit, and its releaser.</summary>
-internal sealed class FolioBitTarget(string description, Func<SimTask?> releaser) : IWaitTarget
+internal sealed class FolioBitTarget(string description, Func<SimTask?> releaser, int pfn = -1, PageFlags bit = PageFlags.None) : IWaitTarget
 {
+    /// <summary>The folio waited on (its head PFN; the key of wake_page_function), or −1 for any.</summary>
+    public int Pfn { get; } = pfn;
+
+    /// <summary>The bit waited for.</summary>
+    public PageFlags Bit { get; } = bit;
+
     /// <inheritdoc/>
     public SimTask? Releaser => releaser();
 
@@ -102,7 +108,7 @@ public sealed class FolioWait
     {
         while (!FolioTrylock(pfn))
         {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn));
+            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn), pfn, PageFlags.Locked);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioLock, -1, target);
         }
     }
@@ -114,7 +120,7 @@ public sealed class FolioWait
     {
         while (pages[pfn].Has(PageFlags.Locked))
         {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn));
+            var target = new FolioBitTarget($"folio 0x{pfn:x} lock", () => LockHolder(pfn), pfn, PageFlags.Locked);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioLock, -1, target);
         }
     }
@@ -161,7 +167,7 @@ public sealed class FolioWait
     {
         while (pages[pfn].Has(PageFlags.Writeback))
         {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser);
+            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser, pfn, PageFlags.Writeback);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWriteback, -1, target);
         }
     }
@@ -210,7 +216,7 @@ public sealed class FolioWait
         long deadlineNs = sim.Now > long.MaxValue - timeoutNs ? long.MaxValue : sim.Now + timeoutNs;
         while (pages[pfn].Has(PageFlags.Writeback) && sim.Now < deadlineNs)
         {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser);
+            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser, pfn, PageFlags.Writeback);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWritebackTimeout, deadlineNs - sim.Now, target);
         }
     }
@@ -228,10 +234,12 @@ public sealed class FolioWait
 
         // folio_unlock wakes only when PG_waiters says someone sleeps (folio_xor_flags_has_waiters);
         // an empty hashed queue stands for the clear bit, and most unlocks find it so.
+        // wake_page_function (outcomes, issue 9): only the waiters on this folio and bit wake; a waiter on another folio
+        // hashed to the same queue sleeps on, so a hung waiter is not made to look runnable by unrelated unlocks.
         WaitQueue q = Queue(pfn);
         if (q.Count != 0)
         {
-            q.WakeUpAll();
+            q.WakeUpKeyed((pfn, bit), static (t, key) => t.WaitingOn is not FolioBitTarget f || f.Pfn < 0 || (f.Pfn == key.pfn && f.Bit == key.bit));
         }
     }
 
