@@ -88,6 +88,7 @@ public static class KernelFromConfig
             WritebackDesign = config.Kernel.WritebackDesign, // designs: auto switches resolved by the release
             Writeback = WritebackParams.Sysctl(config), // writeback (issue 8)
             Mounts = WritebackParams.Mounts(config),
+            Fuse = WritebackParams.FuseSysctl(config), // fuse (issue 9)
         };
     }
 

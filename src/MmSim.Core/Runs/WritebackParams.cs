@@ -53,6 +53,12 @@ public static class WritebackParams
 
         foreach (MountConfig m in config.Mounts)
         {
+            if (m.Fs == "fuse")
+            {
+                list.Add(FuseMount(m)); // fuse (issue 9)
+                continue;
+            }
+
             FsType type = m.Fs switch { "xfs" => FsType.Xfs, "tmpfs" => FsType.Tmpfs, _ => FsType.Ext4 };
             string dev = m.Device.Length > 0 ? m.Device : "sd" + (char)('a' + Math.Min(25, list.Count));
             var device = new BlockDeviceParams(
@@ -68,5 +74,33 @@ public static class WritebackParams
         }
 
         return list;
+    }
+
+    // fuse (issue 9): a FUSE mount has no device; its connection's parameters come from the fuse map.
+    private static MountSpec FuseMount(MountConfig m)
+    {
+        FuseMountConfig f = m.Fuse ?? new FuseMountConfig(12, 9, 32, true, 0);
+        var options = new FuseMountOptions
+        {
+            MaxBackground = f.MaxBackground,
+            CongestionThreshold = f.CongestionThreshold,
+            MaxPages = f.MaxPages,
+            WritebackCache = f.WritebackCache,
+            RequestTimeoutSecs = f.RequestTimeoutSecs,
+        };
+        return new MountSpec(m.Name, FsType.Fuse, null, m.LargeFolios, m.MinRatio, m.MaxRatio, m.StrictLimit, m.StableWrites, options);
+    }
+
+    /// <summary>fs.fuse sysctls (6.15+) of a scenario (fuse, issue 9).</summary>
+    /// <param name="config">The resolved scenario.</param>
+    /// <returns>The sysctls.</returns>
+    public static Fs.Fuse.FuseSysctl FuseSysctl(ScenarioConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new Fs.Fuse.FuseSysctl
+        {
+            DefaultRequestTimeoutSecs = config.Sysctl.FuseDefaultRequestTimeoutSecs,
+            MaxRequestTimeoutSecs = config.Sysctl.FuseMaxRequestTimeoutSecs,
+        };
     }
 }

@@ -17,8 +17,10 @@ namespace MmSim.Runs;
 /// <param name="P99Us">99th percentile, µs.</param>
 /// <param name="MaxUs">Longest, µs.</param>
 /// <param name="Log2BucketsUs">Completions per log2 bucket: entry b counts lifetimes in [2^(b-1), 2^b) µs (entry 0: under 1 µs); trailing zeros trimmed.</param>
+/// <param name="Fuse">The FUSE connection's counters (FUSE mounts only, issue 9).</param>
 public sealed record WritebackSummary(
-    string Mount, string Device, long Written, long Dirtied, long InFlight, long Count, double MeanUs, double P50Us, double P99Us, double MaxUs, IReadOnlyList<long> Log2BucketsUs)
+    string Mount, string Device, long Written, long Dirtied, long InFlight, long Count, double MeanUs, double P50Us, double P99Us, double MaxUs, IReadOnlyList<long> Log2BucketsUs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] FuseSummary? Fuse = null)
 {
     /// <summary>Every mount of a kernel.</summary>
     /// <param name="kernel">The kernel, or null before a run.</param>
@@ -47,7 +49,7 @@ public sealed record WritebackSummary(
             }
 
             list.Add(new WritebackSummary(sb.Name, sb.Device?.Name ?? string.Empty, wb.Stat(WbStatItem.Written), wb.Stat(WbStatItem.Dirtied), wb.Stat(WbStatItem.Writeback),
-                h.Count, Math.Round(h.MeanUs, 3), h.QuantileUs(0.5), h.QuantileUs(0.99), h.MaxNs / 1000.0, buckets));
+                h.Count, Math.Round(h.MeanUs, 3), h.QuantileUs(0.5), h.QuantileUs(0.99), h.MaxNs / 1000.0, buckets, FuseSummary.Of(sb)));
         }
 
         return list;

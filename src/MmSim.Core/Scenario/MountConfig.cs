@@ -2,7 +2,7 @@ namespace MmSim.Scenario;
 
 /// <summary>One entry of <c>mounts</c>: a filesystem, its block device and its bdi settings.</summary>
 /// <param name="Name">Mount name; workloads name it in <c>mount:</c>.</param>
-/// <param name="Fs">ext4, xfs or tmpfs.</param>
+/// <param name="Fs">ext4, xfs, tmpfs or fuse.</param>
 /// <param name="Device">Device name.</param>
 /// <param name="QueueDepth">Requests in service at once.</param>
 /// <param name="NrRequests">Requests queued before a submitter sleeps.</param>
@@ -16,6 +16,7 @@ namespace MmSim.Scenario;
 /// <param name="MaxRatio">bdi max_ratio, percent.</param>
 /// <param name="StrictLimit">BDI_CAP_STRICTLIMIT.</param>
 /// <param name="StableWrites">Writers wait for writeback (stable pages).</param>
+/// <param name="Fuse">The FUSE connection of a <c>fs: fuse</c> mount (issue 9); null for the others.</param>
 public sealed record MountConfig(
     string Name,
     string Fs,
@@ -31,4 +32,5 @@ public sealed record MountConfig(
     int MinRatio,
     int MaxRatio,
     bool StrictLimit,
-    bool StableWrites);
+    bool StableWrites,
+    FuseMountConfig? Fuse = null); // fuse (issue 9)

@@ -23,6 +23,8 @@ namespace MmSim.Scenario;
 /// <param name="OfflineTimeoutSecs">The proposed (2023, never merged) offline timeout, in seconds; 0 is mainline: none.</param>
 /// <param name="DirtyBytes">dirty_bytes; 0 uses dirty_ratio, otherwise it replaces it (writing one zeroes the other in the kernel).</param>
 /// <param name="DirtyBackgroundBytes">dirty_background_bytes; 0 uses dirty_background_ratio, otherwise it replaces it.</param>
+/// <param name="FuseDefaultRequestTimeoutSecs">fs.fuse.default_request_timeout (6.15+), seconds; 0: none.</param>
+/// <param name="FuseMaxRequestTimeoutSecs">fs.fuse.max_request_timeout (6.15+), seconds; 0: no cap.</param>
 public sealed record SysctlConfig(
     int? MinFreeKbytes,
     int WatermarkBoostFactor,
@@ -42,4 +44,6 @@ public sealed record SysctlConfig(
     int HungTaskWarnings,
     int OfflineTimeoutSecs = 0,
     long DirtyBytes = 0,
-    long DirtyBackgroundBytes = 0);
+    long DirtyBackgroundBytes = 0,
+    int FuseDefaultRequestTimeoutSecs = 0, // fuse (issue 9)
+    int FuseMaxRequestTimeoutSecs = 0);

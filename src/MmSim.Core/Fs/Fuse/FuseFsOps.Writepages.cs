@@ -108,6 +108,7 @@ internal sealed partial class FuseFsOps
             req ??= NewWritepage(file);
             var args = (FuseWritepageArgs)req.Args!;
             cache.FolioStartWriteback(file, pfn, req);
+            long prevNext = args.NextIndex;
             args.Folios.Add(pfn);
             args.NextIndex = i + nr;
             req.NrPages += nr;
@@ -119,6 +120,7 @@ internal sealed partial class FuseFsOps
                 {
                     // No temp page: the folio is redirtied and left for a later pass.
                     args.Folios.RemoveAt(args.Folios.Count - 1);
+                    args.NextIndex = prevNext;
                     req.NrPages -= nr;
                     cache.FolioEndWriteback(pfn);
                     cache.FolioMarkDirty(file, pfn);
@@ -151,9 +153,9 @@ internal sealed partial class FuseFsOps
     private bool NeedSend(FuseReq req, long index, int nr)
     {
         var args = (FuseWritepageArgs)req.Args!;
-        return args.Folios.Count >= Conn.Options.MaxPages
+        return args.Folios.Count > 0 && (args.Folios.Count >= Conn.Options.MaxPages
             || req.NrPages + nr > Conn.Options.MaxPages
-            || args.NextIndex != index;
+            || args.NextIndex != index);
     }
 
     // fuse_writepage_args_setup: a background FUSE_WRITE whose end is fuse_writepage_end.

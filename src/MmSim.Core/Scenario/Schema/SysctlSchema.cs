@@ -64,6 +64,9 @@ internal static class SysctlSchema
             Int("hung_task_timeout_secs", 120, 0, int.MaxValue, "kernel: a task blocked (D state) this long is reported hung; 0 disables the detector", s => s.HungTaskTimeoutSecs),
             Int("hung_task_check_interval_secs", 0, 0, int.MaxValue, "kernel: how often khungtaskd checks; 0 means every hung_task_timeout_secs", s => s.HungTaskCheckIntervalSecs),
             Int("hung_task_warnings", 10, -1, int.MaxValue, "kernel: how many hung-task reports to print; -1 is unlimited", s => s.HungTaskWarnings),
+            // fuse (issue 9): /proc/sys/fs/fuse, bounded by sysctl_fuse_req_timeout_limit (65535, a u16 like fuse_init_out's).
+            Int("fuse_default_request_timeout", 0, 0, 65535, "fs.fuse.default_request_timeout (6.15+): seconds a FUSE server may take to answer a request before the connection aborts, when the server asks for no timeout; 0: none", s => s.FuseDefaultRequestTimeoutSecs),
+            Int("fuse_max_request_timeout", 0, 0, 65535, "fs.fuse.max_request_timeout (6.15+): cap on every FUSE connection's request timeout, and the timeout when neither the server nor the default sets one; 0: no cap", s => s.FuseMaxRequestTimeoutSecs),
             Int("offline_timeout_secs", 0, 0, int.MaxValue, "not in mainline: the 2023 proposal (never merged) to end offline_and_remove_memory() with -ETIMEDOUT after this many seconds between passes (it proposed 30); 0 is mainline, no timeout", s => s.OfflineTimeoutSecs),
         ],
         Bind);
@@ -94,7 +97,9 @@ internal static class SysctlSchema
         I(v, "hung_task_warnings"),
         I(v, "offline_timeout_secs"),
         v.Get<long>("dirty_bytes"),
-        v.Get<long>("dirty_background_bytes"));
+        v.Get<long>("dirty_background_bytes"),
+        I(v, "fuse_default_request_timeout"),
+        I(v, "fuse_max_request_timeout"));
 
     private static int I(FieldValues v, string name) => checked((int)v.Get<long>(name));
 }
