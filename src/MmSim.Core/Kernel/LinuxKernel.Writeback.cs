@@ -129,8 +129,8 @@ public sealed partial class LinuxKernel
         if (copies is not null)
         {
             // temp pages (issue 9): fuse_bdi_init clears BDI_CAP_WRITEBACK_ACCT; fuse counts WB_WRITEBACK per temp page.
+            // Their invariant (IFuseWritebackCopies.Verify) runs inside the mount's check below.
             sb.Bdi.Capabilities &= ~Mm.Writeback.BdiCaps.WritebackAcct;
-            Checks.Add(($"fuse temp pages {sb.Name}", copies.Verify));
         }
 
         var ops = new MmSim.Fs.Fuse.FuseFsOps(conn, copies, new MmSim.Fs.Fuse.FuseFsDeps(PageCache, FolioWait, Node.Pages, env, () => Current));

@@ -95,6 +95,10 @@ internal sealed class FuseTempPages : IFuseWritebackCopies
     /// </summary>
     public long FoliosMigratedWithCopyInFlight => migratedEnded + MovedInFlight();
 
+    /// <inheritdoc/>
+    public FuseTempPagesStats Stats => new(Copies, CopyFailures, CopyNs, NrTempPages, PageWaitqWaits, FoliosMigratedWithCopyInFlight,
+        pool?.Size ?? 0, pool?.NrUsed ?? 0, PoolWaits);
+
     private long migratedEnded;
 
     /// <inheritdoc/>
@@ -133,10 +137,11 @@ internal sealed class FuseTempPages : IFuseWritebackCopies
                 yield break;
             }
 
-            // folio_copy, then fuse_writepage_args_page_fill's inc_wb_stat(WB_WRITEBACK) and NR_WRITEBACK_TEMP.
+            // fuse_writepage_args_page_fill: folio_copy, inc_wb_stat(WB_WRITEBACK), NR_WRITEBACK_TEMP. The copy is recorded
+            // before its CPU time passes so the temp page is never held unaccounted while the task runs the copy.
+            AddCopy(tr, file, pfn, i, tmp);
             CopyNs += CopyPageNs;
             yield return Wait.For(CopyPageNs);
-            AddCopy(tr, file, pfn, i, tmp);
         }
 
         current.Ret = 1;

@@ -54,6 +54,9 @@ internal interface IFuseWritebackCopies
     /// <summary>Temp pages allocated now (NR_WRITEBACK_TEMP's value over all connections using this instance).</summary>
     long NrTempPages { get; }
 
+    /// <summary>What the copies did since mount (temp-page part, issue 9).</summary>
+    FuseTempPagesStats Stats { get; }
+
     /// <summary>The invariant check: copies in flight match their requests and the counters; null when consistent.</summary>
     /// <returns>The first violation, or null.</returns>
     string? Verify();

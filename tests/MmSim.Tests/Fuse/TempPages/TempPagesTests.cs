@@ -164,6 +164,7 @@ public class TempPagesTests
         Assert.True(ended >= 0 && ended - started < Ms, $"MIGRATE_SYNC took {ended - started} ns");
         Assert.NotEqual(src, rig.File.Lookup(1));
         Assert.Equal(1, rig.Copies.FoliosMigratedWithCopyInFlight);
+        Assert.Equal(1, rig.Copies.Stats.FoliosMigratedWithCopyInFlight);
 
         // The copy is still in flight, and writers still wait for it by index.
         Assert.Equal(4, rig.Copies.NrTempPages);
