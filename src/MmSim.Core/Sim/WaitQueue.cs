@@ -90,24 +90,27 @@ public sealed class WaitQueue : IWaitTarget
         return woken;
     }
 
-    /// <summary>Wakes the waiters <paramref name="match"/> accepts for <paramref name="key"/>, oldest first; the others sleep on.</summary>
-    /// <typeparam name="TKey">The key's type.</typeparam>
-    /// <param name="key">What the waker ends (e.g. a folio and a bit).</param>
-    /// <param name="match">Whether a waiter waits for <paramref name="key"/>; a static lambda, so no allocation.</param>
+    /// <summary>Wakes the waiters <paramref name="match"/> accepts, oldest first; the others sleep on, unswitched.</summary>
+    /// <typeparam name="TKey">The wake key's type.</typeparam>
+    /// <param name="match">The queue's wake function: whether a waiter's wait matches the key (a static lambda: no allocation).</param>
+    /// <param name="key">The key.</param>
     /// <returns>The number of tasks woken.</returns>
-    /// <remarks>kernel/sched/wait.c: __wake_up_common with a key, where each entry's wake function decides
-    /// (mm/filemap.c: wake_page_function wakes only the waiters on the same folio and bit of a hashed queue).</remarks>
-    public int WakeUpKeyed<TKey>(TKey key, Func<SimTask, TKey, bool> match)
+    /// <remarks>kernel/sched/wait.c: __wake_up(wq, TASK_NORMAL, 0, key), with a wait entry's func deciding (mm/filemap.c:
+    /// wake_page_function). Cost O(waiters).</remarks>
+    public int WakeUpWhere<TKey>(Func<SimTask, TKey, bool> match, TKey key)
     {
         ArgumentNullException.ThrowIfNull(match);
         int woken = 0;
+        int limit = Count;
         SimTask? task = head;
-        for (int seen = 0, limit = Count; task is not null; seen++)
+        for (int seen = 0; task is not null; seen++)
         {
+            // Waking only schedules resume events, so no waiter can re-queue here; the bound guards a corrupt list.
             if (seen == limit)
             {
                 throw new InvalidOperationException($"Wait queue '{Name}' holds more waiters than its count.");
             }
+
             SimTask? next = task.WqNext;
             if (match(task, key))
             {
@@ -115,8 +118,10 @@ public sealed class WaitQueue : IWaitTarget
                 task.Simulator.Wake(task);
                 woken++;
             }
+
             task = next;
         }
+
         return woken;
     }
 

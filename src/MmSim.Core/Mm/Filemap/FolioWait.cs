@@ -9,13 +9,17 @@ using MmSim.Sim;
 namespace MmSim.Mm.Filemap;
 
 /// <summary>What a task waiting on a folio bit waits on: the folio, the bit, and its releaser.</summary>
-internal sealed class FolioBitTarget(string description, Func<SimTask?> releaser, int pfn = -1, PageFlags bit = PageFlags.None) : IWaitTarget
+/// <param name="description">For reports.</param>
+/// <param name="releaser">Who ends the wait.</param>
+/// <param name="pfn">The folio (wait_page_key.folio); −1: unknown, woken by any wake-up of its hashed queue.</param>
+/// <param name="bit">The bit (wait_page_key.bit_nr).</param>
+internal sealed class FolioBitTarget(string description, Func<SimTask?> releaser, int pfn = -1, PageFlags bit = 0) : IWaitTarget
 {
-    /// <summary>The folio waited on (its head PFN; the key of wake_page_function), or −1 for any.</summary>
-    public int Pfn { get; } = pfn;
+    /// <summary>The folio waited on, or −1.</summary>
+    public int Pfn => pfn;
 
-    /// <summary>The bit waited for.</summary>
-    public PageFlags Bit { get; } = bit;
+    /// <summary>The bit waited on.</summary>
+    public PageFlags Bit => bit;
 
     /// <inheritdoc/>
     public SimTask? Releaser => releaser();
@@ -32,9 +36,9 @@ internal sealed class FolioBitTarget(string description, Func<SimTask?> releaser
 /// mm/filemap.c: folio_wait_table (PAGE_WAIT_TABLE_BITS = 8), folio_waitqueue, __folio_lock,
 /// folio_wait_bit_common, folio_unlock, folio_wait_writeback, folio_end_writeback;
 /// mm/page-writeback.c: __folio_start_writeback. Waiters sleep in D (TASK_UNINTERRUPTIBLE), as
-/// folio_lock and folio_wait_writeback do. A wake-up on a hashed queue wakes every sleeper on it;
-/// each re-checks its own folio and sleeps again if that is still busy, as in the kernel when two
-/// folios hash alike.
+/// folio_lock and folio_wait_writeback do. A wake-up on a hashed queue wakes only the sleepers whose
+/// key (folio and bit) matches, as wake_page_function does; each re-checks its folio and sleeps again
+/// if that is still busy.
 /// </remarks>
 public sealed class FolioWait
 {
@@ -46,9 +50,6 @@ public sealed class FolioWait
 
     /// <summary>Wait site of a task waiting for PG_writeback to clear.</summary>
     public const string SiteFolioWaitWriteback = "folio_wait_writeback";
-
-    /// <summary>Wait site of a bounded wait for PG_writeback (the wait-timeout and cancel-writeback designs).</summary>
-    public const string SiteFolioWaitWritebackTimeout = "folio_wait_writeback_timeout";
 
     private readonly PageFrame[] pages;
     private readonly Simulator sim;
@@ -157,7 +158,6 @@ public sealed class FolioWait
     {
         ClearBitAndWake(pfn, PageFlags.Writeback, "folio_end_writeback");
         writebackEnders.Remove(pfn);
-        WritebackEnded?.Invoke(pfn);
     }
 
     /// <summary>folio_wait_writeback: sleeps in D until PG_writeback is clear; returns at once if it is.</summary>
@@ -171,26 +171,6 @@ public sealed class FolioWait
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWriteback, -1, target);
         }
     }
-
-    /// <summary>
-    /// folio_wait_writeback with a bound (the wait-timeout and cancel-writeback designs; no kernel has it): sleeps in D
-    /// until PG_writeback is clear or <paramref name="timeoutNs"/> has passed. A wait with a timeout is no edge of
-    /// the wait-for graph. Afterwards the folio's PG_writeback tells which ended it.
-    /// </summary>
-    /// <param name="pfn">Head PFN.</param>
-    /// <param name="timeoutNs">The bound, positive.</param>
-    /// <returns>The coroutine to await with <see cref="Wait.Call"/>.</returns>
-    public IEnumerable<Wait> FolioWaitWritebackTimeout(int pfn, long timeoutNs)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutNs, 1);
-        return FolioWaitWritebackTimeoutCoroutine(pfn, timeoutNs);
-    }
-
-    /// <summary>The current simulated time, ns.</summary>
-    public long Now => sim.Now;
-
-    /// <summary>Called with the head PFN after every folio_end_writeback (migration's false-abort records); null for none.</summary>
-    public Action<int>? WritebackEnded { get; set; }
 
     /// <summary>Lock holders and writeback enders recorded for folios without the matching flag (for the checker); 0 when consistent.</summary>
     /// <returns>The number of stray records.</returns>
@@ -210,17 +190,6 @@ public sealed class FolioWait
         return bad;
     }
 
-    // The deadline saturates, so a huge bound is as good as none but still no wait-for edge.
-    private IEnumerable<Wait> FolioWaitWritebackTimeoutCoroutine(int pfn, long timeoutNs)
-    {
-        long deadlineNs = sim.Now > long.MaxValue - timeoutNs ? long.MaxValue : sim.Now + timeoutNs;
-        while (pages[pfn].Has(PageFlags.Writeback) && sim.Now < deadlineNs)
-        {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser, pfn, PageFlags.Writeback);
-            yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWritebackTimeout, deadlineNs - sim.Now, target);
-        }
-    }
-
     // folio_wake_bit: clear the bit, then wake the folio's hashed queue (every sleeper re-checks its own folio).
     private void ClearBitAndWake(int pfn, PageFlags bit, string caller)
     {
@@ -234,12 +203,12 @@ public sealed class FolioWait
 
         // folio_unlock wakes only when PG_waiters says someone sleeps (folio_xor_flags_has_waiters);
         // an empty hashed queue stands for the clear bit, and most unlocks find it so.
-        // wake_page_function (outcomes, issue 9): only the waiters on this folio and bit wake; a waiter on another folio
-        // hashed to the same queue sleeps on, so a hung waiter is not made to look runnable by unrelated unlocks.
+        // wake_page_function matches the key (folio and bit): sleepers on other folios that hash alike sleep on,
+        // with no context switch (the hung-task detector's switch count stays) — FUSE server (issue 9).
         WaitQueue q = Queue(pfn);
         if (q.Count != 0)
         {
-            q.WakeUpKeyed((pfn, bit), static (t, key) => t.WaitingOn is not FolioBitTarget f || f.Pfn < 0 || (f.Pfn == key.pfn && f.Bit == key.bit));
+            q.WakeUpWhere(static (t, key) => t.WaitingOn is not FolioBitTarget { Pfn: >= 0 } f || (f.Pfn == key.Pfn && f.Bit == key.Bit), (Pfn: pfn, Bit: bit));
         }
     }
 
