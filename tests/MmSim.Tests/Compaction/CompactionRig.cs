@@ -17,7 +17,7 @@ internal sealed class CompactionRig
 {
     public const long Ms = SimTime.NsPerMs;
 
-    public CompactionRig(long normalPages = 1 << 14, CompactionSysctl? sysctl = null, bool pcp = false, ulong seed = 1)
+    public CompactionRig(long normalPages = 1 << 14, CompactionSysctl? sysctl = null, bool pcp = false, ulong seed = 1, Mm.Writeback.WritebackDesign? design = null)
     {
         Kernel = LinuxKernel.Boot(
             new MachineSpec([new ZoneSpec(ZoneType.Normal, normalPages, 0, 0)], []),
@@ -27,6 +27,7 @@ internal sealed class CompactionRig
                 Compaction = sysctl ?? new CompactionSysctl(),
                 Compact = deps => Mechanisms.Compaction.Create("mainline", deps),
                 Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance,
+                WritebackDesign = design ?? Mm.Writeback.WritebackDesign.Mainline,
             },
             seed);
         Compact = (MainlineCompaction)Kernel.Compact;

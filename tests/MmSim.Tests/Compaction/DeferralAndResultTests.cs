@@ -97,9 +97,9 @@ public class DeferralAndResultTests
         rig.Verify("direct");
     }
 
-    internal static CompactionRig Punched()
+    internal static CompactionRig Punched(Mm.Writeback.WritebackDesign? design = null)
     {
-        var rig = new CompactionRig();
+        var rig = new CompactionRig(design: design);
         List<int> folios = rig.FillWithFolios();
         rig.TakeAllFree();
         for (int i = 0; i < folios.Count; i += 2)

@@ -17,7 +17,7 @@ internal sealed class ReclaimRig
 {
     public const long Ms = SimTime.NsPerMs;
 
-    public ReclaimRig(long normalPages = 1 << 13, CgroupVersion cgroups = CgroupVersion.V2, ulong seed = 1, bool compaction = false)
+    public ReclaimRig(long normalPages = 1 << 13, CgroupVersion cgroups = CgroupVersion.V2, ulong seed = 1, bool compaction = false, Mm.Writeback.WritebackDesign? design = null)
     {
         Kernel = LinuxKernel.Boot(
             new MachineSpec([new ZoneSpec(ZoneType.Normal, normalPages, 0, 0)], []),
@@ -27,6 +27,7 @@ internal sealed class ReclaimRig
                 Compact = compaction ? d => new MainlineCompaction(d) : _ => NoCompaction.Instance,
                 Reclaim = d => new MainlineReclaim(d),
                 CgroupVersion = cgroups,
+                WritebackDesign = design ?? Mm.Writeback.WritebackDesign.Mainline,
             },
             seed);
         Reclaim = (MainlineReclaim)Kernel.Reclaim;

@@ -16,7 +16,7 @@ internal sealed class WritebackRig
 {
     public const long Ms = SimTime.NsPerMs;
 
-    public WritebackRig(IReadOnlyList<MountSpec>? mounts = null, WritebackSysctl? sysctl = null, long normalPages = 1 << 15, ulong seed = 1)
+    public WritebackRig(IReadOnlyList<MountSpec>? mounts = null, WritebackSysctl? sysctl = null, long normalPages = 1 << 15, ulong seed = 1, WritebackDesign? design = null)
     {
         Kernel = LinuxKernel.Boot(
             new MachineSpec([new ZoneSpec(ZoneType.Normal, normalPages, 0, 0)], []),
@@ -27,6 +27,7 @@ internal sealed class WritebackRig
                 Reclaim = _ => Mm.Vmscan.Impl.NoReclaim.Instance,
                 Writeback = sysctl ?? new WritebackSysctl(),
                 Mounts = mounts ?? [],
+                WritebackDesign = design ?? WritebackDesign.Mainline,
             },
             seed);
     }

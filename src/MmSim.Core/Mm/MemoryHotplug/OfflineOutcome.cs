@@ -42,9 +42,18 @@ public sealed class OfflineAttempt
     public OfflineOutcome Outcome
     {
         get => EndNs >= 0 || outcome == OfflineOutcome.None ? outcome
-            : Task is { State: TaskState.Uninterruptible } ? OfflineOutcome.Hung : OfflineOutcome.Retrying;
+            : IsHung(Task) ? OfflineOutcome.Hung : OfflineOutcome.Retrying;
         set => outcome = value;
     }
+
+    /// <summary>
+    /// Whether a running attempt's task is hung: asleep in D without a timeout. A D sleep with a timeout (the
+    /// wait-timeout and cancel-writeback designs' bounded folio_wait_writeback) ends by itself, so the attempt is
+    /// retrying, as the deadlock detector draws no edge for it.
+    /// </summary>
+    /// <param name="task">The attempt's task, or null.</param>
+    /// <returns>True when it sleeps in D with no deadline.</returns>
+    public static bool IsHung(SimTask? task) => task is { State: TaskState.Uninterruptible, WaitDeadlineNs: < 0 };
 
     /// <summary>The kernel's reason string on failure ("failure to isolate range", "unmovable page", "signal backoff", "timeout"), or empty.</summary>
     public string Reason { get; set; } = "";

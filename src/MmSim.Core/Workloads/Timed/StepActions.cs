@@ -243,7 +243,12 @@ internal sealed class OfflineStepOutcome(int index, long atNs, long block, SimTa
             return (Name(Attempt.Outcome), Attempt.Reason, Attempt.EndNs - Attempt.StartNs);
         }
 
-        string result = task.State == TaskState.Uninterruptible ? Name(OfflineOutcome.Hung) : Name(OfflineOutcome.Retrying);
-        return (result, Attempt.Reason, nowNs - Attempt.StartNs);
+        // designs (issue 9): a bounded D sleep is retrying, not hung; the reason says how many passes were made.
+        if (OfflineAttempt.IsHung(task))
+        {
+            return (Name(OfflineOutcome.Hung), Attempt.Reason, nowNs - Attempt.StartNs);
+        }
+
+        return (Name(OfflineOutcome.Retrying), $"passes {Attempt.Passes}", nowNs - Attempt.StartNs);
     }
 }
