@@ -51,6 +51,9 @@ public sealed class FolioWait
     /// <summary>Wait site of a task waiting for PG_writeback to clear.</summary>
     public const string SiteFolioWaitWriteback = "folio_wait_writeback";
 
+    /// <summary>Wait site of a bounded wait for PG_writeback (the wait-timeout and cancel-writeback designs).</summary>
+    public const string SiteFolioWaitWritebackTimeout = "folio_wait_writeback_timeout";
+
     private readonly PageFrame[] pages;
     private readonly Simulator sim;
     private readonly WaitQueue[] table = new WaitQueue[1 << WaitTableBits];
@@ -158,6 +161,7 @@ public sealed class FolioWait
     {
         ClearBitAndWake(pfn, PageFlags.Writeback, "folio_end_writeback");
         writebackEnders.Remove(pfn);
+        WritebackEnded?.Invoke(pfn);
     }
 
     /// <summary>folio_wait_writeback: sleeps in D until PG_writeback is clear; returns at once if it is.</summary>
@@ -171,6 +175,26 @@ public sealed class FolioWait
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWriteback, -1, target);
         }
     }
+
+    /// <summary>
+    /// folio_wait_writeback with a bound (the wait-timeout and cancel-writeback designs; no kernel has it): sleeps in D
+    /// until PG_writeback is clear or <paramref name="timeoutNs"/> has passed. A wait with a timeout is no edge of
+    /// the wait-for graph. Afterwards the folio's PG_writeback tells which ended it.
+    /// </summary>
+    /// <param name="pfn">Head PFN.</param>
+    /// <param name="timeoutNs">The bound, positive.</param>
+    /// <returns>The coroutine to await with <see cref="Wait.Call"/>.</returns>
+    public IEnumerable<Wait> FolioWaitWritebackTimeout(int pfn, long timeoutNs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutNs, 1);
+        return FolioWaitWritebackTimeoutCoroutine(pfn, timeoutNs);
+    }
+
+    /// <summary>The current simulated time, ns.</summary>
+    public long Now => sim.Now;
+
+    /// <summary>Called with the head PFN after every folio_end_writeback (migration's false-abort records); null for none.</summary>
+    public Action<int>? WritebackEnded { get; set; }
 
     /// <summary>Lock holders and writeback enders recorded for folios without the matching flag (for the checker); 0 when consistent.</summary>
     /// <returns>The number of stray records.</returns>
@@ -188,6 +212,17 @@ public sealed class FolioWait
         }
 
         return bad;
+    }
+
+    // The deadline saturates, so a huge bound is as good as none but still no wait-for edge.
+    private IEnumerable<Wait> FolioWaitWritebackTimeoutCoroutine(int pfn, long timeoutNs)
+    {
+        long deadlineNs = sim.Now > long.MaxValue - timeoutNs ? long.MaxValue : sim.Now + timeoutNs;
+        while (pages[pfn].Has(PageFlags.Writeback) && sim.Now < deadlineNs)
+        {
+            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser, pfn, PageFlags.Writeback);
+            yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWritebackTimeout, deadlineNs - sim.Now, target);
+        }
     }
 
     // folio_wake_bit: clear the bit, then wake the folio's hashed queue (every sleeper re-checks its own folio).
