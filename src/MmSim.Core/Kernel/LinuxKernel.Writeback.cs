@@ -62,7 +62,7 @@ public sealed partial class LinuxKernel
     /// <summary>close(2) of a file descriptor by the running task: f_op->flush (FUSE writes back and waits, fuse_flush).</summary>
     /// <param name="file">The file.</param>
     /// <returns>The coroutine.</returns>
-    internal IEnumerable<Wait> Close(CachedFile file) => Fs.SuperOf(file).Ops.Flush(file);
+    internal IEnumerable<Wait> Close(CachedFile file) => InSyscall("close", Fs.SuperOf(file).Ops.Flush(file)); // outcomes: syscall marker
 
     /// <summary>The FUSE connection of a mount, or null (no such mount, or not FUSE).</summary>
     /// <param name="mount">Mount name.</param>
@@ -86,11 +86,22 @@ public sealed partial class LinuxKernel
     /// <summary>fsync(2) of a file by the running task.</summary>
     /// <param name="file">The file.</param>
     /// <returns>The coroutine.</returns>
-    internal IEnumerable<Wait> Fsync(CachedFile file) => Fs.Fsync(file);
+    internal IEnumerable<Wait> Fsync(CachedFile file) => InSyscall("fsync", Fs.Fsync(file)); // outcomes: syscall marker
 
     /// <summary>sync(2) by the running task.</summary>
     /// <returns>The coroutine.</returns>
-    internal IEnumerable<Wait> SyncAll() => Fs.Sync();
+    internal IEnumerable<Wait> SyncAll() => InSyscall("sync", Fs.Sync()); // outcomes: syscall marker
+
+    // outcomes (issue 9): marks the running task as inside a system call (/proc/PID/syscall) while body runs, so a hung
+    // task's role can be named; only for calls that are rare and can sleep long (fsync, close, sync), never per page.
+    private IEnumerable<Wait> InSyscall(string name, IEnumerable<Wait> body)
+    {
+        Mm.TaskContext cur = Current;
+        string? saved = cur.Syscall;
+        cur.Syscall = name;
+        yield return Wait.Call(body);
+        cur.Syscall = saved;
+    }
 
     private (DirtyThrottle Throttle, Filesystems Fs) InitWriteback()
     {

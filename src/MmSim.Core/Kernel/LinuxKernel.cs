@@ -218,6 +218,7 @@ public sealed partial class LinuxKernel : IAllocPagesWait
         }
 
         Daemons = KernelDaemons.Start(Sim, Alloc, Params, Compact, Reclaim);
+        RecordOutcomeFacts(Daemons); // outcomes (issue 9)
         return Daemons;
     }
 

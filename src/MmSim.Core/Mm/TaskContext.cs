@@ -96,6 +96,12 @@ public sealed class TaskContext
     /// <summary>The capture request of a compaction this task runs for an allocation, or null.</summary>
     public CaptureControl? Capture { get; set; }
 
+    /// <summary>
+    /// The system call (or sysfs/procfs write) the task is in, as /proc/PID/syscall names it — "fsync", "close", "sync",
+    /// or a scripted step such as "offline" —, or null; set only around calls that can sleep long (outcomes, issue 9).
+    /// </summary>
+    public string? Syscall { get; set; }
+
     // Writeback (issue 8): the dirty throttle's per-task state (task_struct fields).
 
     /// <summary>nr_dirtied: pages dirtied since the last balance_dirty_pages.</summary>

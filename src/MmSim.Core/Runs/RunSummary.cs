@@ -85,6 +85,11 @@ public sealed record RunSummary
     /// <summary>Per mount: writeback counters and how long folios stayed under writeback (writeback, issue 8).</summary>
     public IReadOnlyList<WritebackSummary> Writeback { get; init; } = [];
 
+    /// <summary>Outcomes, named (issue 9): hung tasks by role, deadlocks by kind, each step's outcome, the designs' timeouts
+    /// and cancels, the FUSE connections; null (not written) for a run without a timed phase.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public OutcomesSummary? Outcomes { get; init; }
+
     /// <summary>Builds the summary from a finished run.</summary>
     /// <param name="scenario">Scenario name.</param>
     /// <param name="runner">The finished runner.</param>
@@ -156,6 +161,9 @@ public sealed record RunSummary
             Daemons = runner.Timed is { } t ? DaemonSummary.From(t.Daemons) : null,
             Oom = runner.Kernel is { } k ? OomSummary.From(k.Oom) : null,
             Writeback = WritebackSummary.From(runner.Kernel),
+            Outcomes = runner.Timed is { } timed && runner.Kernel is { } kk // outcomes (issue 9)
+                ? OutcomesBuilder.From(kk, timed.Daemons.Khungtaskd.Reports, timed.Daemons.Deadlocks.Deadlocks, [.. workloads.SelectMany(w => w.Stats.Outcomes)], timed.DurationNs)
+                : null,
         };
     }
 

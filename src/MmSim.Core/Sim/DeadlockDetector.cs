@@ -44,6 +44,9 @@ public sealed class DeadlockDetector
         simulator.TaskBlockedHook = OnTaskBlocked;
     }
 
+    /// <summary>Called with each new cycle, while its members still sleep in it (outcomes, issue 9).</summary>
+    public Action<DeadlockReport>? Found { get; set; }
+
     /// <summary>The cycles found, in the order found.</summary>
     public IReadOnlyList<DeadlockReport> Deadlocks => deadlocks;
 
@@ -127,6 +130,7 @@ public sealed class DeadlockDetector
             links[i] = WaitChainLink.Capture(t, t.WaitingOn!.Releaser);
         }
         deadlocks.Add(new DeadlockReport(simulator.Now, links));
+        Found?.Invoke(deadlocks[^1]);
     }
 
     private static string CycleKey(List<SimTask> tasks)

@@ -68,6 +68,10 @@ public sealed class HungTaskDetector
     /// <summary>Reports still to be printed (<c>sysctl_hung_task_warnings</c>, counts down; −1 = unlimited).</summary>
     public int HungTaskWarnings { get; private set; }
 
+    /// <summary>Called with each new report, while the task still sleeps the sleep reported (outcomes, issue 9: the kernel
+    /// records what only it knows about the task then, such as the system call it is in).</summary>
+    public Action<HungTaskReport>? Reported { get; set; }
+
     /// <summary>Checks run so far.</summary>
     public long ChecksRun { get; private set; }
 
@@ -150,6 +154,7 @@ public sealed class HungTaskDetector
         }
         reports.Add(new HungTaskReport(
             simulator.Now, task.Pid, task.Comm, blockedNs, WaitChain.Walk(task), printed, HungTaskDetectCount));
+        Reported?.Invoke(reports[^1]);
     }
 
     private void GrowPerTaskState(int taskCount)

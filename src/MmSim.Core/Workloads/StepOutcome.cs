@@ -39,6 +39,9 @@ public class StepOutcome(int index, long atNs, string action, string? id)
     /// <summary>What the step got: first PFN (cma_alloc, alloc_contig), pool size (nr_hugepages), folios (writeback), or 0.</summary>
     public long Value { get; set; }
 
+    /// <summary>The task that runs the step (the script's task), or null; outcomes (issue 9) read its state and name its role.</summary>
+    public Sim.SimTask? Task { get; set; }
+
     /// <summary>When the step returned, ns, or −1 while it runs.</summary>
     public long EndNs { get; set; } = -1;
 

@@ -23,6 +23,9 @@ public class FuseCopiesSeamTests
 
         public List<string> Calls { get; } = [];
 
+        // outcomes merge: the temp branch added Stats to the seam after this fake was written.
+        public FuseTempPagesStats Stats => default;
+
         public long NrTempPages => inFlight.Count;
 
         public FuseTempPagesStats Stats { get; } = new();

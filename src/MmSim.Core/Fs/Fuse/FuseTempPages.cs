@@ -70,6 +70,9 @@ internal sealed class FuseTempPages : IFuseWritebackCopies
     /// <inheritdoc/>
     public long NrTempPages { get; private set; }
 
+    /// <summary>The most temp pages in flight at once since mount (outcomes, issue 9: summary.json's temp_pages_peak).</summary>
+    public long NrTempPagesPeak { get; private set; }
+
     /// <summary>Copies made since mount.</summary>
     public long Copies { get; private set; }
 
@@ -316,6 +319,7 @@ internal sealed class FuseTempPages : IFuseWritebackCopies
         tr.Copies.Add(c);
         Copies++;
         NrTempPages++;
+        NrTempPagesPeak = Math.Max(NrTempPagesPeak, NrTempPages); // outcomes
         deps.Alloc.Node.ModNrWritebackTemp(1);
         deps.PageCache.WbOf(file)?.ModStat(WbStatItem.Writeback, 1);
         if (!files.TryGetValue(file.Id, out TempFile? f))

@@ -220,7 +220,7 @@ public sealed class FolioWait
         long deadlineNs = sim.Now > long.MaxValue - timeoutNs ? long.MaxValue : sim.Now + timeoutNs;
         while (pages[pfn].Has(PageFlags.Writeback) && sim.Now < deadlineNs)
         {
-            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser);
+            var target = new FolioBitTarget($"folio 0x{pfn:x} writeback", () => WritebackEnder(pfn)?.Releaser, pfn, PageFlags.Writeback);
             yield return Wait.On(Queue(pfn), TaskState.Uninterruptible, SiteFolioWaitWritebackTimeout, deadlineNs - sim.Now, target);
         }
     }

@@ -71,6 +71,7 @@ internal sealed class StepActions(WorkloadContext ctx, WorkloadStats stats)
         var outcome = step.Do == StepAction.Offline
             ? new OfflineStepOutcome(index, ctx.Sim.Now, step.Block!.Value, self.Task)
             : new StepOutcome(index, ctx.Sim.Now, StepRules.ActionNames[(int)step.Do], step.Id);
+        outcome.Task = self.Task; // outcomes (issue 9): the step's task, for its role and state at the end
         stats.Outcomes.Add(outcome);
         bool ok = true;
         switch (step.Do)
