@@ -23,8 +23,6 @@ public class FuseCopiesSeamTests
 
         public List<string> Calls { get; } = [];
 
-        // outcomes merge: the temp branch added Stats to the seam after this fake was written.
-        public FuseTempPagesStats Stats => default;
 
         public long NrTempPages => inFlight.Count;
 
