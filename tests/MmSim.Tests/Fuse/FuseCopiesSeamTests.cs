@@ -23,7 +23,6 @@ public class FuseCopiesSeamTests
 
         public List<string> Calls { get; } = [];
 
-
         public long NrTempPages => inFlight.Count;
 
         public FuseTempPagesStats Stats { get; } = new();
