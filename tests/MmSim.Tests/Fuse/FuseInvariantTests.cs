@@ -20,20 +20,6 @@ public class FuseInvariantTests
 
     public static TheoryData<int> Seeds() => SeedRange.UpTo(24);
 
-    private sealed class CheckOnSwitch(LinuxKernel kernel, int seed) : ISchedTraceSink
-    {
-        public int Checks { get; private set; }
-
-        public void Record(in SchedTraceEvent traceEvent)
-        {
-            if (traceEvent.Kind is SchedTraceKind.Switch or SchedTraceKind.ProcessExit)
-            {
-                Checks++;
-                KernelChecker.Verify(kernel, $"seed {seed}: {traceEvent}");
-            }
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Seeds))]
     public void Fuse_invariants_hold_after_every_event(int seed)
@@ -53,16 +39,10 @@ public class FuseInvariantTests
             writeback: new WritebackSysctl { DirtyBytes = rng.Next(1, 8) << 20, DirtyBackgroundBytes = rng.Next(1, 4) << 20, DirtyExpireCentisecs = 50, DirtyWritebackCentisecs = 20 },
             normalPages: 1 << 13,
             seed: (ulong)seed);
-        var check = new CheckOnSwitch(rig.Kernel, seed);
+        var check = new FuseChaos.CheckOnSwitch(rig.Kernel, seed);
         rig.Sim.TraceSink = check;
 
-        for (int t = 0; t < rng.Next(1, 4); t++)
-        {
-            var box = new FuseDevReader?[1];
-            SimTask task = rig.Sim.Spawn("fuse-server" + t, Server(rig, box, new Random(rng.Next())));
-            box[0] = new FuseDevReader(task, rng.Next(2) == 0);
-            rig.Conn.RegisterReader(box[0]!);
-        }
+        FuseChaos.SpawnServers(rig, rng.Next(1, 4), rng, () => rng.Next(2) == 0);
 
         var files = new List<CachedFile>();
         for (int i = 0; i < 3; i++)
@@ -70,82 +50,20 @@ public class FuseInvariantTests
             files.Add(rig.Open("f" + i, rng.Next(8, 200)));
         }
 
-        for (int t = 0; t < 4; t++)
+        FuseChaos.SpawnIo(rig, 4, files, rng, 300, new FuseChaos.IoMix(50, 62, 80, 85, 90, 94), (f, index) =>
         {
-            rig.Sim.Spawn("io" + t, Io(rig, files, new Random(rng.Next())));
-        }
+            // cancel-writeback's TryCancelWriteback on a folio under writeback, as a waiter past T would.
+            int pfn = f.Pfn[index];
+            if (pfn >= 0 && rig.Pages[pfn].Has(PageFlags.Writeback) && rig.Kernel.FolioWait.FolioTrylock(pfn))
+            {
+                rig.Ops.TryCancelWriteback(pfn);
+                rig.Kernel.FolioWait.FolioUnlock(pfn);
+            }
+        });
 
         long abortAt = rng.Next(4) == 0 ? rng.Next(100, 1500) * Ms : long.MaxValue;
-        for (long now = 10 * Ms; now <= 2000 * Ms; now += 10 * Ms)
-        {
-            rig.Sim.Run(now);
-            if (now >= abortAt && rig.Conn.Connected)
-            {
-                rig.Kernel.FuseAbort("fuse");
-            }
-        }
-
+        FuseChaos.RunWithAbort(rig, abortAt, 2000);
         rig.Verify($"seed {seed} end");
         Assert.True(check.Checks > 100, $"{check.Checks} checks");
-    }
-
-    // A server thread: answers each request after a random service time; now and then stalls a while, then resumes.
-    private static IEnumerable<Wait> Server(FuseRig rig, FuseDevReader?[] box, Random rng)
-    {
-        FuseDevReader reader = box[0]!;
-        while (rig.Conn.Connected)
-        {
-            yield return Wait.Call(rig.Conn.DevRead(reader));
-            if (reader.Req is null)
-            {
-                yield break;
-            }
-
-            long service = rng.Next(10) == 0 ? rng.Next(50, 400) * Ms : rng.Next(10, 2000) * 1000L;
-            yield return Wait.Sleep(service);
-            rig.Conn.DevWrite(reader, rng.Next(20) == 0 ? -5 : 0);
-        }
-    }
-
-    private static IEnumerable<Wait> Io(FuseRig rig, List<CachedFile> files, Random rng)
-    {
-        var stats = new AllocTally();
-        for (int op = 0; op < 300; op++)
-        {
-            CachedFile f = files[rng.Next(files.Count)];
-            long index = rng.Next((int)f.NrPages);
-            int roll = rng.Next(100);
-            if (roll < 50)
-            {
-                yield return Wait.Call(rig.Kernel.Write(f, index, stats));
-            }
-            else if (roll < 62)
-            {
-                yield return Wait.Call(rig.Kernel.SharedWriteFault(f, index, stats));
-            }
-            else if (roll < 80)
-            {
-                yield return Wait.Call(rig.Kernel.Read(f, index, rng.Next(1, 16), stats));
-            }
-            else if (roll < 85)
-            {
-                yield return Wait.Call(rig.Kernel.Fsync(f));
-            }
-            else if (roll < 90)
-            {
-                yield return Wait.Call(rig.Kernel.Close(f));
-            }
-            else if (roll < 94)
-            {
-                int pfn = f.Pfn[index];
-                if (pfn >= 0 && rig.Pages[pfn].Has(PageFlags.Writeback) && rig.Kernel.FolioWait.FolioTrylock(pfn))
-                {
-                    rig.Ops.TryCancelWriteback(pfn);
-                    rig.Kernel.FolioWait.FolioUnlock(pfn);
-                }
-            }
-
-            yield return Wait.Sleep(rng.Next(1, 5000) * 1000L);
-        }
     }
 }

@@ -22,20 +22,6 @@ public class TempPagesInvariantTests
 
     public static TheoryData<int> Seeds() => SeedRange.UpTo(100);
 
-    private sealed class CheckOnSwitch(LinuxKernel kernel, int seed) : ISchedTraceSink
-    {
-        public int Checks { get; private set; }
-
-        public void Record(in SchedTraceEvent traceEvent)
-        {
-            if (traceEvent.Kind is SchedTraceKind.Switch or SchedTraceKind.ProcessExit)
-            {
-                Checks++;
-                KernelChecker.Verify(kernel, $"seed {seed}: {traceEvent}");
-            }
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Seeds))]
     public void Temp_page_invariants_hold_after_every_event(int seed)
@@ -55,15 +41,9 @@ public class TempPagesInvariantTests
             writeback: new WritebackSysctl { DirtyBytes = rng.Next(1, 8) << 20, DirtyBackgroundBytes = rng.Next(1, 4) << 20, DirtyExpireCentisecs = 50, DirtyWritebackCentisecs = 20 },
             normalPages: 1 << 13,
             seed: (ulong)seed);
-        var check = new CheckOnSwitch(rig.Kernel, seed);
+        var check = new FuseChaos.CheckOnSwitch(rig.Kernel, seed);
         rig.Sim.TraceSink = check;
-        for (int t = 0; t < rng.Next(1, 3); t++)
-        {
-            var box = new FuseDevReader?[1];
-            SimTask task = rig.Sim.Spawn("fuse-server" + t, Server(rig, box, new Random(rng.Next())));
-            box[0] = new FuseDevReader(task, splice: false);
-            rig.Conn.RegisterReader(box[0]!);
-        }
+        FuseChaos.SpawnServers(rig, rng.Next(1, 3), rng, () => false);
 
         var files = new List<CachedFile>();
         for (int i = 0; i < 3; i++)
@@ -71,81 +51,15 @@ public class TempPagesInvariantTests
             files.Add(rig.Open("f" + i, rng.Next(8, 300)));
         }
 
-        for (int t = 0; t < 3; t++)
-        {
-            rig.Sim.Spawn("io" + t, Io(rig, files, new Random(rng.Next())));
-        }
+        FuseChaos.SpawnIo(rig, 3, files, rng, 200, new FuseChaos.IoMix(50, 62, 78, 84, 90, 93), (_, _) => rig.Kernel.DropCaches(1));
 
         rig.Sim.Spawn("migrate", Migrator(rig, files, new Random(rng.Next())));
         long abortAt = rng.Next(5) == 0 ? rng.Next(100, 800) * Ms : long.MaxValue;
-        for (long now = 10 * Ms; now <= 1000 * Ms; now += 10 * Ms)
-        {
-            rig.Sim.Run(now);
-            if (now >= abortAt && rig.Conn.Connected)
-            {
-                rig.Kernel.FuseAbort("fuse");
-            }
-        }
-
+        FuseChaos.RunWithAbort(rig, abortAt, 1000);
         rig.Verify($"seed {seed} end");
         var copies = (FuseTempPages)rig.Ops.Copies!;
         Assert.Equal(copies.NrTempPages, rig.Kernel.Node.NrWritebackTemp);
         Assert.True(check.Checks > 50, $"{check.Checks} checks");
-    }
-
-    // A server thread: answers after a random service time; now and then it stalls for a long while.
-    private static IEnumerable<Wait> Server(FuseRig rig, FuseDevReader?[] box, Random rng)
-    {
-        FuseDevReader reader = box[0]!;
-        while (rig.Conn.Connected)
-        {
-            yield return Wait.Call(rig.Conn.DevRead(reader));
-            if (reader.Req is null)
-            {
-                yield break;
-            }
-
-            long service = rng.Next(10) == 0 ? rng.Next(50, 400) * Ms : rng.Next(10, 2000) * 1000L;
-            yield return Wait.Sleep(service);
-            rig.Conn.DevWrite(reader, rng.Next(20) == 0 ? -5 : 0);
-        }
-    }
-
-    private static IEnumerable<Wait> Io(FuseRig rig, List<CachedFile> files, Random rng)
-    {
-        var stats = new AllocTally();
-        for (int op = 0; op < 200; op++)
-        {
-            CachedFile f = files[rng.Next(files.Count)];
-            long index = rng.Next((int)f.NrPages);
-            int roll = rng.Next(100);
-            if (roll < 50)
-            {
-                yield return Wait.Call(rig.Kernel.Write(f, index, stats));
-            }
-            else if (roll < 62)
-            {
-                yield return Wait.Call(rig.Kernel.SharedWriteFault(f, index, stats));
-            }
-            else if (roll < 78)
-            {
-                yield return Wait.Call(rig.Kernel.Read(f, index, rng.Next(1, 16), stats));
-            }
-            else if (roll < 84)
-            {
-                yield return Wait.Call(rig.Kernel.Fsync(f));
-            }
-            else if (roll < 90)
-            {
-                yield return Wait.Call(rig.Kernel.Close(f));
-            }
-            else if (roll < 93)
-            {
-                rig.Kernel.DropCaches(1);
-            }
-
-            yield return Wait.Sleep(rng.Next(1, 5000) * 1000L);
-        }
     }
 
     // MIGRATE_SYNC of random cached folios: those with a copy in flight move at once, those under writeback wait.
