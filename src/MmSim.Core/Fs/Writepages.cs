@@ -20,6 +20,7 @@ internal sealed class Writepages
     private readonly FolioWait folios;
     private readonly Mm.Rmap.FolioRefs refs;
     private readonly Action<BlockRequest> endIo;
+    private readonly WritebackIter iter;
 
     public Writepages(PageCache cache, PageFrame[] pages, FolioWait folios, Mm.Rmap.FolioRefs refs)
     {
@@ -28,6 +29,7 @@ internal sealed class Writepages
         this.folios = folios;
         this.refs = refs;
         endIo = EndIo;
+        iter = new WritebackIter(cache, pages, folios);
     }
 
     /// <summary>
@@ -55,6 +57,15 @@ internal sealed class Writepages
         long start = mode == WbSyncMode.None ? Math.Min(file.WritebackIndex, n) : 0;
         BlockRequest? rq = null;
         long nextIndex = -1;
+        var take = new FolioTake();
+
+        // Before sleeping on a folio's writeback, submit what was built (it may hold what that folio waits for).
+        Func<IEnumerable<Wait>> submitPending = () =>
+        {
+            BlockRequest? built = rq;
+            rq = null;
+            return built is null ? [] : dev.SubmitBio(built);
+        };
         long i = start;
         for (long k = 0; k < n && file.NrDirty > 0; k++, i = (i + 1) % n)
         {
@@ -64,51 +75,9 @@ internal sealed class Writepages
                 continue;
             }
 
-            // folio_lock; the folio may be truncated or migrated while this task sleeps for it.
-            bool locked = folios.FolioTrylock(pfn);
-            while (!locked)
+            yield return Wait.Call(iter.TakeFolio(file, slots, i, pfn, mode, take, submitPending));
+            if (!take.Taken)
             {
-                yield return Wait.Call(folios.FolioWaitLocked(pfn));
-                if (slots != file.Pfn || file.Pfn[i] != pfn)
-                {
-                    break;
-                }
-
-                locked = folios.FolioTrylock(pfn);
-            }
-
-            if (!locked)
-            {
-                continue;
-            }
-
-            if (!pages[pfn].Has(PageFlags.Dirty))
-            {
-                folios.FolioUnlock(pfn);
-                continue;
-            }
-
-            // folio_prepare_writeback: WB_SYNC_NONE skips a folio under writeback, WB_SYNC_ALL waits for it.
-            if (pages[pfn].Has(PageFlags.Writeback))
-            {
-                if (mode == WbSyncMode.None)
-                {
-                    folios.FolioUnlock(pfn);
-                    continue;
-                }
-
-                if (rq is not null)
-                {
-                    yield return Wait.Call(dev.SubmitBio(rq));
-                    rq = null;
-                }
-
-                yield return Wait.Call(folios.FolioWaitWriteback(pfn));
-            }
-
-            if (!cache.FolioClearDirtyForIo(file, pfn))
-            {
-                folios.FolioUnlock(pfn);
                 continue;
             }
 

@@ -45,6 +45,7 @@ internal sealed partial class FuseFsOps
         long n = slots.Length;
         long start = mode == WbSyncMode.None ? Math.Min(file.WritebackIndex, n) : 0;
         FuseReq? req = null;
+        var take = new FolioTake();
         long i = start;
         for (long k = 0; k < n && file.NrDirty > 0; k++, i = (i + 1) % n)
         {
@@ -54,45 +55,9 @@ internal sealed partial class FuseFsOps
                 continue;
             }
 
-            // folio_lock; the folio may be truncated or migrated while this task sleeps for it.
-            bool locked = folios.FolioTrylock(pfn);
-            while (!locked)
+            yield return Wait.Call(iter.TakeFolio(file, slots, i, pfn, mode, take, null));
+            if (!take.Taken)
             {
-                yield return Wait.Call(folios.FolioWaitLocked(pfn));
-                if (slots != file.Pfn || file.Pfn[i] != pfn)
-                {
-                    break;
-                }
-
-                locked = folios.FolioTrylock(pfn);
-            }
-
-            if (!locked)
-            {
-                continue;
-            }
-
-            if (!pages[pfn].Has(PageFlags.Dirty))
-            {
-                folios.FolioUnlock(pfn);
-                continue;
-            }
-
-            // folio_prepare_writeback: WB_SYNC_NONE skips a folio under writeback, WB_SYNC_ALL waits for it (D), lock held.
-            if (pages[pfn].Has(PageFlags.Writeback))
-            {
-                if (mode == WbSyncMode.None)
-                {
-                    folios.FolioUnlock(pfn);
-                    continue;
-                }
-
-                yield return Wait.Call(folios.FolioWaitWriteback(pfn));
-            }
-
-            if (!cache.FolioClearDirtyForIo(file, pfn))
-            {
-                folios.FolioUnlock(pfn);
                 continue;
             }
 

@@ -29,6 +29,7 @@ internal sealed partial class FuseFsOps : IFsOps, IWritebackOwner
     private readonly PageFrame[] pages;
     private readonly Func<TaskContext> current;
     private readonly Action<FuseReq> writepageEnd;
+    private readonly WritebackIter iter;
 
     /// <summary>Creates the operations of one FUSE mount.</summary>
     /// <param name="conn">The connection.</param>
@@ -45,6 +46,7 @@ internal sealed partial class FuseFsOps : IFsOps, IWritebackOwner
         pages = deps.Pages;
         current = deps.Current;
         writepageEnd = WritepageEnd;
+        iter = new WritebackIter(cache, pages, folios);
     }
 
     /// <summary>The connection.</summary>
