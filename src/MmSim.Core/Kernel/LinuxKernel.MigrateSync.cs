@@ -88,7 +88,7 @@ public sealed partial class LinuxKernel
         if (reason == MigrateReason.MempolicyMbind)
         {
             // do_mbind: "if (nr_failed && (flags & MPOL_MF_STRICT)) err = -EIO".
-            result.Set(result.Failed != 0 ? -5 : 0, result.Failed != 0 ? $"EIO: {result.Failed} folios not isolated or not migrated" : "migrated");
+            result.Set(result.Failed != 0 ? -Errno.EIO : 0, result.Failed != 0 ? $"EIO: {result.Failed} folios not isolated or not migrated" : "migrated");
             yield break;
         }
 
