@@ -145,7 +145,7 @@ internal static class StepRules
             new()
             {
                 Name = "pages", Kind = FieldKind.Int, Min = 1, Max = CountMax, DefaultDoc = "none",
-                Doc = "pages of a cma_alloc or an alloc_contig; pages of the file range of a move_pages, mbind or pin_longterm (1 when not given)",
+                Doc = "pages of a cma_alloc or an alloc_contig",
                 Get = FieldDecl.Of<StepConfig>(s => s.Pages),
             },
             new()
@@ -193,7 +193,7 @@ internal static class StepRules
             new()
             {
                 Name = "index", Kind = FieldKind.Int, Min = 0, Max = CountMax, DefaultDoc = "0",
-                Doc = "first page index in `file` of a move_pages, mbind, pin_longterm, soft_offline or memory_failure",
+                Doc = "first page index in `file` of a move_pages, mbind, pin_longterm (over `pages` pages, 1 when not given), soft_offline or memory_failure",
                 Get = FieldDecl.Of<StepConfig>(s => s.Index),
             },
             new()
