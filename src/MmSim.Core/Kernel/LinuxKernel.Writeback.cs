@@ -133,7 +133,7 @@ public sealed partial class LinuxKernel
             sb.Bdi.Capabilities &= ~Mm.Writeback.BdiCaps.WritebackAcct;
         }
 
-        var ops = new MmSim.Fs.Fuse.FuseFsOps(conn, copies, new MmSim.Fs.Fuse.FuseFsDeps(PageCache, FolioWait, Node.Pages, env, () => Current));
+        var ops = new MmSim.Fs.Fuse.FuseFsOps(conn, copies, new MmSim.Fs.Fuse.FuseFsDeps(PageCache, FolioWait, Node.Pages, env, () => Current, Migrate.WritebackStats)); // steps (issue 9): false-abort reports
         if (MmSim.Fs.Fuse.FuseRelease.AtLeast(Params.Release, 6, 15))
         {
             conn.InitServerTimeout(conn.Options.RequestTimeoutSecs, Params.Fuse); // process_init_reply (6.15+)

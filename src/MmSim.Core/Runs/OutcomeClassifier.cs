@@ -17,7 +17,7 @@ public static class OutcomeClassifier
 {
     /// <summary>Roles in report order (summary.json lists counts in this order).</summary>
     public static readonly IReadOnlyList<string> Roles =
-        ["offline", "cma_alloc", "alloc_contig", "compact_memory", "sync", "fsync", "close", "writer", "flusher", "reclaim", "fuse_server", "other"];
+        ["offline", "cma_alloc", "alloc_contig", "compact_memory", "move_pages", "mbind", "soft_offline", "memory_failure", "pin_longterm", "sync", "fsync", "close", "writer", "flusher", "reclaim", "fuse_server", "other"];
 
     /// <summary>Deadlock kind: a FUSE server's cgroup-v1 limit reclaim waits on writeback only the server can end.</summary>
     public const string CgroupV1Reclaim = "cgroup_v1_reclaim";
@@ -58,6 +58,7 @@ public static class OutcomeClassifier
             "cma_alloc" => "cma_alloc",
             "alloc_contig" => "alloc_contig",
             "compact" or "compact_memory" => "compact_memory",
+            "move_pages" or "mbind" or "soft_offline" or "memory_failure" or "pin_longterm" => facts.Activity, // steps (issue 9)
             "sync" => "sync",
             "fsync" => "fsync",
             "close" => "close",

@@ -25,7 +25,7 @@ public sealed record OutcomesSummary(
 /// <summary>One hung task with its role.</summary>
 /// <param name="TimeNs">When khungtaskd found it.</param>
 /// <param name="Task">The task, <c>comm:pid</c>.</param>
-/// <param name="Role">offline, cma_alloc, alloc_contig, compact_memory, sync, fsync, close, writer, flusher, reclaim, fuse_server or other.</param>
+/// <param name="Role">offline, cma_alloc, alloc_contig, compact_memory, move_pages, mbind, soft_offline, memory_failure, pin_longterm, sync, fsync, close, writer, flusher, reclaim, fuse_server or other.</param>
 /// <param name="WaitSite">Where it sleeps.</param>
 /// <param name="ChainSites">The wait site of each blocked task on its chain, in chain order (<c>"R"</c>-state tasks add none).</param>
 /// <param name="EndsAtFuseServer">The chain ends at a FUSE server thread.</param>
@@ -50,7 +50,7 @@ public sealed record DeadlockOutcome(long TimeNs, string Kind, IReadOnlyList<str
 /// <param name="Index">Position in its script.</param>
 /// <param name="Do">The action.</param>
 /// <param name="Id">Its id, or null.</param>
-/// <param name="Outcome">ok, ebusy, hung (D), retrying (not D), interrupted, timeout, or failed (a step whose failure is not an errno the list names).</param>
+/// <param name="Outcome">ok, ebusy, hung (D), retrying (not D), interrupted, timeout, eio/enomem/enoent (the other MIGRATE_SYNC users), or failed (a step whose failure is not an errno the list names).</param>
 /// <param name="Passes">Offline: migration passes made; else 0.</param>
 /// <param name="LatencyNs">Start to return, or to the end of the run while it still runs.</param>
 /// <param name="Reason">The kernel's reason on failure, or empty.</param>
@@ -208,6 +208,7 @@ public static class OutcomesBuilder
         string outcome = result switch
         {
             "ok" => "ok",
+            "ebusy" or "eio" or "enomem" or "enoent" => result, // steps (issue 9): the other MIGRATE_SYNC users' errno words
             Workloads.StepOutcome.Running => o.Task is { State: TaskState.Uninterruptible, WaitDeadlineNs: < 0 } ? "hung" : "retrying",
             _ when reason.Contains("ETIMEDOUT", StringComparison.OrdinalIgnoreCase) || reason.Contains("timeout", StringComparison.OrdinalIgnoreCase) => "timeout",
             _ when reason.Contains("EINTR", StringComparison.Ordinal) || reason.Contains("interrupt", StringComparison.OrdinalIgnoreCase) => "interrupted",

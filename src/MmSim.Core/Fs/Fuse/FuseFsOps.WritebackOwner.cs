@@ -50,11 +50,19 @@ internal sealed partial class FuseFsOps
         }
 
         args.Folios.RemoveAt(k);
+        args.Cancelled.Add((pfn, pages[pfn].Owner, IndexOf(args.File, pfn)));
         req.NrPages -= 1 << pages[pfn].Order;
         cache.FolioEndWriteback(pfn);
         cache.FolioMarkDirty(args.File, pfn);
         Conn.Cancels++;
         return true;
+    }
+
+    // The folio's index in its file: a scan, as cancels are rare (one per timed-out MIGRATE_SYNC wait).
+    private static long IndexOf(CachedFile file, int pfn)
+    {
+        int[] slots = file.Pfn;
+        return Array.IndexOf(slots, pfn) is int i and >= 0 ? i : -1;
     }
 
     /// <summary>

@@ -160,11 +160,42 @@ internal sealed partial class FuseFsOps
             return;
         }
 
+        ReportCancels(args, req.Error);
         foreach (int pfn in args.Folios)
         {
+            // designs (issue 9): an error end (abort, request timeout) is not a writeback that "would have completed".
+            if (req.Error < 0)
+            {
+                abortStats?.ForgetAbort(pfn);
+            }
+
             cache.FolioEndWriteback(pfn);
         }
 
         args.Folios.Clear();
+    }
+
+    // designs (issue 9): each folio cancel-writeback took out of this request: answered, the cancel was a false abort
+    // (the writeback would have ended); failed, it was not.
+    private void ReportCancels(FuseWritepageArgs args, int error)
+    {
+        if (abortStats is not { } stats)
+        {
+            return;
+        }
+
+        foreach ((int pfn, int mappingId, long index) in args.Cancelled)
+        {
+            if (error < 0)
+            {
+                stats.ForgetCancel(pfn, mappingId, index);
+            }
+            else
+            {
+                stats.CancelledWritebackWouldHaveEnded(pfn, mappingId, index);
+            }
+        }
+
+        args.Cancelled.Clear();
     }
 }

@@ -13,7 +13,8 @@ namespace MmSim.Fs.Fuse;
 /// <param name="Pages">The memory map.</param>
 /// <param name="Env">Release, design switches, sysctls.</param>
 /// <param name="Current"><c>current</c>.</param>
-internal sealed record FuseFsDeps(PageCache Cache, FolioWait Folios, PageFrame[] Pages, FuseEnv Env, Func<TaskContext> Current);
+/// <param name="AbortStats">The designs' timeout and cancel records (false aborts), or null.</param>
+internal sealed record FuseFsDeps(PageCache Cache, FolioWait Folios, PageFrame[] Pages, FuseEnv Env, Func<TaskContext> Current, Mm.Migrate.MigrateWritebackStats? AbortStats = null);
 
 /// <summary>
 /// The operations of a FUSE mount over its connection. Writeback follows the design: in place (6.16+),
@@ -30,6 +31,7 @@ internal sealed partial class FuseFsOps : IFsOps, IWritebackOwner
     private readonly Func<TaskContext> current;
     private readonly Action<FuseReq> writepageEnd;
     private readonly WritebackIter iter;
+    private readonly Mm.Migrate.MigrateWritebackStats? abortStats;
 
     /// <summary>Creates the operations of one FUSE mount.</summary>
     /// <param name="conn">The connection.</param>
@@ -45,6 +47,7 @@ internal sealed partial class FuseFsOps : IFsOps, IWritebackOwner
         folios = deps.Folios;
         pages = deps.Pages;
         current = deps.Current;
+        abortStats = deps.AbortStats;
         writepageEnd = WritepageEnd;
         iter = new WritebackIter(cache, pages, folios);
     }

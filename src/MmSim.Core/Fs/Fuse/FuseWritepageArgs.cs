@@ -16,6 +16,12 @@ internal sealed class FuseWritepageArgs(CachedFile file)
     /// <summary>Head PFNs of the folios, in index order.</summary>
     public List<int> Folios { get; } = [];
 
+    /// <summary>
+    /// Folios cancel-writeback took out of this request (head PFN, mapping id, index at the cancel): when the server
+    /// answers the request, each cancel is reported as a false abort; when the request fails, as a true one.
+    /// </summary>
+    public List<(int Pfn, int MappingId, long Index)> Cancelled { get; } = [];
+
     /// <summary>Page index just past the last folio (where a contiguous next folio starts).</summary>
     public long NextIndex { get; set; }
 }

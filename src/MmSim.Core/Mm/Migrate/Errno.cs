@@ -4,8 +4,14 @@ namespace MmSim.Mm.Migrate;
 /// <remarks>include/uapi/asm-generic/errno-base.h, errno.h.</remarks>
 public static class Errno
 {
+    /// <summary>ENOENT: no such page (move_pages' status for a page with nothing mapped).</summary>
+    public const int ENOENT = 2;
+
     /// <summary>EINTR: interrupted by a signal.</summary>
     public const int EINTR = 4;
+
+    /// <summary>EIO: I/O error (mbind with MPOL_MF_STRICT when a folio was not moved).</summary>
+    public const int EIO = 5;
 
     /// <summary>EAGAIN: try again (migration retries the folio on the next pass).</summary>
     public const int EAGAIN = 11;

@@ -69,7 +69,34 @@ public sealed class MigrateWritebackStats
 
     /// <summary>The owner ends a timed-out folio's writeback with an error (an aborted connection): not a false abort.</summary>
     /// <param name="pfn">Head PFN of the folio, called before folio_end_writeback.</param>
-    public void ForgetAbort(int pfn) => records.Remove(pfn);
+    /// <remarks>Only a timed-out record goes: a cancel record at the same PFN names another folio (the cancelled one was
+    /// dirty and may have moved or been freed since) and waits for its own request's end.</remarks>
+    public void ForgetAbort(int pfn)
+    {
+        if (records.Count != 0 && records.TryGetValue(pfn, out AbortRecord r) && r.TimedOut)
+        {
+            records.Remove(pfn);
+        }
+    }
+
+    /// <summary>
+    /// The owner of a cancelled folio's writeback reports that the request it was dropped from ended with an error (an
+    /// aborted connection): the writeback would not have completed, so the cancel was not a false abort.
+    /// </summary>
+    /// <param name="pfn">Head PFN the folio had when it was cancelled.</param>
+    /// <param name="mappingId">Its mapping's id.</param>
+    /// <param name="index">Its page index.</param>
+    /// <returns>True when a matching cancel record was found (and dropped).</returns>
+    public bool ForgetCancel(int pfn, int mappingId, long index)
+    {
+        if (records.TryGetValue(pfn, out AbortRecord r) && !r.TimedOut && r.MappingId == mappingId && r.Index == index)
+        {
+            records.Remove(pfn);
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>The invariant: every timed-out folio still on record is under writeback (its record goes when the writeback ends).</summary>
     /// <returns>The first violation, or null.</returns>

@@ -16,7 +16,8 @@ internal static class StepRules
     private const int FileNameLengthMax = 255;
 
     public static readonly IReadOnlyList<string> ActionNames =
-        ["alloc", "free", "pin", "drop_caches", "compact", "offline", "cma_alloc", "online", "cma_release", "alloc_contig", "nr_hugepages", "writeback"];
+        ["alloc", "free", "pin", "drop_caches", "compact", "offline", "cma_alloc", "online", "cma_release", "alloc_contig", "nr_hugepages", "writeback",
+         "move_pages", "mbind", "soft_offline", "memory_failure", "pin_longterm", "fuse_abort"];
 
     // Fields each action takes; a field given to an action not listed here is refused.
     private static readonly Dictionary<StepAction, string[]> Takes = new()
@@ -33,6 +34,12 @@ internal static class StepRules
         [StepAction.AllocContig] = ["id", "pages", "gfp"],
         [StepAction.NrHugepages] = ["value", "hugepage_size"],
         [StepAction.Writeback] = ["file", "size", "until", "owner"],
+        [StepAction.MovePages] = ["file", "mount", "index", "pages"],
+        [StepAction.Mbind] = ["file", "mount", "index", "pages"],
+        [StepAction.SoftOffline] = ["pfn", "file", "mount", "index"],
+        [StepAction.MemoryFailure] = ["pfn", "file", "mount", "index"],
+        [StepAction.PinLongterm] = ["file", "mount", "index", "pages"],
+        [StepAction.FuseAbort] = ["mount"],
     };
 
     // Fields an action cannot do without.
@@ -48,6 +55,10 @@ internal static class StepRules
         [StepAction.AllocContig] = ["id", "pages"],
         [StepAction.NrHugepages] = ["value"],
         [StepAction.Writeback] = ["file", "size", "until", "owner"],
+        [StepAction.MovePages] = ["file"],
+        [StepAction.Mbind] = ["file"],
+        [StepAction.PinLongterm] = ["file"],
+        [StepAction.FuseAbort] = ["mount"],
     };
 
     /// <summary>alloc_contig_pages' mask when a step gives none (GFP_KERNEL, as most callers).</summary>
@@ -155,7 +166,7 @@ internal static class StepRules
             {
                 Name = "file", Kind = FieldKind.String, DefaultDoc = "none",
                 Check = v => ((string)v).Length is > 0 and <= FileNameLengthMax ? null : $"a file name has 1 to {FileNameLengthMax} characters (NAME_MAX)",
-                Doc = "the file a writeback step writes and puts under writeback (shared with `pagecache` workloads naming it)",
+                Doc = "the file a writeback step writes and puts under writeback (shared with `pagecache` workloads naming it); the file whose page-cache folios a move_pages, mbind, pin_longterm, soft_offline or memory_failure works on (by name; on `mount` when given)",
                 Get = FieldDecl.Of<StepConfig>(s => s.File),
             },
             new()
@@ -171,6 +182,25 @@ internal static class StepRules
                 Check = v => ((string)v).Length is > 0 and <= CommLengthMax ? null : $"a task name (comm) has 1 to {CommLengthMax} characters (TASK_COMM_LEN)",
                 Doc = "command name of the task that ends a writeback; hung-task and deadlock reports name it as the releaser",
                 Get = FieldDecl.Of<StepConfig>(s => s.Owner),
+            },
+            new()
+            {
+                Name = "mount", Kind = FieldKind.String, DefaultDoc = "none: the file is found by name",
+                Check = v => ((string)v).Length is > 0 and <= 64 ? null : "a mount name has 1 to 64 characters",
+                Doc = "mount (by its `mounts[].name`) of the file of a move_pages, mbind, pin_longterm, soft_offline or memory_failure; the FUSE mount a fuse_abort aborts",
+                Get = FieldDecl.Of<StepConfig>(s => s.Mount),
+            },
+            new()
+            {
+                Name = "index", Kind = FieldKind.Int, Min = 0, Max = CountMax, DefaultDoc = "0",
+                Doc = "first page index in `file` of a move_pages, mbind, pin_longterm (over `pages` pages, 1 when not given), soft_offline or memory_failure",
+                Get = FieldDecl.Of<StepConfig>(s => s.Index),
+            },
+            new()
+            {
+                Name = "pfn", Kind = FieldKind.Int, Min = 0, Max = int.MaxValue, DefaultDoc = "none",
+                Doc = "the page frame a soft_offline or memory_failure hits (instead of `file`)",
+                Get = FieldDecl.Of<StepConfig>(s => s.Pfn),
             },
         ],
         BindStep);
@@ -249,6 +279,21 @@ internal static class StepRules
             ok = false;
         }
 
+        // steps (issue 9): a soft_offline or memory_failure hits a pfn or a file page, not both.
+        if (ok && action is StepAction.SoftOffline or StepAction.MemoryFailure && v.IsPresent("pfn") == v.IsPresent("file"))
+        {
+            string which = v.IsPresent("pfn") ? "both 'pfn' and 'file'" : "neither 'pfn' nor 'file'";
+            ctx.Error(v.IsPresent("pfn") ? v.MarkOf("pfn") : v.Node.Start, v.PathOf("pfn"), $"a '{ActionNames[(int)action]}' step takes 'pfn' or 'file' (with 'index'), got {which}");
+            ok = false;
+        }
+
+        if (ok && action is StepAction.SoftOffline or StepAction.MemoryFailure && v.IsPresent("pfn") && (v.IsPresent("index") || v.IsPresent("mount")))
+        {
+            string field = v.IsPresent("index") ? "index" : "mount";
+            ctx.Error(v.MarkOf(field), v.PathOf(field), $"'{field}' names a page of 'file'; a step with 'pfn' takes neither");
+            ok = false;
+        }
+
         return ok ? v : null;
     }
 
@@ -276,12 +321,16 @@ internal static class StepRules
             Block: (long?)v.Raw("block"),
             SignalAfterNs: (long?)v.Raw("signal_after"),
             Area: (string?)v.Raw("area"),
-            Pages: (long?)v.Raw("pages"),
+            Pages: action is StepAction.MovePages or StepAction.Mbind or StepAction.PinLongterm ? (long?)v.Raw("pages") ?? 1 : (long?)v.Raw("pages"),
             Align: action == StepAction.CmaAlloc ? (long?)v.Raw("align") ?? 0 : null,
             HugepageSizeBytes: action == StepAction.NrHugepages ? (long?)v.Raw("hugepage_size") ?? HugepageSize2M : null,
             File: (string?)v.Raw("file"),
             UntilNs: (long?)v.Raw("until"),
-            Owner: (string?)v.Raw("owner"));
+            Owner: (string?)v.Raw("owner"),
+            Mount: (string?)v.Raw("mount"),
+            Index: action is StepAction.MovePages or StepAction.Mbind or StepAction.PinLongterm || (action is StepAction.SoftOffline or StepAction.MemoryFailure && v.IsPresent("file"))
+                ? (long?)v.Raw("index") ?? 0 : null,
+            Pfn: (long?)v.Raw("pfn"));
     }
 
     // The gfp text is parsed once, when read; the step keeps both the text and the mask.

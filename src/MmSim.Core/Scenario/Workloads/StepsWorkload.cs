@@ -38,6 +38,26 @@ public enum StepAction
 
     /// <summary><c>writeback</c>: put <c>size</c> of file <c>file</c> under writeback until <c>until</c>, ended by task <c>owner</c>.</summary>
     Writeback,
+
+    // steps (issue 9): the other MIGRATE_SYNC users and fusectl abort.
+
+    /// <summary><c>move_pages</c>: move_pages(2) of <c>pages</c> pages of file <c>file</c> from page <c>index</c> (MIGRATE_SYNC, MR_SYSCALL).</summary>
+    MovePages,
+
+    /// <summary><c>mbind</c>: mbind(2) with MPOL_MF_MOVE | MPOL_MF_STRICT over those pages (MIGRATE_SYNC, MR_MEMPOLICY_MBIND).</summary>
+    Mbind,
+
+    /// <summary><c>soft_offline</c>: soft_offline_page of <c>pfn</c>, or of the folio at page <c>index</c> of <c>file</c>.</summary>
+    SoftOffline,
+
+    /// <summary><c>memory_failure</c>: memory_failure of <c>pfn</c>, or of the folio at page <c>index</c> of <c>file</c>.</summary>
+    MemoryFailure,
+
+    /// <summary><c>pin_longterm</c>: pin_user_pages(FOLL_LONGTERM) of those pages of a MAP_SHARED mapping of <c>file</c>, then unpin.</summary>
+    PinLongterm,
+
+    /// <summary><c>fuse_abort</c>: write to /sys/fs/fuse/connections/N/abort of FUSE mount <c>mount</c>.</summary>
+    FuseAbort,
 }
 
 /// <summary>One step of a <c>steps</c> workload; fields that do not apply to the action are null.</summary>
@@ -60,6 +80,9 @@ public enum StepAction
 /// <param name="File">File put under writeback (<c>file</c>).</param>
 /// <param name="UntilNs">When the writeback ends (<c>until</c>); <see cref="long.MaxValue"/>: never.</param>
 /// <param name="Owner">Command name of the task that ends the writeback (<c>owner</c>).</param>
+/// <param name="Mount">Mount of <paramref name="File"/> (<c>mount</c>), or the FUSE mount a fuse_abort aborts; null: the file is found by name.</param>
+/// <param name="Index">First page index in the file (<c>index</c>; move_pages, mbind, pin_longterm, soft_offline, memory_failure).</param>
+/// <param name="Pfn">The page a soft_offline or memory_failure hits (<c>pfn</c>), instead of a file page.</param>
 public sealed record StepConfig(
     long AtNs,
     StepAction Do,
@@ -79,7 +102,10 @@ public sealed record StepConfig(
     long? HugepageSizeBytes = null,
     string? File = null,
     long? UntilNs = null,
-    string? Owner = null)
+    string? Owner = null,
+    string? Mount = null,
+    long? Index = null,
+    long? Pfn = null)
 {
     /// <summary><see cref="UntilNs"/> of a writeback that never ends.</summary>
     public const long Never = long.MaxValue;

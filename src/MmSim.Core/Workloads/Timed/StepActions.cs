@@ -109,6 +109,10 @@ internal sealed class StepActions(WorkloadContext ctx, WorkloadStats stats)
                 stats.SetMetric(step.HugepageSizeBytes == StepRules.HugepageSize1G ? Hugepages1G : Hugepages2M, outcome.Value);
                 ok = outcome.Value == step.Value;
                 break;
+            // steps (issue 9): the other MIGRATE_SYNC users and fusectl abort record their own outcome word.
+            case StepAction.MovePages or StepAction.Mbind or StepAction.SoftOffline or StepAction.MemoryFailure or StepAction.PinLongterm or StepAction.FuseAbort:
+                yield return Wait.Call(MigrateSyncStep.Run(ctx, stats, step, outcome));
+                yield break;
             case StepAction.Writeback:
                 yield return Wait.Call(WritebackStep.Run(ctx, stats, step, outcome));
                 ok = outcome.Value > 0;
