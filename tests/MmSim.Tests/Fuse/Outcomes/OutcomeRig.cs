@@ -32,6 +32,7 @@ internal sealed class OutcomeRig
     /// <param name="serverCgroup">A memcg for the server's threads, or null (root).</param>
     /// <param name="seed">The seed.</param>
     /// <param name="hungTaskSecs">hung_task_timeout_secs.</param>
+    /// <param name="kernel">More `kernel:` keys (YAML, indented two spaces), e.g. the designs' T.</param>
     public OutcomeRig(
         string design,
         FuseServerWorkloadConfig server,
@@ -40,10 +41,11 @@ internal sealed class OutcomeRig
         bool cgroupV1 = false,
         Func<LinuxKernel, Mm.Memcontrol.MemCgroup?>? serverCgroup = null,
         ulong seed = 1,
-        int hungTaskSecs = 10)
+        int hungTaskSecs = 10,
+        string kernel = "")
     {
         machine ??= DefaultMachine;
-        Config = LoadOk($"version: 1\nduration: 60s\nmachine:\n{machine}kernel:\n  design: {design}\n");
+        Config = LoadOk($"version: 1\nduration: 60s\nmachine:\n{machine}kernel:\n  design: {design}\n{kernel}");
         KernelParams p = KernelFromConfig.Params(Config) with
         {
             Mounts =
