@@ -18,7 +18,7 @@ public class OutcomeClassifierTests
     [InlineData("steps", "folio_wait_writeback", "folio 0x10 writeback", "cma_alloc", false, false, "cma_alloc")]
     [InlineData("steps", "folio_wait_writeback", "folio 0x10 writeback", "alloc_contig", false, false, "alloc_contig")]
     [InlineData("steps", "folio_wait_writeback", "folio 0x10 writeback", "compact", false, false, "compact_memory")]
-    [InlineData("steps", "folio_wait_writeback", "folio 0x10 writeback", "move_pages", false, false, "writer")]
+    [InlineData("steps", "folio_wait_writeback", "folio 0x10 writeback", "move_pages", false, false, "move_pages")]
     [InlineData("syncer", "wb_wait_for_completion", "wb completion", null, false, false, "sync")]
     [InlineData("app", "folio_wait_writeback", "folio 0x10 writeback", "sync", false, false, "sync")]
     [InlineData("app", "folio_wait_writeback", "folio 0x10 writeback", "fsync", false, false, "fsync")]
