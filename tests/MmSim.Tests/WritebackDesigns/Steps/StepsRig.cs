@@ -98,9 +98,7 @@ internal sealed class StepsRig
     /// <summary>Starts a steps script (YAML list items, each indented six spaces) now.</summary>
     public StepsWorkload Steps(string steps)
     {
-        ScenarioConfig c = LoadOk($"version: 1\nduration: 60s\nmachine:\n{Machine}workloads:\n  - type: steps\n    steps:\n{steps}");
-        var w = (StepsWorkload)TimedWorkloads.Create(c.Workloads[0])!;
-        w.Start(new WorkloadContext(Kernel, new Prng(7)));
+        StepsWorkload w = Support.StepsScript.Start(Kernel, Machine, steps);
         scripts.Add(w);
         return w;
     }
