@@ -18,6 +18,7 @@ public static class Program
     /// <returns>The process exit code.</returns>
     public static int Main(string[] args)
     {
+        CliConsole.Install(Console.Out, Console.IsOutputRedirected);
         var root = new RootCommand("mmsim: a deterministic simulator of Linux physical-memory management (Linux 6.18 by default).")
         {
             RunCommand.Create(),
