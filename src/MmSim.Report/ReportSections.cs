@@ -72,9 +72,10 @@ internal static class ReportSections
     /// <param name="table">The table.</param>
     public static void Table(StringBuilder sb, CompareTable table)
     {
-        sb.Append("<section id=\"table\">\n<h2>Table</h2>\n<div class=\"scroll\"><table class=\"compare\">\n<caption>");
+        // The title goes in a paragraph, not a <caption>: a caption is as narrow as the table and wraps early.
+        sb.Append("<section id=\"table\">\n<h2>Table</h2>\n<p class=\"sub\">");
         HtmlText.Append(sb, table.Title);
-        sb.Append(". Each metric is defined under <a href=\"#definitions\">Definitions</a>.</caption>\n<thead><tr><th>metric</th>");
+        sb.Append(". Each metric is defined under <a href=\"#definitions\">Definitions</a>.</p>\n<div class=\"scroll\"><table class=\"compare\">\n<thead><tr><th>metric</th>");
         foreach (string design in table.Designs)
         {
             sb.Append("<th class=\"num\">");

@@ -39,7 +39,6 @@ internal static class ReportStyle
         ol.verdicts .id { color: var(--muted); font-weight: normal; font-size: .8em; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; margin: .4rem 0; }
-        caption { caption-side: top; text-align: left; color: var(--muted); padding: 0 0 .3rem; }
         th, td { border: 1px solid var(--rule); padding: .25rem .6rem; vertical-align: top; }
         thead th { background: var(--head); text-align: left; }
         tbody th { text-align: left; font-weight: normal; }

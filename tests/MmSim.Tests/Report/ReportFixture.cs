@@ -71,7 +71,8 @@ internal sealed class ReportFixture : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Dir))
+        // MMSIM_KEEP_REPORT=1 keeps the folder (report.html, screenshot.png) to look at by eye.
+        if (Directory.Exists(Dir) && Environment.GetEnvironmentVariable("MMSIM_KEEP_REPORT") != "1")
         {
             Directory.Delete(Dir, recursive: true);
         }
