@@ -45,6 +45,8 @@ internal static class ReportStyle
         tbody th code { color: var(--muted); font-size: .8em; display: block; }
         td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
         td.na { color: var(--muted); }
+        table.runs th, table.runs td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .8rem; padding: .2rem .4rem; }
+        table.runs thead th { white-space: normal; vertical-align: bottom; }
         details { margin: .6rem 0; }
         summary { cursor: pointer; color: var(--accent); }
         figure { margin: 1.2rem 0 2rem; }

@@ -23,8 +23,10 @@ internal static class RunValuesSection
           .Append(" runs)</summary>\n<div class=\"scroll\"><table class=\"runs\">\n<thead><tr>");
         foreach (string c in CompareColumns.Names)
         {
+            // A break opportunity after each underscore lets the 16 long column names wrap instead of making the
+            // table several screens wide.
             sb.Append(c is "design" or "offline_outcome" ? "<th>" : "<th class=\"num\">");
-            HtmlText.Append(sb, c);
+            sb.Append(HtmlText.Escape(c).Replace("_", "_<wbr>", StringComparison.Ordinal));
             sb.Append("</th>");
         }
 
