@@ -32,6 +32,9 @@ public sealed partial class CompareReportChromiumTests(ITestOutputHelper output)
 
         IReadOnlyList<string> problems = r.Problems(expectedImages: fx.Figures.Count);
         Assert.True(problems.Count == 0, string.Join("\n", problems) + "\n--- chromium stderr ---\n" + r.Stderr);
+
+        // Each picture decoded at the size its figure declares (the PNG's pixels; the SVG's width and height).
+        Assert.Equal(fx.Figures.Select(f => $"{f.Width}x{f.Height}"), r.ImageSizes!);
     }
 
     [SkippableFact]

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace MmSim.Tests.Report;
 
@@ -23,12 +25,13 @@ internal static class HeadlessChromium
           if (t && t !== window && t.tagName) { console.error('mmsim-probe: failed to load ' + t.tagName); }
         }, true);
         window.addEventListener('load', function () {
-          var ok = 0, broken = 0;
+          var ok = 0, broken = 0, sizes = [];
           for (var i = 0; i < document.images.length; i++) {
             var im = document.images[i];
             if (im.complete && im.naturalWidth > 0) { ok++; } else { broken++; console.error('mmsim-probe: broken image ' + i); }
+            sizes.push(im.naturalWidth + 'x' + im.naturalHeight);
           }
-          document.documentElement.setAttribute('data-mmsim-probe', 'images-ok=' + ok + ' broken=' + broken);
+          document.documentElement.setAttribute('data-mmsim-probe', 'images-ok=' + ok + ' broken=' + broken + ' sizes=' + sizes.join(','));
         });
         </script>
         """;
@@ -159,27 +162,27 @@ internal static class HeadlessChromium
 /// <param name="Screenshot">The screenshot PNG, or null when none was written.</param>
 /// <param name="ScreenshotPath">Where it was written.</param>
 /// <param name="Stderr">Chromium's whole standard error, for failure messages.</param>
-internal sealed record Rendering(bool Exited, int ExitCode, TimeSpan Elapsed, IReadOnlyList<string> ConsoleLines, string Dom, byte[]? Screenshot, string ScreenshotPath, string Stderr)
+internal sealed partial record Rendering(bool Exited, int ExitCode, TimeSpan Elapsed, IReadOnlyList<string> ConsoleLines, string Dom, byte[]? Screenshot, string ScreenshotPath, string Stderr)
 {
     /// <summary>The probe's counts, or null when the probe did not run.</summary>
-    public (int Ok, int Broken)? Images
+    public (int Ok, int Broken)? Images => Probe is { } p ? (p.Ok, p.Broken) : null;
+
+    /// <summary>The natural size of every image as the browser decoded it, in page order (<c>480x260</c>), or null
+    /// when the probe did not run.</summary>
+    public IReadOnlyList<string>? ImageSizes => Probe?.Sizes;
+
+    private (int Ok, int Broken, string[] Sizes)? Probe
     {
         get
         {
-            const string mark = "data-mmsim-probe=\"images-ok=";
-            int i = Dom.IndexOf(mark, StringComparison.Ordinal);
-            if (i < 0)
+            Match m = ProbeMark().Match(Dom);
+            if (!m.Success)
             {
                 return null;
             }
 
-            int start = i + mark.Length;
-            int space = Dom.IndexOf(' ', start);
-            int end = Dom.IndexOf('"', start);
-            const string brokenKey = " broken=";
-            int ok = int.Parse(Dom.AsSpan(start, space - start), System.Globalization.CultureInfo.InvariantCulture);
-            int broken = int.Parse(Dom.AsSpan(space + brokenKey.Length, end - space - brokenKey.Length), System.Globalization.CultureInfo.InvariantCulture);
-            return (ok, broken);
+            return (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                m.Groups[3].Value.Split(',', StringSplitOptions.RemoveEmptyEntries));
         }
     }
 
@@ -230,4 +233,7 @@ internal sealed record Rendering(bool Exited, int ExitCode, TimeSpan Elapsed, IR
 
         return problems;
     }
+
+    [GeneratedRegex("data-mmsim-probe=\"images-ok=([0-9]+) broken=([0-9]+) sizes=([0-9x,]*)\"")]
+    private static partial Regex ProbeMark();
 }
