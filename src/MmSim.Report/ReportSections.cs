@@ -140,8 +140,9 @@ internal static class ReportSections
     public static void Definitions(StringBuilder sb)
     {
         sb.Append("<section id=\"definitions\">\n<h2>Definitions</h2>\n<p class=\"sub\">Names are the columns of <code>compare.csv</code> and <code>compare.parquet</code>; ")
-          .Append("docs/results.md in the mmsim repository has the full definitions. A mean is over seeds; the interval is the 95&nbsp;% t-interval of that mean; ")
-          .Append("n/a means one seed (no interval) or nothing to count.</p>\n<div class=\"scroll\"><table class=\"definitions\">\n<thead><tr><th>column</th><th>what it counts</th></tr></thead>\n<tbody>\n");
+          .Append("docs/results.md in the mmsim repository has the full definitions. A table cell is the mean over seeds ± the half-width of the ")
+          .Append("two-sided 95&nbsp;% Student-t interval; <code>± n/a</code>: one seed, no interval; <code>(k/n)</code>: only k of the n runs had ")
+          .Append("something to count; <code>n/a</code> alone: none had. Offline outcomes count each word over seeds (<code>hung×3</code>).</p>\n<div class=\"scroll\"><table class=\"definitions\">\n<thead><tr><th>column</th><th>what it counts</th></tr></thead>\n<tbody>\n");
         foreach ((string column, string meaning) in MetricDefinitions.All)
         {
             sb.Append("<tr><th scope=\"row\"><code>");
