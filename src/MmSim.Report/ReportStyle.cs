@@ -21,7 +21,7 @@ internal static class ReportStyle
         * { box-sizing: border-box; }
         html { background: var(--bg); color: var(--fg); }
         body {
-          margin: 0 auto; padding: 1.5rem 2rem 3rem; max-width: 78rem;
+          margin: 0 auto; padding: 1.5rem 2rem 3rem; max-width: 120rem;
           font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif;
         }
         h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
@@ -30,6 +30,8 @@ internal static class ReportStyle
         a { color: var(--accent); }
         code, pre, .num { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; }
         .sub { color: var(--muted); margin: 0; }
+        /* Prose stays at a readable line length; tables and figures may use the whole width (11 designs side by side). */
+        p, ol.verdicts { max-width: 72rem; }
         nav.toc { margin: .8rem 0 0; font-size: .92rem; }
         nav.toc a { margin-right: 1rem; }
         ol.verdicts { padding-left: 1.4rem; }
@@ -40,10 +42,13 @@ internal static class ReportStyle
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; margin: .4rem 0; }
         th, td { border: 1px solid var(--rule); padding: .25rem .6rem; vertical-align: top; }
-        thead th { background: var(--head); text-align: left; }
-        tbody th { text-align: left; font-weight: normal; }
+        thead th { background: var(--head); text-align: left; vertical-align: bottom; }
+        tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
         tbody th code { color: var(--muted); font-size: .8em; display: block; }
         td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+        /* Design names wrap at their hyphens so a column is as wide as its numbers, not its name. */
+        table.compare thead th.num { white-space: normal; vertical-align: bottom; }
+        table.compare td.num { padding: .25rem .5rem; }
         td.na { color: var(--muted); }
         table.runs th, table.runs td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .8rem; padding: .2rem .4rem; }
         table.runs thead th { white-space: normal; vertical-align: bottom; }
