@@ -79,19 +79,7 @@ public sealed partial class CompareReportChromiumTests(ITestOutputHelper output)
         Assert.Contains(problems, p => p.StartsWith("screenshot is blank", StringComparison.Ordinal));
     }
 
-    private string RequireChromium()
-    {
-        string? chromium = HeadlessChromium.Find();
-        if (chromium is null)
-        {
-            const string why = "chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)";
-            Assert.False(Environment.GetEnvironmentVariable("MMSIM_REQUIRE_CHROMIUM") == "1", "MMSIM_REQUIRE_CHROMIUM=1 but " + why);
-            output.WriteLine("skipped: " + why);
-            Skip.If(true, why);
-        }
-
-        return chromium!;
-    }
+    private string RequireChromium() => HeadlessChromium.Require(output);
 
     /// <summary>The real report, changed by <paramref name="breakIt"/> (which must change it).</summary>
     private string Broken(Func<string, string> breakIt)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace MmSim.Tests.Report;
 
@@ -54,6 +55,23 @@ internal static class HeadlessChromium
         }
 
         return null;
+    }
+
+    /// <summary>The chromium executable; without one, skips the calling test (or fails it when
+    /// <c>MMSIM_REQUIRE_CHROMIUM=1</c>, as CI sets), saying why.</summary>
+    /// <param name="output">Where the reason is written.</param>
+    public static string Require(ITestOutputHelper output)
+    {
+        string? chromium = Find();
+        if (chromium is null)
+        {
+            const string why = "chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)";
+            Assert.False(Environment.GetEnvironmentVariable("MMSIM_REQUIRE_CHROMIUM") == "1", "MMSIM_REQUIRE_CHROMIUM=1 but " + why);
+            output.WriteLine("skipped: " + why);
+            Skip.If(true, why);
+        }
+
+        return chromium!;
     }
 
     /// <summary>Renders <paramref name="htmlPath"/> (through a probed copy beside it) at 1200×2000.</summary>
