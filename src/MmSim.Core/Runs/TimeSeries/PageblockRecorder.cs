@@ -76,11 +76,15 @@ public sealed class PageblockRecorder
     public void Plan(long plannedSamples)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(plannedSamples);
-        if (pageblocks > SubsampleAbovePageblocks)
-        {
-            stride = (int)Math.Max(1, ((pageblocks * plannedSamples) + RowBudget - 1) / RowBudget);
-        }
+        stride = StrideFor(pageblocks, plannedSamples);
     }
+
+    /// <summary>The subsampling stride: 1 up to <see cref="SubsampleAbovePageblocks"/> pageblocks, else ⌈pageblocks × planned / <see cref="RowBudget"/>⌉.</summary>
+    /// <param name="pageblocks">Pageblocks per snapshot.</param>
+    /// <param name="plannedSamples">Samples the run takes.</param>
+    /// <returns>Keep one sample in this many (plus the last).</returns>
+    internal static int StrideFor(long pageblocks, long plannedSamples) =>
+        pageblocks <= SubsampleAbovePageblocks ? 1 : (int)Math.Max(1, ((pageblocks * plannedSamples) + RowBudget - 1) / RowBudget);
 
     /// <summary>Offers a sample: snapshots it when it falls on the stride, or when <paramref name="last"/>.</summary>
     /// <param name="timeNs">Simulated time of the sample.</param>
