@@ -37,14 +37,11 @@ public sealed class PageblockRecorder
         this.node = node;
         foreach (Zone zone in node.Zones)
         {
-            if (zone.IsPopulated)
-            {
-                pageblocks += CountBlocks(node, zone);
-            }
+            pageblocks += CountBlocks(node, zone);
         }
     }
 
-    /// <summary>Pageblocks per snapshot (every populated zone's blocks, as /proc/pagetypeinfo counts them).</summary>
+    /// <summary>Pageblocks per snapshot: every block of every zone that spans memory, the same in every snapshot.</summary>
     public int Pageblocks => pageblocks;
 
     /// <summary>Snapshots taken.</summary>
@@ -103,13 +100,10 @@ public sealed class PageblockRecorder
     /// <param name="timeNs">Simulated time of the snapshot.</param>
     public void Snapshot(long timeNs)
     {
+        // Every zone that spans memory, populated or not: offlining can empty a zone (ZONE_MOVABLE), and the map
+        // keeps its blocks, marked offline, so every snapshot has the same blocks.
         foreach (Zone zone in node.Zones)
         {
-            if (!zone.IsPopulated)
-            {
-                continue;
-            }
-
             string name = zone.Name;
             for (int pfn = zone.ZoneStartPfn; pfn < zone.ZoneEndPfn; pfn += MmConstants.PageblockNrPages)
             {

@@ -238,6 +238,10 @@ public sealed class TimeSeriesRecorder
         row[t++] = procs[0];
         row[t++] = procs[1];
         row[t++] = procs[2];
+
+        // NR_WRITEBACK_TEMP is a node counter that /proc/vmstat stopped printing in 6.17, so vmstat.parquet
+        // lacks it; the pictures need it for every release (0 where the design has no temp pages).
+        row[t++] = Math.Max(0, alloc.Node.NrWritebackTemp);
         Debug.Assert(t == row.Length, "every column filled");
     }
 

@@ -1,0 +1,244 @@
+using System.Globalization;
+using MmSim.Mm;
+using ScottPlot;
+using SkiaSharp;
+
+namespace MmSim.Report.Plots;
+
+/// <summary>
+/// The time-series figures of a comparison: per quantity one panel, one line per design (mean over seeds), so every
+/// design shares the panel's axes.
+/// </summary>
+internal static class TimeSeriesFigures
+{
+    /// <summary>Panel width, px.</summary>
+    public const int PanelWidth = 460;
+
+    /// <summary>Panel height, px.</summary>
+    public const int PanelHeight = 340;
+
+    /// <summary>Height of the title strip above the panels, px.</summary>
+    public const int HeaderHeight = 34;
+
+    private const double MibPerPage = MmConstants.PageSize / (1024.0 * 1024.0);
+
+    /// <summary>One panel: what it plots per run.</summary>
+    /// <param name="Title">Panel title.</param>
+    /// <param name="YLabel">Y axis label with unit.</param>
+    /// <param name="Values">The series of one run (NaN where undefined).</param>
+    /// <param name="Percent">A percentage: y runs 0..100.</param>
+    internal sealed record Panel(string Title, string YLabel, Func<RunSeries, double[]> Values, bool Percent = false);
+
+    /// <summary>One figure: id, title, caption and panels.</summary>
+    internal sealed record Spec(string Id, string Title, string Caption, Panel[] Panels);
+
+    /// <summary>The four figures, in report order.</summary>
+    /// <param name="seedsNote">How the seeds are combined, for the captions.</param>
+    /// <returns>The specs.</returns>
+    public static Spec[] Specs(string seedsNote) =>
+    [
+        new("timeseries-free-blocks", "Free buddy blocks per order over time",
+            $"Free blocks on the buddy free lists (all zones and migratetypes, per-cpu lists excluded; timeseries.parquet free_o*_*), {seedsNote}. Order 9+ counts order-9 and order-10 blocks in order-9 units (an order-10 block is 2).",
+            [
+                new("Free order-0 blocks", "blocks", r => r.FreeByOrder[0]),
+                new("Free order-3 blocks", "blocks", r => r.FreeByOrder[3]),
+                new("Free order-9+ blocks", "order-9 blocks", Order9Plus),
+            ]),
+        new("timeseries-pageblocks", "Unmovable and mixed pageblocks over time",
+            $"Pageblocks of type Unmovable (blocks_unmovable, all zones) and pageblocks holding an allocation of another migratetype than their own (page_owner's mixed count, Σ mixed_*), {seedsNote}.",
+            [
+                new("Unmovable pageblocks", "pageblocks", r => r.UnmovableBlocks),
+                new("Mixed pageblocks", "pageblocks", r => r.MixedBlocks),
+            ]),
+        new("timeseries-writeback", "Dirty, writeback and FUSE temp pages over time",
+            $"vmstat nr_dirty and nr_writeback, and NR_WRITEBACK_TEMP (timeseries.parquet nr_writeback_temp: FUSE temp pages, 0 for designs without them), in MiB, {seedsNote}.",
+            [
+                new("nr_dirty", "MiB", r => Scale(Item(r, "nr_dirty"), MibPerPage)),
+                new("nr_writeback", "MiB", r => Scale(Item(r, "nr_writeback"), MibPerPage)),
+                new("nr_writeback_temp (temp pages)", "MiB", r => Scale(r.TempPages, MibPerPage)),
+            ]),
+        new("timeseries-compaction-thp", "Compaction and THP fault success over time",
+            $"Cumulative since boot: compaction success = vmstat compact_success / compact_stall (direct compactions that ended with a page, % of direct compaction stalls); THP fault success = thp_fault_alloc / (thp_fault_alloc + thp_fault_fallback), %. A line starts where its denominator is first non-zero; {seedsNote}.",
+            [
+                new("Compaction success (compact_success / compact_stall)", "%", r => Ratio(Item(r, "compact_success"), Item(r, "compact_stall")), Percent: true),
+                new("THP fault success (thp_fault_alloc / (alloc + fallback))", "%", ThpPct, Percent: true),
+            ]),
+    ];
+
+    /// <summary>Draws one figure: a title strip, then the panels side by side.</summary>
+    /// <param name="spec">The figure.</param>
+    /// <param name="designs">Design names, in order (their colours).</param>
+    /// <param name="runs">Per design, its seeds' series.</param>
+    /// <param name="canvas">Where to draw.</param>
+    public static void Draw(Spec spec, IReadOnlyList<string> designs, IReadOnlyList<IReadOnlyList<RunSeries>> runs, SKCanvas canvas)
+    {
+        // ScottPlot clears the canvas it renders on, so each panel renders translated and clipped to its own rectangle,
+        // and the title is drawn last.
+        for (int p = 0; p < spec.Panels.Length; p++)
+        {
+            Plot plot = PanelPlot(spec.Panels[p], designs, runs, legend: p == 0);
+            canvas.Save();
+            canvas.Translate(p * PanelWidth, HeaderHeight);
+            canvas.ClipRect(SKRect.Create(PanelWidth, PanelHeight));
+            plot.Render(canvas, new PixelRect(0, PanelWidth, PanelHeight, 0));
+            canvas.Restore();
+        }
+
+        using SKFont font = Palette.Font(18);
+        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        canvas.DrawText(spec.Title, 12, 24, font, ink);
+    }
+
+    /// <summary>Figure width for <paramref name="spec"/>.</summary>
+    /// <param name="spec">The figure.</param>
+    /// <returns>Pixels.</returns>
+    public static int Width(Spec spec) => spec.Panels.Length * PanelWidth;
+
+    /// <summary>Mean over seeds, pointwise, ignoring NaN (NaN where every seed is undefined); as long as the shortest run.</summary>
+    /// <param name="series">One array per seed.</param>
+    /// <returns>The mean.</returns>
+    internal static double[] Mean(IReadOnlyList<double[]> series)
+    {
+        int n = series.Count == 0 ? 0 : series.Min(s => s.Length);
+        var mean = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0;
+            int k = 0;
+            foreach (double[] s in series)
+            {
+                if (!double.IsNaN(s[i]))
+                {
+                    sum += s[i];
+                    k++;
+                }
+            }
+
+            mean[i] = k == 0 ? double.NaN : sum / k;
+        }
+
+        return mean;
+    }
+
+    private static Plot PanelPlot(Panel panel, IReadOnlyList<string> designs, IReadOnlyList<IReadOnlyList<RunSeries>> runs, bool legend)
+    {
+        var plot = new Plot();
+        plot.Font.Set(Palette.Typeface.FamilyName);
+        plot.Title(panel.Title, size: 15);
+        plot.XLabel("simulated time (s)", size: 13);
+        plot.YLabel(panel.YLabel, size: 13);
+        double max = 0;
+        double maxX = 0;
+        for (int d = 0; d < designs.Count; d++)
+        {
+            IReadOnlyList<RunSeries> seeds = runs[d];
+            if (seeds.Count == 0)
+            {
+                continue;
+            }
+
+            double[] y = Mean([.. seeds.Select(panel.Values)]);
+            double[] x = seeds[0].TimeS;
+            var colour = ScottPlot.Color.FromHex(Palette.DesignColour(d));
+            bool labelled = false;
+
+            // One scatter per run of defined points: a NaN (a ratio with nothing to divide) breaks the line.
+            for (int i = 0; i < y.Length;)
+            {
+                if (double.IsNaN(y[i]))
+                {
+                    i++;
+                    continue;
+                }
+
+                int j = i;
+                while (j < y.Length && !double.IsNaN(y[j]))
+                {
+                    max = Math.Max(max, y[j]);
+                    j++;
+                }
+
+                ScottPlot.Plottables.Scatter line = plot.Add.Scatter(x[i..j], y[i..j], colour);
+                line.LineWidth = 2;
+                line.MarkerSize = j - i == 1 ? 6 : 0;
+                if (!labelled)
+                {
+                    line.LegendText = designs[d];
+                    labelled = true;
+                }
+
+                i = j;
+            }
+
+            if (!labelled)
+            {
+                // No defined point: still name the design, so the legend says it has nothing to show.
+                ScottPlot.Plottables.Scatter none = plot.Add.Scatter(Array.Empty<double>(), Array.Empty<double>(), colour);
+                none.LegendText = designs[d] + " (undefined)";
+            }
+
+            maxX = Math.Max(maxX, x.Length == 0 ? 0 : x[^1]);
+        }
+
+        plot.Axes.SetLimitsX(0, maxX > 0 ? maxX : 1);
+        plot.Axes.SetLimitsY(0, panel.Percent ? 105 : (max > 0 ? max * 1.1 : 1));
+        if (legend)
+        {
+            plot.ShowLegend(Alignment.UpperLeft);
+        }
+        else
+        {
+            plot.HideLegend();
+        }
+
+        return plot;
+    }
+
+    private static double[] Item(RunSeries r, string name) => r.Vmstat[Array.IndexOf(RunSeries.VmstatItems, name)];
+
+    private static double[] Scale(double[] v, double k) => Array.ConvertAll(v, x => x * k);
+
+    private static double[] Order9Plus(RunSeries r)
+    {
+        var v = new double[r.TimeS.Length];
+        for (int o = MmConstants.PageblockOrder; o < MmConstants.NrPageOrders; o++)
+        {
+            double units = 1 << (o - MmConstants.PageblockOrder);
+            for (int i = 0; i < v.Length; i++)
+            {
+                v[i] += r.FreeByOrder[o][i] * units;
+            }
+        }
+
+        return v;
+    }
+
+    private static double[] Ratio(double[] num, double[] den)
+    {
+        var v = new double[Math.Min(num.Length, den.Length)];
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = den[i] > 0 ? 100.0 * num[i] / den[i] : double.NaN;
+        }
+
+        return v;
+    }
+
+    private static double[] ThpPct(RunSeries r)
+    {
+        double[] alloc = Item(r, "thp_fault_alloc");
+        double[] fallback = Item(r, "thp_fault_fallback");
+        var den = new double[Math.Min(alloc.Length, fallback.Length)];
+        for (int i = 0; i < den.Length; i++)
+        {
+            den[i] = alloc[i] + fallback[i];
+        }
+
+        return Ratio(alloc, den);
+    }
+
+    /// <summary>Seconds as the figure ids print them (<c>4s</c>, <c>2.5s</c>).</summary>
+    /// <param name="s">Seconds.</param>
+    /// <returns>The text.</returns>
+    internal static string Seconds(double s) => s.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+}
