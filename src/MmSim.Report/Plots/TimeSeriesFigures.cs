@@ -27,7 +27,8 @@ internal static class TimeSeriesFigures
     /// <param name="YLabel">Y axis label with unit.</param>
     /// <param name="Values">The series of one run (NaN where undefined).</param>
     /// <param name="Percent">A percentage: y runs 0..100.</param>
-    internal sealed record Panel(string Title, string YLabel, Func<RunSeries, double[]> Values, bool Percent = false);
+    /// <param name="EmptyNote">What the panel says when no run has a defined point.</param>
+    internal sealed record Panel(string Title, string YLabel, Func<RunSeries, double[]> Values, bool Percent = false, string? EmptyNote = null);
 
     /// <summary>One figure: id, title, caption and panels.</summary>
     internal sealed record Spec(string Id, string Title, string Caption, Panel[] Panels);
@@ -60,8 +61,10 @@ internal static class TimeSeriesFigures
         new("timeseries-compaction-thp", "Compaction and THP fault success over time",
             $"Cumulative since boot: compaction success = vmstat compact_success / compact_stall (direct compactions that ended with a page, % of direct compaction stalls); THP fault success = thp_fault_alloc / (thp_fault_alloc + thp_fault_fallback), %. A line starts where its denominator is first non-zero; {seedsNote}.",
             [
-                new("Compaction success (compact_success / compact_stall)", "%", r => Ratio(Item(r, "compact_success"), Item(r, "compact_stall")), Percent: true),
-                new("THP fault success (thp_fault_alloc / (alloc + fallback))", "%", ThpPct, Percent: true),
+                new("Compaction success (compact_success / compact_stall)", "%", r => Ratio(Item(r, "compact_success"), Item(r, "compact_stall")), Percent: true,
+                    EmptyNote: "compact_stall = 0 in every run: no direct compaction"),
+                new("THP fault success (thp_fault_alloc / (alloc + fallback))", "%", ThpPct, Percent: true,
+                    EmptyNote: "no THP fault in any run"),
             ]),
     ];
 
@@ -76,7 +79,7 @@ internal static class TimeSeriesFigures
         // and the title is drawn last.
         for (int p = 0; p < spec.Panels.Length; p++)
         {
-            Plot plot = PanelPlot(spec.Panels[p], designs, runs, legend: p == 0);
+            Plot plot = PanelPlot(spec.Panels[p], designs, runs);
             canvas.Save();
             canvas.Translate(p * PanelWidth, HeaderHeight);
             canvas.ClipRect(SKRect.Create(PanelWidth, PanelHeight));
@@ -85,8 +88,20 @@ internal static class TimeSeriesFigures
         }
 
         using SKFont font = Palette.Font(18);
+        using SKFont small = Palette.Font(14);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText(spec.Title, 12, 24, font, ink);
+
+        // One legend for every panel, in the title strip, so no panel hides a line under it.
+        float x = 12 + font.MeasureText(spec.Title) + 32;
+        using var stroke = new SKPaint { StrokeWidth = 3, IsAntialias = true, Style = SKPaintStyle.Stroke };
+        for (int d = 0; d < designs.Count; d++)
+        {
+            stroke.Color = SKColor.Parse(Palette.DesignColour(d));
+            canvas.DrawLine(x, 19, x + 22, 19, stroke);
+            canvas.DrawText(designs[d], x + 28, 24, small, ink);
+            x += 28 + small.MeasureText(designs[d]) + 22;
+        }
     }
 
     /// <summary>Figure width for <paramref name="spec"/>.</summary>
@@ -120,7 +135,7 @@ internal static class TimeSeriesFigures
         return mean;
     }
 
-    private static Plot PanelPlot(Panel panel, IReadOnlyList<string> designs, IReadOnlyList<IReadOnlyList<RunSeries>> runs, bool legend)
+    private static Plot PanelPlot(Panel panel, IReadOnlyList<string> designs, IReadOnlyList<IReadOnlyList<RunSeries>> runs)
     {
         var plot = new Plot();
         plot.Font.Set(Palette.Typeface.FamilyName);
@@ -129,6 +144,7 @@ internal static class TimeSeriesFigures
         plot.YLabel(panel.YLabel, size: 13);
         double max = 0;
         double maxX = 0;
+        int undefined = 0;
         for (int d = 0; d < designs.Count; d++)
         {
             IReadOnlyList<RunSeries> seeds = runs[d];
@@ -170,25 +186,24 @@ internal static class TimeSeriesFigures
                 i = j;
             }
 
-            if (!labelled)
-            {
-                // No defined point: still name the design, so the legend says it has nothing to show.
-                ScottPlot.Plottables.Scatter none = plot.Add.Scatter(Array.Empty<double>(), Array.Empty<double>(), colour);
-                none.LegendText = designs[d] + " (undefined)";
-            }
-
+            undefined += labelled ? 0 : 1;
             maxX = Math.Max(maxX, x.Length == 0 ? 0 : x[^1]);
         }
 
         plot.Axes.SetLimitsX(0, maxX > 0 ? maxX : 1);
         plot.Axes.SetLimitsY(0, panel.Percent ? 105 : (max > 0 ? max * 1.1 : 1));
-        if (legend)
+        plot.HideLegend();
+        if (undefined == designs.Count && designs.Count > 0)
         {
-            plot.ShowLegend(Alignment.UpperLeft);
+            // Nothing to divide in any run: say so in the panel rather than leave it blank.
+            ScottPlot.Plottables.Text note = plot.Add.Text(panel.EmptyNote ?? "undefined in every run (denominator 0)", (maxX > 0 ? maxX : 1) / 2, panel.Percent ? 52.5 : 0.5);
+            note.LabelFontSize = 14;
+            note.LabelAlignment = Alignment.MiddleCenter;
+            note.LabelFontColor = ScottPlot.Colors.DimGray;
         }
-        else
+        else if (undefined > 0)
         {
-            plot.HideLegend();
+            plot.Add.Annotation($"{undefined} design(s) undefined (denominator 0)", Alignment.LowerRight);
         }
 
         return plot;
