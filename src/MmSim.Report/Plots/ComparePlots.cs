@@ -16,13 +16,17 @@ public static class ComparePlots
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(outDir);
-        var figures = new List<Figure>();
+        var figures = new List<Func<Figure>>();
         IReadOnlyList<string> designs = result.Designs;
 
-        var runs = new List<IReadOnlyList<RunSeries>>(designs.Count);
-        foreach (string design in designs)
+        // Runs are read, and figures drawn, in parallel; each lands at its index, so the order is fixed.
+        var series = new RunSeries[designs.Count * result.Seeds.Count];
+        Parallel.For(0, series.Length, i => series[i] =
+            RunSeries.Read(Path.Combine(outDir, CompareResult.RunDir(designs[i / result.Seeds.Count], result.Seeds[i % result.Seeds.Count]))));
+        var runs = new IReadOnlyList<RunSeries>[designs.Count];
+        for (int d = 0; d < designs.Count; d++)
         {
-            runs.Add([.. result.Seeds.Select(seed => RunSeries.Read(Path.Combine(outDir, CompareResult.RunDir(design, seed))))]);
+            runs[d] = series[(d * result.Seeds.Count)..((d + 1) * result.Seeds.Count)];
         }
 
         string seedsNote = result.Seeds.Count == 1
@@ -30,20 +34,22 @@ public static class ComparePlots
             : $"mean over seeds {string.Join(", ", result.Seeds)}";
         foreach (TimeSeriesFigures.Spec spec in TimeSeriesFigures.Specs(seedsNote))
         {
-            figures.Add(FigureFile.Write(outDir, spec.Id, "timeseries", spec.Title, spec.Caption,
+            figures.Add(() => FigureFile.Write(outDir, spec.Id, "timeseries", spec.Title, spec.Caption,
                 TimeSeriesFigures.Width(spec), TimeSeriesFigures.HeaderHeight + TimeSeriesFigures.PanelHeight,
                 canvas => TimeSeriesFigures.Draw(spec, designs, runs, canvas)));
         }
 
         figures.AddRange(PageblockFigures(result, outDir));
-        return figures;
+        var written = new Figure[figures.Count];
+        Parallel.For(0, written.Length, i => written[i] = figures[i]());
+        return written;
     }
 
     // Maps at a third, two thirds and the end of the run (the snapshots nearest those times), then the strip;
     // each from the design's first seed.
-    private static List<Figure> PageblockFigures(CompareResult result, string outDir)
+    private static List<Func<Figure>> PageblockFigures(CompareResult result, string outDir)
     {
-        var figures = new List<Figure>();
+        var figures = new List<Func<Figure>>();
         IReadOnlyList<string> designs = result.Designs;
         if (result.Seeds.Count == 0)
         {
@@ -52,11 +58,11 @@ public static class ComparePlots
 
         ulong seed = result.Seeds[0];
         var runs = new PageblockSnapshots?[designs.Count];
-        for (int d = 0; d < designs.Count; d++)
+        Parallel.For(0, designs.Count, d =>
         {
             string dir = Path.Combine(outDir, CompareResult.RunDir(designs[d], seed));
             runs[d] = File.Exists(Path.Combine(dir, Runs.TimeSeries.TimeSeriesWriter.PageblocksFile)) ? PageblockSnapshots.Read(dir) : null;
-        }
+        });
 
         PageblockSnapshots? any = runs.FirstOrDefault(r => r is { TimeS.Length: > 0 });
         if (any is null)
@@ -86,13 +92,13 @@ public static class ComparePlots
                 "Colour: the block's migratetype (get_pfnblock_migratetype; isolated blocks are Isolate); shade: occupancy, allocated pages / 512, pale = empty. " +
                 "Glyphs (pageblocks.parquet marks): ● an Unmovable allocation in a block of another type, ■ pinned pages, ▲ a folio under writeback, ✕ offline." +
                 (layout.ShowsMarks ? "" : " The cells are too small for glyphs on this machine: read the marks from pageblocks.parquet.");
-            figures.Add(FigureFile.Write(outDir, id, "pageblock-map", title, caption, mapW, mapH,
+            figures.Add(() => FigureFile.Write(outDir, id, "pageblock-map", title, caption, mapW, mapH,
                 canvas => PageblockMapFigure.Draw(canvas, title, designs, runs, snapshot, layout, zoneLines)));
         }
 
         (int stripW, int stripH) = PageblockStripFigure.Size(designs.Count);
         string stripTitle = $"Pageblocks over time (seed {seed})";
-        figures.Add(FigureFile.Write(outDir, "pageblock-strip", "pageblock-strip", stripTitle,
+        figures.Add(() => FigureFile.Write(outDir, "pageblock-strip", "pageblock-strip", stripTitle,
             $"Per design, x = the time of each pageblocks.parquet snapshot, y = pageblock index in PFN order (0 at the top), colour = migratetype, shade = occupancy (allocated pages / 512), seed {seed}. " +
             "Where the machine has more pageblocks than the strip has pixel rows, a row shows its blocks' most common migratetype and their mean occupancy.",
             stripW, stripH, canvas => PageblockStripFigure.Draw(canvas, stripTitle, designs, runs)));

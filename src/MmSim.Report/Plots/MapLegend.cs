@@ -81,14 +81,14 @@ internal static class MapLegend
         /// <summary>A filled circle, top left.</summary>
         public static void Unmovable(SKCanvas canvas, SKRect cell)
         {
-            float r = cell.Width * 0.16f;
+            float r = Math.Max(1.5f, cell.Width * 0.16f);
             Outlined(canvas, p => canvas.DrawCircle(cell.Left + (cell.Width * 0.28f), cell.Top + (cell.Height * 0.28f), r, p));
         }
 
         /// <summary>A filled square, top right.</summary>
         public static void Pinned(SKCanvas canvas, SKRect cell)
         {
-            float s = cell.Width * 0.28f;
+            float s = Math.Max(3f, cell.Width * 0.28f);
             Outlined(canvas, p => canvas.DrawRect(SKRect.Create(cell.Right - (cell.Width * 0.14f) - s, cell.Top + (cell.Height * 0.14f), s, s), p));
         }
 
@@ -98,7 +98,7 @@ internal static class MapLegend
             using var path = new SKPath();
             float cx = cell.MidX;
             float b = cell.Bottom - (cell.Height * 0.12f);
-            float h = cell.Height * 0.34f;
+            float h = Math.Max(3.5f, cell.Height * 0.34f);
             path.MoveTo(cx, b - h);
             path.LineTo(cx + (h * 0.6f), b);
             path.LineTo(cx - (h * 0.6f), b);

@@ -16,21 +16,32 @@ internal static class PageblockMapFigure
     private const int Label = 24;
     private const int ZoneLine = 16;
 
+    /// <summary>Maps per row of the figure; more designs wrap to further rows.</summary>
+    public const int PerRow = 4;
+
     /// <summary>Figure size for <paramref name="designs"/> maps of <paramref name="layout"/> and <paramref name="zoneLines"/> zone lines.</summary>
-    /// <param name="designs">Designs side by side.</param>
+    /// <param name="designs">Designs, <see cref="PerRow"/> to a row.</param>
     /// <param name="layout">Each map's layout.</param>
     /// <param name="zoneLines">Zones listed under each map.</param>
     /// <returns>Width and height, px.</returns>
-    public static (int Width, int Height) Size(int designs, PageblockMapLayout layout, int zoneLines) =>
-        (Math.Max(MapLegend.Width + (2 * Margin), Margin + (designs * (layout.Width + (2 * Margin)))),
-         Header + Label + layout.Height + 8 + (zoneLines * ZoneLine) + 12 + MapLegend.Height);
+    public static (int Width, int Height) Size(int designs, PageblockMapLayout layout, int zoneLines)
+    {
+        int cols = Math.Clamp(designs, 1, PerRow);
+        int rows = Math.Max(1, (designs + PerRow - 1) / PerRow);
+        return (Math.Max(MapLegend.Width + (2 * Margin), Margin + (cols * (layout.Width + (2 * Margin)))),
+            Header + (rows * BlockHeight(layout, zoneLines)) + MapLegend.Height);
+    }
 
     /// <summary>The top-left corner of design <paramref name="d"/>'s grid.</summary>
     /// <param name="d">Design index.</param>
     /// <param name="layout">The layout.</param>
+    /// <param name="zoneLines">Zones listed under each map.</param>
     /// <returns>x and y, px.</returns>
-    public static (float X, float Y) GridOrigin(int d, PageblockMapLayout layout) =>
-        (Margin + (d * (layout.Width + (2 * Margin))), Header + Label);
+    public static (float X, float Y) GridOrigin(int d, PageblockMapLayout layout, int zoneLines) =>
+        (Margin + (d % PerRow * (layout.Width + (2 * Margin))), Header + (d / PerRow * BlockHeight(layout, zoneLines)) + Label);
+
+    // One design's label, grid and zone lines.
+    private static int BlockHeight(PageblockMapLayout layout, int zoneLines) => Label + layout.Height + 8 + (zoneLines * ZoneLine) + 12;
 
     /// <summary>Draws the figure.</summary>
     /// <param name="canvas">Where to draw.</param>
@@ -51,7 +62,7 @@ internal static class PageblockMapFigure
         canvas.DrawText(title, Margin, 26, titleFont, ink);
         for (int d = 0; d < designs.Count; d++)
         {
-            (float x0, float y0) = GridOrigin(d, layout);
+            (float x0, float y0) = GridOrigin(d, layout, zoneText.Count);
             PageblockSnapshots? run = runs[d];
             string label = run is null
                 ? designs[d] + ": no pageblocks.parquet"

@@ -41,7 +41,7 @@ internal sealed class PageblockMapLayout
     public int Height => Rows * Cell;
 
     /// <summary>Whether cells are big enough for the mark glyphs.</summary>
-    public bool ShowsMarks => Cell >= 10;
+    public bool ShowsMarks => Cell >= 8;
 
     /// <summary>The layout for <paramref name="blocks"/> pageblocks: a near-square grid, columns a multiple of 8, cells 2..28 px.</summary>
     /// <param name="blocks">Pageblocks of the machine.</param>

@@ -27,7 +27,15 @@ internal static class PageblockStripFigure
     /// <param name="designs">Designs side by side.</param>
     /// <returns>Width and height, px.</returns>
     public static (int Width, int Height) Size(int designs) =>
-        (Math.Max(MapLegend.Width + 32, designs * (Left + PlotWidth + Right)), Header + Label + PlotHeight + Bottom + MapLegend.Height - 26);
+        (Math.Max(MapLegend.Width + 32, Math.Clamp(designs, 1, PerRow) * Pitch),
+         Header + (Math.Max(1, (designs + PerRow - 1) / PerRow) * RowHeight) + MapLegend.Height - 26);
+
+    /// <summary>Strips per row of the figure; more designs wrap to further rows.</summary>
+    public const int PerRow = 4;
+
+    private const int Pitch = Left + PlotWidth + Right;
+
+    private const int RowHeight = Label + PlotHeight + Bottom;
 
     /// <summary>Draws the figure.</summary>
     /// <param name="canvas">Where to draw.</param>
@@ -46,8 +54,8 @@ internal static class PageblockStripFigure
         Span<int> votes = stackalloc int[MigrateTypes.Count];
         for (int d = 0; d < designs.Count; d++)
         {
-            float x0 = (d * (Left + PlotWidth + Right)) + Left;
-            float y0 = Header + Label;
+            float x0 = (d % PerRow * Pitch) + Left;
+            float y0 = Header + (d / PerRow * RowHeight) + Label;
             ink.Color = SKColor.Parse(Palette.DesignColour(d));
             canvas.DrawText(designs[d] + (runs[d] is null ? ": no pageblocks.parquet" : ""), x0, y0 - 8, font, ink);
             ink.Color = SKColors.Black;
@@ -64,26 +72,21 @@ internal static class PageblockStripFigure
             for (int s = 0; s < snaps; s++)
             {
                 int row0 = s * run.Blocks;
-                for (int pr = 0; pr < pixelRows; pr++)
+
+                // Rows of one colour in a column are drawn as one rectangle: the SVG stays small on big machines.
+                SKColor runColour = default;
+                int runStart = 0;
+                for (int pr = 0; pr <= pixelRows; pr++)
                 {
-                    votes.Clear();
-                    long used = 0;
-                    int first = pr * perRow;
-                    int last = Math.Min(run.Blocks, first + perRow);
-                    for (int b = first; b < last; b++)
+                    SKColor c = pr < pixelRows ? RowColour(run, row0, pr * perRow, Math.Min(run.Blocks, (pr + 1) * perRow), votes) : default;
+                    if (pr == pixelRows || (pr > 0 && c != runColour))
                     {
-                        votes[run.Types[row0 + b]]++;
-                        used += run.Used[row0 + b];
+                        fill.Color = runColour;
+                        canvas.DrawRect(new SKRect(x0 + (s * colW), y0 + (runStart * rowH), x0 + ((s + 1) * colW), y0 + (pr * rowH)), fill);
+                        runStart = pr;
                     }
 
-                    int mt = 0;
-                    for (int t = 1; t < votes.Length; t++)
-                    {
-                        mt = votes[t] > votes[mt] ? t : mt;
-                    }
-
-                    fill.Color = Palette.Shaded(mt, used / (double)((last - first) * MmConstants.PageblockNrPages));
-                    canvas.DrawRect(new SKRect(x0 + (s * colW), y0 + (pr * rowH), x0 + ((s + 1) * colW), y0 + ((pr + 1) * rowH)), fill);
+                    runColour = c;
                 }
             }
 
@@ -93,6 +96,26 @@ internal static class PageblockStripFigure
 
         (int _, int height) = Size(designs.Count);
         MapLegend.Draw(canvas, 16, height - MapLegend.Height + 26, marks: false);
+    }
+
+    // The most common migratetype of blocks [first, last) of a snapshot, shaded by their mean occupancy.
+    private static SKColor RowColour(PageblockSnapshots run, int row0, int first, int last, Span<int> votes)
+    {
+        votes.Clear();
+        long used = 0;
+        for (int b = first; b < last; b++)
+        {
+            votes[run.Types[row0 + b]]++;
+            used += run.Used[row0 + b];
+        }
+
+        int mt = 0;
+        for (int t = 1; t < votes.Length; t++)
+        {
+            mt = votes[t] > votes[mt] ? t : mt;
+        }
+
+        return Palette.Shaded(mt, used / (double)((last - first) * MmConstants.PageblockNrPages));
     }
 
     private static void Axes(SKCanvas canvas, PageblockSnapshots run, float x0, float y0, SKFont font, SKPaint ink, SKPaint line)

@@ -78,7 +78,7 @@ public sealed class ComparePlotsTests : IClassFixture<ComparePlotsTests.Comparis
         Figure map = cmp.Figures.First(f => f.Kind == "pageblock-map");
         for (int d = 0; d < Comparison.Designs.Length; d++)
         {
-            (float x0, float y0) = PageblockMapFigure.GridOrigin(d, layout);
+            (float x0, float y0) = PageblockMapFigure.GridOrigin(d, layout, 3);
             SkiaSharp.SKRect[] cells = layout.Cells(x0, y0);
             Assert.Equal(run.Blocks, cells.Length);
 
@@ -125,7 +125,7 @@ public sealed class ComparePlotsTests : IClassFixture<ComparePlotsTests.Comparis
         Figure map = cmp.Figures.Single(f => f.Id == "pageblock-map-12s");
         using var bmp = SkiaSharp.SKBitmap.Decode(File.ReadAllBytes(Path.Combine(cmp.Dir, map.PngFile)));
         var layout = PageblockMapLayout.For(run.Blocks);
-        (float x0, float y0) = PageblockMapFigure.GridOrigin(1, layout);
+        (float x0, float y0) = PageblockMapFigure.GridOrigin(1, layout, 3);
         SkiaSharp.SKRect[] cells = layout.Cells(x0, y0);
         for (int b = 0; b < run.Blocks; b++)
         {
