@@ -35,7 +35,7 @@ public static class ComparePlots
         foreach (TimeSeriesFigures.Spec spec in TimeSeriesFigures.Specs(seedsNote))
         {
             figures.Add(() => FigureFile.Write(outDir, spec.Id, "timeseries", spec.Title, spec.Caption,
-                TimeSeriesFigures.Width(spec), TimeSeriesFigures.HeaderHeight + TimeSeriesFigures.PanelHeight,
+                TimeSeriesFigures.Width(spec), TimeSeriesFigures.HeaderHeight(spec, designs) + TimeSeriesFigures.PanelHeight,
                 canvas => TimeSeriesFigures.Draw(spec, designs, runs, canvas)));
         }
 

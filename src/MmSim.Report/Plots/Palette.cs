@@ -6,9 +6,12 @@ namespace MmSim.Report.Plots;
 /// <summary>The fixed colours of the pictures: one per design by its position, one per migratetype, and the text font.</summary>
 internal static class Palette
 {
-    // Tableau 10: distinct in colour and in lightness, so lines stay apart in grey print too.
+    // Tableau 10, then six darker hues: every shipped design (eleven) gets its own colour.
     private static readonly string[] DesignHex =
-        ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+    [
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+        "#000000", "#393b79", "#8c6d31", "#843c39", "#7b4173", "#637939",
+    ];
 
     // Unmovable red (it fragments), Movable green, Reclaimable blue, HighAtomic purple, CMA orange, Isolate grey.
     private static readonly SKColor[] TypeColours =

@@ -17,8 +17,11 @@ internal static class TimeSeriesFigures
     /// <summary>Panel height, px.</summary>
     public const int PanelHeight = 340;
 
-    /// <summary>Height of the title strip above the panels, px.</summary>
-    public const int HeaderHeight = 34;
+    /// <summary>Height of the title line, px.</summary>
+    private const int TitleHeight = 34;
+
+    /// <summary>Height of a legend line under the title, px.</summary>
+    private const int LegendLine = 22;
 
     private const double MibPerPage = MmConstants.PageSize / (1024.0 * 1024.0);
 
@@ -77,11 +80,12 @@ internal static class TimeSeriesFigures
     {
         // ScottPlot clears the canvas it renders on, so each panel renders translated and clipped to its own rectangle,
         // and the title is drawn last.
+        int header = HeaderHeight(spec, designs);
         for (int p = 0; p < spec.Panels.Length; p++)
         {
             Plot plot = PanelPlot(spec.Panels[p], designs, runs);
             canvas.Save();
-            canvas.Translate(p * PanelWidth, HeaderHeight);
+            canvas.Translate(p * PanelWidth, header);
             canvas.ClipRect(SKRect.Create(PanelWidth, PanelHeight));
             plot.Render(canvas, new PixelRect(0, PanelWidth, PanelHeight, 0));
             canvas.Restore();
@@ -92,17 +96,54 @@ internal static class TimeSeriesFigures
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText(spec.Title, 12, 24, font, ink);
 
-        // One legend for every panel, in the title strip, so no panel hides a line under it.
-        float x = 12 + font.MeasureText(spec.Title) + 32;
+        // One legend for every panel, on lines of its own under the title, so no panel hides a line under it.
         using var stroke = new SKPaint { StrokeWidth = 3, IsAntialias = true, Style = SKPaintStyle.Stroke };
+        (float X, int Line)[] at = LegendPlaces(designs, Width(spec), small);
         for (int d = 0; d < designs.Count; d++)
         {
+            float y = TitleHeight + (at[d].Line * LegendLine) + 12;
             stroke.Color = SKColor.Parse(Palette.DesignColour(d));
-            canvas.DrawLine(x, 19, x + 22, 19, stroke);
-            canvas.DrawText(designs[d], x + 28, 24, small, ink);
-            x += 28 + small.MeasureText(designs[d]) + 22;
+            stroke.StrokeWidth = LineWidth(d, designs.Count);
+            canvas.DrawLine(at[d].X, y - 5, at[d].X + 22, y - 5, stroke);
+            canvas.DrawText(designs[d], at[d].X + 28, y, small, ink);
         }
     }
+
+    /// <summary>Height of the title and legend lines above the panels.</summary>
+    /// <param name="spec">The figure.</param>
+    /// <param name="designs">The designs.</param>
+    /// <returns>Pixels.</returns>
+    public static int HeaderHeight(Spec spec, IReadOnlyList<string> designs)
+    {
+        using SKFont small = Palette.Font(14);
+        (float X, int Line)[] at = LegendPlaces(designs, Width(spec), small);
+        return TitleHeight + ((at.Length == 0 ? 0 : at[^1].Line + 1) * LegendLine);
+    }
+
+    // Legend entries flow left to right and wrap at the figure's width.
+    private static (float X, int Line)[] LegendPlaces(IReadOnlyList<string> designs, int width, SKFont font)
+    {
+        var at = new (float X, int Line)[designs.Count];
+        float x = 12;
+        int line = 0;
+        for (int d = 0; d < designs.Count; d++)
+        {
+            float w = 28 + font.MeasureText(designs[d]) + 22;
+            if (x + w > width - 12 && x > 12)
+            {
+                line++;
+                x = 12;
+            }
+
+            at[d] = (x, line);
+            x += w;
+        }
+
+        return at;
+    }
+
+    // Earlier designs draw wider, so a later design on the same values leaves them visible on both sides.
+    private static float LineWidth(int d, int designs) => designs <= 1 ? 2 : 1.5f + (3f * (designs - 1 - d) / (designs - 1));
 
     /// <summary>Figure width for <paramref name="spec"/>.</summary>
     /// <param name="spec">The figure.</param>
@@ -175,7 +216,7 @@ internal static class TimeSeriesFigures
                 }
 
                 ScottPlot.Plottables.Scatter line = plot.Add.Scatter(x[i..j], y[i..j], colour);
-                line.LineWidth = 2;
+                line.LineWidth = LineWidth(d, designs.Count);
                 line.MarkerSize = j - i == 1 ? 6 : 0;
                 if (!labelled)
                 {
