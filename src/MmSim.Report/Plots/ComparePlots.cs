@@ -100,7 +100,7 @@ public static class ComparePlots
         string stripTitle = $"Pageblocks over time (seed {seed})";
         figures.Add(() => FigureFile.Write(outDir, "pageblock-strip", "pageblock-strip", stripTitle,
             $"Per design, x = the time of each pageblocks.parquet snapshot, y = pageblock index in PFN order (0 at the top), colour = migratetype, shade = occupancy (allocated pages / 512), seed {seed}. " +
-            "Where the machine has more pageblocks than the strip has pixel rows, a row shows its blocks' most common migratetype and their mean occupancy.",
+            "Offlined blocks stay Isolate with nothing allocated (pale grey). Where the machine has more pageblocks than the strip has pixel rows, a row shows its blocks' most common migratetype and their mean occupancy.",
             stripW, stripH, canvas => PageblockStripFigure.Draw(canvas, stripTitle, designs, runs)));
         return figures;
     }

@@ -28,7 +28,10 @@ internal static class PageblockStripFigure
     /// <returns>Width and height, px.</returns>
     public static (int Width, int Height) Size(int designs) =>
         (Math.Max(MapLegend.Width + 32, Math.Clamp(designs, 1, PerRow) * Pitch),
-         Header + (Math.Max(1, (designs + PerRow - 1) / PerRow) * RowHeight) + MapLegend.Height - 26);
+         Header + (Math.Max(1, (designs + PerRow - 1) / PerRow) * RowHeight) + LegendHeight);
+
+    // The legend without its marks row: the type swatches and the occupancy ramp with its labels.
+    private const int LegendHeight = 68;
 
     /// <summary>Strips per row of the figure; more designs wrap to further rows.</summary>
     public const int PerRow = 4;
@@ -95,7 +98,7 @@ internal static class PageblockStripFigure
         }
 
         (int _, int height) = Size(designs.Count);
-        MapLegend.Draw(canvas, 16, height - MapLegend.Height + 26, marks: false);
+        MapLegend.Draw(canvas, 16, height - LegendHeight + 4, marks: false);
     }
 
     // The most common migratetype of blocks [first, last) of a snapshot, shaded by their mean occupancy.
