@@ -147,18 +147,20 @@ public sealed class PageblockRecorder
             marks |= MarksOf(in pages[below]);
         }
 
+        // One read of the packed flags per head; the order is its low four bits (PageFrame.Order).
         while (p < end)
         {
             ref PageFrame page = ref pages[p];
-            if (page.Has(PageFlags.Buddy))
+            uint f = page.Flags;
+            if ((f & (uint)PageFlags.Buddy) != 0)
             {
-                p += 1 << page.Order;
+                p += 1 << (int)(f & 0xF);
                 continue;
             }
 
-            if (page.Has(PageFlags.Allocated))
+            if ((f & (uint)PageFlags.Allocated) != 0)
             {
-                int next = Math.Min(p + (1 << page.Order), end);
+                int next = Math.Min(p + (1 << (int)(f & 0xF)), end);
                 used += next - p;
                 marks |= MarksOf(in page);
                 p = next;
@@ -173,22 +175,10 @@ public sealed class PageblockRecorder
 
     private static int MarksOf(in PageFrame head)
     {
-        int m = 0;
-        if (head.AllocMt == (byte)MigrateType.Unmovable)
-        {
-            m |= (int)PageblockMarks.Unmovable;
-        }
-
-        if (head.Has(PageFlags.Pinned))
-        {
-            m |= (int)PageblockMarks.Pinned;
-        }
-
-        if (head.Has(PageFlags.Writeback))
-        {
-            m |= (int)PageblockMarks.Writeback;
-        }
-
+        uint f = head.Flags;
+        int m = head.AllocMt == (byte)MigrateType.Unmovable ? (int)PageblockMarks.Unmovable : 0;
+        m |= (f & (uint)PageFlags.Pinned) != 0 ? (int)PageblockMarks.Pinned : 0;
+        m |= (f & (uint)PageFlags.Writeback) != 0 ? (int)PageblockMarks.Writeback : 0;
         return m;
     }
 
