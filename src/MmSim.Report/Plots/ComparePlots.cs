@@ -11,7 +11,8 @@ public static class ComparePlots
     /// <param name="outDir">The comparison's output folder (the run folders are <see cref="CompareResult.RunDir"/> below it).</param>
     /// <returns>The figures written, in the order the report shows them.</returns>
     /// <remarks>Time series are the mean over every seed of a design; the pageblock maps and the strip show its
-    /// first seed (a map cannot be averaged). A design whose run folders lack a file is drawn without it.</remarks>
+    /// first seed (a map cannot be averaged). Every run folder must hold timeseries.parquet and vmstat.parquet; a design
+    /// whose first seed lacks pageblocks.parquet (a folder written before it existed) is left blank in the maps.</remarks>
     public static IReadOnlyList<Figure> Write(CompareResult result, string outDir)
     {
         ArgumentNullException.ThrowIfNull(result);

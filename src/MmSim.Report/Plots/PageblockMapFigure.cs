@@ -96,7 +96,7 @@ internal static class PageblockMapFigure
         }
 
         (int _, int height) = Size(designs.Count, layout, zoneText.Count);
-        MapLegend.Draw(canvas, Margin, height - MapLegend.Height + 4, marks: true);
+        MapLegend.Draw(canvas, Margin, height - MapLegend.Height + 4, marks: layout.ShowsMarks);
     }
 
     /// <summary>"DMA32: blocks 0–127 (pfn 0x0…)" per zone, from a run's block list.</summary>
