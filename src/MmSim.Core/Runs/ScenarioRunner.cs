@@ -130,7 +130,7 @@ public sealed class ScenarioRunner
         }
         else
         {
-            TimeSeries.Sample(NowNs);
+            TimeSeries.SampleLast(NowNs);
         }
 
         return Array.ConvertAll(results, r => r!);
@@ -187,7 +187,7 @@ public sealed class ScenarioRunner
         RunStopReason stop = sim.Run(config.DurationNs);
         double wallSeconds = wall.Elapsed.TotalSeconds;
         daemons.Deadlocks.ScanAll();
-        series.Sample(sim.Now);
+        series.SampleLast(sim.Now);
         Check($"end of run at {SimTime.Format(sim.Now)} (seed {Seed})");
         for (int i = 0; i < timed.Length; i++)
         {

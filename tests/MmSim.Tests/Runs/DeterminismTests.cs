@@ -29,7 +29,7 @@ public sealed class RunDeterminismTests : IDisposable
 
     private static readonly string[] ResultFiles =
     [
-        "summary.json", "timeseries.parquet", "vmstat.parquet", "tasks.parquet", "writeback.parquet",
+        "summary.json", "timeseries.parquet", "vmstat.parquet", "tasks.parquet", "writeback.parquet", "pageblocks.parquet",
         "proc/buddyinfo", "proc/pagetypeinfo", "proc/vmstat", "proc/zoneinfo",
         "debugfs/extfrag/unusable_index", "debugfs/extfrag/extfrag_index",
     ];

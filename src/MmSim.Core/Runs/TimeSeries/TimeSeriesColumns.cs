@@ -23,9 +23,9 @@ public static class TimeSeriesColumns
     public static IReadOnlyList<string> Scalars { get; } =
         ["nr_free_pages", "nr_free_pages_blocks", "pcp_count", "pcp_high", "boost", "wmark_min", "wmark_low", "wmark_high"];
 
-    /// <summary>Columns after the mixed counts: the zone and node fragmentation scores and the task-state counts.</summary>
+    /// <summary>Columns after the mixed counts: the zone and node fragmentation scores, the task-state counts and the node's FUSE temp pages.</summary>
     public static IReadOnlyList<string> Trailer { get; } =
-        ["fragmentation_score", "proactive_score", "procs_running", "procs_sleeping", "procs_blocked"];
+        ["fragmentation_score", "proactive_score", "procs_running", "procs_sleeping", "procs_blocked", "nr_writeback_temp"];
 
     /// <summary>The writeback table's first columns after time_ns: the global dirty thresholds (pages), as /proc/vmstat gives them.</summary>
     public static IReadOnlyList<string> WritebackGlobal { get; } = ["nr_dirty_threshold", "nr_dirty_background_threshold"];

@@ -55,6 +55,7 @@ public sealed class TimeSeriesRecorder
         this.alloc = alloc;
         this.dirty = dirty;
         tick = static state => ((TimeSeriesRecorder)state!).OnTimer();
+        Pageblocks = new PageblockRecorder(alloc.Node);
         for (int i = 0; i < ZoneValues.Length; i++)
         {
             ZoneValues[i] = [];
@@ -63,6 +64,9 @@ public sealed class TimeSeriesRecorder
 
     /// <summary>Samples taken.</summary>
     public int Samples { get; private set; }
+
+    /// <summary>The per-pageblock snapshots taken with the samples (pageblocks.parquet).</summary>
+    public PageblockRecorder Pageblocks { get; }
 
     /// <summary>time_ns of every zone row.</summary>
     internal List<long> ZoneTimeNs { get; } = [];
@@ -155,12 +159,22 @@ public sealed class TimeSeriesRecorder
         {
             engine.Schedule(intervalNs, tick, this);
         }
+
+        // The samples so far, the timer's (every interval strictly below the end) and the caller's last one.
+        long timerSamples = Math.Max(0, (untilNs - engine.Now - 1) / intervalNs);
+        Pageblocks.Plan(Samples + timerSamples + 1);
     }
 
     /// <summary>Records one sample at <paramref name="timeNs"/>.</summary>
     /// <param name="timeNs">Simulated time of the sample, ≥ the previous one.</param>
     /// <remarks>Cost: O(zones × pages) at worst (page_owner's mixed walk), O(vmstat items + tasks) otherwise.</remarks>
-    public void Sample(long timeNs)
+    public void Sample(long timeNs) => Sample(timeNs, last: false);
+
+    /// <summary>Records the run's last sample (the pageblock snapshot is kept whatever the subsampling stride).</summary>
+    /// <param name="timeNs">Simulated time of the sample, ≥ the previous one.</param>
+    public void SampleLast(long timeNs) => Sample(timeNs, last: true);
+
+    private void Sample(long timeNs, bool last)
     {
         Debug.Assert(ZoneTimeNs.Count == 0 || ZoneTimeNs[^1] <= timeNs, "samples in time order");
         Span<long> procs = stackalloc long[3];
@@ -183,6 +197,7 @@ public sealed class TimeSeriesRecorder
         long[] vmstat = SampleVmstat(timeNs);
         SampleWriteback(timeNs, vmstat);
         SampleTasks(timeNs);
+        Pageblocks.Offer(timeNs, last);
         Samples++;
     }
 
@@ -223,6 +238,10 @@ public sealed class TimeSeriesRecorder
         row[t++] = procs[0];
         row[t++] = procs[1];
         row[t++] = procs[2];
+
+        // NR_WRITEBACK_TEMP is a node counter that /proc/vmstat stopped printing in 6.17, so vmstat.parquet
+        // lacks it; the pictures need it for every release (0 where the design has no temp pages).
+        row[t++] = Math.Max(0, alloc.Node.NrWritebackTemp);
         Debug.Assert(t == row.Length, "every column filled");
     }
 

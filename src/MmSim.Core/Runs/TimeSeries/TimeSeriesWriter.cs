@@ -1,3 +1,4 @@
+using MmSim.Mm;
 using MmSim.Mm.Vmstat;
 using Parquet;
 using Parquet.Schema;
@@ -7,7 +8,8 @@ namespace MmSim.Runs.TimeSeries;
 /// <summary>
 /// Builds a <see cref="TimeSeriesRecorder"/>'s tables as Parquet: <c>timeseries.parquet</c> (wide, one row
 /// per sample and zone), <c>vmstat.parquet</c> (time_ns, item, value) and <c>tasks.parquet</c>
-/// (time_ns, pid, comm, state) and <c>writeback.parquet</c> (wide, one row per sample). Columns are documented in docs/results.md.
+/// (time_ns, pid, comm, state), <c>writeback.parquet</c> (wide, one row per sample) and
+/// <c>pageblocks.parquet</c> (one row per snapshot and pageblock). Columns are documented in docs/results.md.
 /// </summary>
 /// <remarks>
 /// Each file is built in memory; the run folder writes it atomically (AtomicFile). Parquet.Net writes no timestamp or host
@@ -28,9 +30,12 @@ public static class TimeSeriesWriter
     /// <summary>File name of the wide writeback table (issue 8): one row per sample, per-mount columns.</summary>
     public const string WritebackFile = "writeback.parquet";
 
+    /// <summary>File name of the per-pageblock snapshots (issue 10, the pageblock map): one row per snapshot and pageblock.</summary>
+    public const string PageblocksFile = "pageblocks.parquet";
+
     private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
 
-    /// <summary>The four files: name and content, in the order they are written.</summary>
+    /// <summary>The five files: name and content, in the order they are written.</summary>
     /// <param name="recorder">The samples.</param>
     /// <returns>(file name, Parquet bytes) for the zone, vmstat, task and writeback tables; the run folder writes them.</returns>
     public static IEnumerable<(string Name, byte[] Bytes)> Files(TimeSeriesRecorder recorder)
@@ -40,6 +45,7 @@ public static class TimeSeriesWriter
         yield return (VmstatFile, Run(() => VmstatTableAsync(recorder)));
         yield return (TasksFile, Run(() => TaskTableAsync(recorder)));
         yield return (WritebackFile, Run(() => WritebackTableAsync(recorder)));
+        yield return (PageblocksFile, Run(() => PageblockTableAsync(recorder.Pageblocks)));
     }
 
     // Parquet.Net is async-only; nothing here waits on anything but memory, so blocking is safe.
@@ -116,6 +122,38 @@ public static class TimeSeriesWriter
                 await rg.WriteAsync(numeric[i], (ReadOnlyMemory<long>)r.WbValues[i].ToArray()).ConfigureAwait(false);
             }
 
+            rg.CompleteValidate();
+        }
+
+        return ms.ToArray();
+    }
+
+    private static async Task<byte[]> PageblockTableAsync(PageblockRecorder r)
+    {
+        var time = new DataField<long>("time_ns");
+        var zone = new DataField<string>("zone");
+        var pfn = new DataField<long>("pfn");
+        var mt = new DataField<string>("migratetype");
+        var used = new DataField<int>("used_pages");
+        var marks = new DataField<int>("marks");
+
+        // The type names are the shared strings of /proc/pagetypeinfo, so the column costs one reference per row.
+        var types = new string[r.Migratetypes.Count];
+        for (int i = 0; i < types.Length; i++)
+        {
+            types[i] = MigrateTypes.Names[r.Migratetypes[i]];
+        }
+
+        using var ms = new MemoryStream();
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(time, zone, pfn, mt, used, marks), ms, Options).ConfigureAwait(false))
+        {
+            using ParquetRowGroupWriter rg = writer.CreateRowGroup();
+            await rg.WriteAsync(time, (ReadOnlyMemory<long>)r.TimeNs.ToArray()).ConfigureAwait(false);
+            await rg.WriteAsync(zone, r.ZoneNames).ConfigureAwait(false);
+            await rg.WriteAsync(pfn, (ReadOnlyMemory<long>)r.Pfns.ToArray()).ConfigureAwait(false);
+            await rg.WriteAsync(mt, types).ConfigureAwait(false);
+            await rg.WriteAsync(used, (ReadOnlyMemory<int>)r.UsedPages.ToArray()).ConfigureAwait(false);
+            await rg.WriteAsync(marks, (ReadOnlyMemory<int>)r.Marks.ToArray()).ConfigureAwait(false);
             rg.CompleteValidate();
         }
 
