@@ -25,6 +25,8 @@ public static class Program
             ValidateCommand.Create(),
             CompareCommand.Create(),
             DesignsCommand.Create(),
+            SweepCommand.Create(),
+            MergeCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
