@@ -72,7 +72,13 @@ public static class SweepLoader
     /// <param name="design">The design.</param>
     /// <param name="errors">Problems are added here.</param>
     /// <returns>The config, or null after adding the problems.</returns>
-    public static ScenarioConfig? LoadPoint(SweepDefinition sweep, int point, Design design, List<ScenarioError> errors)
+    public static ScenarioConfig? LoadPoint(SweepDefinition sweep, int point, Design design, List<ScenarioError> errors) =>
+        LoadPoint(sweep, point, design, errors, null);
+
+    /// <summary>As <see cref="LoadPoint(SweepDefinition, int, Design, List{ScenarioError})"/>; a problem whose sweep
+    /// location and scenario message are in <paramref name="seen"/> already is not added again (one bad value
+    /// fails every point and design it is in: it is reported once, with the first).</summary>
+    internal static ScenarioConfig? LoadPoint(SweepDefinition sweep, int point, Design design, List<ScenarioError> errors, HashSet<string>? seen)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(errors);
@@ -93,6 +99,11 @@ public static class SweepLoader
             }
 
             PatchValue? v = at >= 0 ? values[at] : values.FirstOrDefault();
+            if (seen is not null && !seen.Add(string.Create(CultureInfo.InvariantCulture, $"{v?.Line}:{v?.Column}:{e.FieldPath}:{e.Message}")))
+            {
+                continue;
+            }
+
             string field = e.FieldPath.Length > 0 ? $"{e.FieldPath}: " : string.Empty;
             errors.Add(v is null
                 ? new ScenarioError(sweep.SweepPath, 0, 0, "scenario", $"{sweep.ScenarioPath} under {design.Name}: {field}{e.Message}")

@@ -40,6 +40,7 @@ public static class SweepRunner
         configs = new ScenarioConfig?[sweep.Points.Count, sweep.Designs.Count];
         var tried = new bool[sweep.Points.Count, sweep.Designs.Count];
         var errors = new List<ScenarioError>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (int i in indices)
         {
             SweepRun run = sweep.RunAt(i);
@@ -47,7 +48,7 @@ public static class SweepRunner
             if (!tried[run.Point, d])
             {
                 tried[run.Point, d] = true;
-                configs[run.Point, d] = SweepLoader.LoadPoint(sweep, run.Point, run.Design, errors);
+                configs[run.Point, d] = SweepLoader.LoadPoint(sweep, run.Point, run.Design, errors, seen);
             }
         }
 
