@@ -25,6 +25,21 @@ public class SweepShippedTests
     public void The_examples_are_the_two_the_issue_asks_for() =>
         Assert.Equal(["stall-dirty.yaml", "wait-timeout.yaml"], Files());
 
+    [Fact]
+    public void The_cluster_examples_cover_their_sweep_exactly()
+    {
+        // docs/examples: the Job's completions and the array's range are the sweep's run count.
+        string docs = Path.Combine(TestFiles.RepoRoot, "docs", "examples");
+        string job = File.ReadAllText(Path.Combine(docs, "sweep-job.yaml"));
+        Assert.Contains($"completions: {Count("wait-timeout.yaml")}\n", job, StringComparison.Ordinal);
+        Assert.Contains("scenarios/sweeps/wait-timeout.yaml", job, StringComparison.Ordinal);
+        string sbatch = File.ReadAllText(Path.Combine(docs, "sweep.sbatch"));
+        Assert.Contains($"#SBATCH --array=0-{Count("stall-dirty.yaml") - 1}\n", sbatch, StringComparison.Ordinal);
+        Assert.Contains("scenarios/sweeps/stall-dirty.yaml", sbatch, StringComparison.Ordinal);
+    }
+
+    private static int Count(string file) => SweepLoader.Load(Path.Combine(TestFiles.RepoRoot, "scenarios", "sweeps", file)).Sweep!.Count;
+
     private static string[] Files() =>
         [.. Directory.GetFiles(Path.Combine(TestFiles.RepoRoot, "scenarios", "sweeps"), "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 }
