@@ -19,16 +19,26 @@ public static class Program
     public static int Main(string[] args)
     {
         CliConsole.Install(Console.Out, Console.IsOutputRedirected);
-        var root = new RootCommand("mmsim: a deterministic simulator of Linux physical-memory management (Linux 6.18 by default).")
+        var root = new RootCommand("""
+            mmsim: a deterministic simulator of Linux physical-memory management (Linux 6.18 by default).
+
+            Examples:
+              mmsim compare                      # the FUSE writeback designs on the stalled-server scenario
+              mmsim run scenarios/default.yaml --design linux-6.15
+              mmsim scenarios                    # the shipped scenarios
+              mmsim help compare                 # help of one command
+            """)
         {
             RunCommand.Create(),
             ValidateCommand.Create(),
             CompareCommand.Create(),
             DesignsCommand.Create(),
+            ScenariosCommand.Create(),
+            ShowCommand.Create(),
             SweepCommand.Create(),
             MergeCommand.Create(),
         };
-        ParseResult parsed = root.Parse(args);
+        ParseResult parsed = root.Parse(HelpSynonym(args));
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors)
@@ -50,6 +60,10 @@ public static class Program
             return Report(e is AggregateException a ? FirstCause(a) : e);
         }
     }
+
+    // `mmsim help` and `mmsim help COMMAND` are `mmsim --help` and `mmsim COMMAND --help`.
+    private static string[] HelpSynonym(string[] args) =>
+        args.Length > 0 && args[0] == "help" ? [.. args[1..], "--help"] : args;
 
     // compare runs in parallel: report the first cause when all runs failed the same way (e.g. an
     // unwritable --out), else the aggregate.

@@ -1,33 +1,48 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
 using MmSim.Kernel.Designs;
+using MmSim.Report;
+using MmSim.Report.Plots;
 using MmSim.Runs;
+using MmSim.Runs.Compare;
 using MmSim.Scenario;
 using Spectre.Console;
 
 namespace MmSim.Cli.Commands;
 
 /// <summary>
-/// <c>mmsim compare [SCENARIO] [--designs A,B,…] [--seeds N] [--out DIR]</c>: runs one scenario under
-/// each design over several seeds and prints a side-by-side table with 95 % intervals.
+/// <c>mmsim compare [SCENARIO] [--designs A,B,…] [--seeds N] [--jobs N] [--out DIR] [--trace]</c>: runs one scenario
+/// under each design over several seeds, in parallel, and writes the answer: the table (mean and 95 % interval per
+/// design), the verdicts derived from it, compare.csv/.parquet/.json, the plots and report.html.
 /// </summary>
 /// <remarks>
-/// The designs come from the registry in Core (<see cref="Designs"/>); each column is the scenario
-/// loaded under that design, with the same rule as <c>run --design</c>: switches the scenario writes
-/// that change its own design still win (a note on stderr names them).
+/// Each column is the scenario loaded under that design with the rule of <c>run --design</c>: switches the scenario
+/// writes that change its own design still win (a note on stderr names them). Runs are single-threaded and
+/// deterministic and land by index, so nothing depends on which finishes first.
 /// </remarks>
 internal static class CompareCommand
 {
+    /// <summary>Upper bound of --seeds, as the scenario's own <c>seeds</c> field.</summary>
+    private const int MaxSeeds = 10000;
+
     public static Command Create()
     {
-        var scenario = new Argument<string?>("scenario") { Description = "scenario file (default: scenarios/default.yaml)", Arity = ArgumentArity.ZeroOrOne };
-        var designs = new Option<string?>("--designs") { Description = "designs to compare, comma-separated (default: every design the scenario can run; see 'mmsim designs')" };
-        var seeds = new Option<int?>("--seeds") { Description = "number of seeds (default: the scenario's 'seeds')" };
+        var scenario = new Argument<string?>("scenario") { Description = "scenario file (default: scenarios/default.yaml, the stalled FUSE server)", Arity = ArgumentArity.ZeroOrOne };
+        var designs = new Option<string?>("--designs") { Description = "designs to compare, comma-separated (default: every design; see 'mmsim designs')" };
+        var seeds = new Option<int?>("--seeds") { Description = "number of seeds, the scenario's seed and the ones after it (default: the scenario's 'seeds')" };
+        var jobs = new Option<int?>("--jobs") { Description = "runs at once (default: the number of processors)" };
         var outDir = new Option<string?>("--out") { Description = "result folder (default: out/compare-NAME)" };
-        var cmd = new Command("compare", "Run a scenario under each design over several seeds and compare them side by side.")
+        var trace = new Option<bool>("--trace") { Description = "also write each run's kmem tracepoint lines (trace.txt; large)" };
+        var cmd = new Command("compare", """
+            Run a scenario under each design over several seeds and compare them: the table, verdicts, plots and report.html.
+
+            Examples:
+              mmsim compare                                         # every design on scenarios/default.yaml
+              mmsim compare scenarios/fuse-healthy.yaml --seeds 5 --jobs 2
+              mmsim compare --designs linux-6.15,linux-6.18,wait-timeout --out out/cmp
+              mmsim show out/cmp                                    # the table and verdicts again
+            """)
         {
-            scenario, designs, seeds, outDir,
+            scenario, designs, seeds, jobs, outDir, trace,
         };
         cmd.SetAction(parse =>
         {
@@ -38,40 +53,74 @@ internal static class CompareCommand
                 return ExitCodes.BadInput;
             }
 
-            IReadOnlyList<Design>? chosen = parse.GetValue(designs) is string list ? DesignNames.FindAll(list) : RunnableDesigns(config);
+            IReadOnlyList<Design>? chosen = parse.GetValue(designs) is string list ? DesignNames.FindAll(list) : Designs.All;
             if (chosen == null)
             {
                 return ExitCodes.BadInput;
             }
 
             int n = parse.GetValue(seeds) ?? config.Seeds;
-            if (n < 1)
+            int parallel = parse.GetValue(jobs) ?? Environment.ProcessorCount;
+            if (n is < 1 or > MaxSeeds || parallel < 1)
             {
-                Console.Error.WriteLine("mmsim: --seeds must be at least 1");
+                Console.Error.WriteLine(n is < 1 or > MaxSeeds ? $"mmsim: --seeds must be between 1 and {MaxSeeds}" : "mmsim: --jobs must be at least 1");
                 return ExitCodes.BadInput;
             }
 
-            ScenarioConfig[]? configs = LoadUnderEach(path, chosen);
+            ScenarioConfig[]? configs = LoadUnderEach(path, chosen, parse.GetValue(trace));
             if (configs == null)
             {
                 return ExitCodes.BadInput;
             }
 
             string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"compare-{config.Name}");
-            RunSummary[,] results = RunAll(configs, n, dir);
-            PrintTable(config, chosen, results, n);
-            AtomicFile.WriteAllText(Path.Combine(dir, "compare.csv"), Csv(configs, results, n));
-            AnsiConsole.MarkupLine($"results in {Markup.Escape(dir)} (compare.csv and one folder per run)");
+            string command = Reproduce(path, chosen, n, dir, parse.GetValue(trace));
+            CompareResult result = Run(path, configs, n, parallel, dir, command);
+            IReadOnlyList<Verdict> verdicts = Verdicts.Derive(result);
+            CompareFiles.Write(result, dir);
+            IReadOnlyList<Figure> figures = ComparePlots.Write(result, dir);
+            string report = CompareReport.Write(result, verdicts, figures, dir);
+            CompareOutput.Print(result, verdicts);
+            AnsiConsole.MarkupLine($"results in {Markup.Escape(dir)}: {Markup.Escape(Path.GetFileName(report))}, compare.csv, compare.parquet, {figures.Count} figures, one folder per run");
             return 0;
         });
         return cmd;
     }
 
-    // Every registered design for now; a design that needs what the scenario lacks (a FUSE mount for
-    // the writeback designs) will be left out here.
-    private static IReadOnlyList<Design> RunnableDesigns(ScenarioConfig config) => Designs.All;
+    /// <summary>Runs every design × seed and collects the rows.</summary>
+    /// <param name="path">The scenario file.</param>
+    /// <param name="configs">The scenario under each design, in column order.</param>
+    /// <param name="nSeeds">Seeds per design.</param>
+    /// <param name="jobs">Runs at once.</param>
+    /// <param name="dir">The comparison's folder.</param>
+    /// <param name="command">The command that reproduces it.</param>
+    /// <returns>The comparison.</returns>
+    public static CompareResult Run(string path, ScenarioConfig[] configs, int nSeeds, int jobs, string dir, string command)
+    {
+        var seeds = new ulong[nSeeds];
+        for (int s = 0; s < nSeeds; s++)
+        {
+            seeds[s] = configs[0].Seed + (ulong)s;
+        }
 
-    private static ScenarioConfig[]? LoadUnderEach(string path, IReadOnlyList<Design> designs)
+        var rows = new CompareRow[configs.Length * nSeeds];
+        using (var progress = new CompareProgress(rows.Length))
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = jobs };
+            Parallel.For(0, rows.Length, options, i =>
+            {
+                ScenarioConfig c = configs[i / nSeeds];
+                ulong seed = seeds[i % nSeeds];
+                RunSummary summary = RunCommand.Execute(c, new RunOptions { Seed = seed }, Path.Combine(dir, CompareResult.RunDir(c.Kernel.Design, seed)));
+                rows[i] = CompareRow.From(c.Kernel.Design, summary);
+                progress.Done($"{c.Kernel.Design} seed {seed}");
+            });
+        }
+
+        return new CompareResult(configs[0].Name, path, File.ReadAllText(path), command, [.. configs.Select(c => c.Kernel.Design)], seeds, rows);
+    }
+
+    private static ScenarioConfig[]? LoadUnderEach(string path, IReadOnlyList<Design> designs, bool trace)
     {
         var configs = new ScenarioConfig[designs.Count];
         for (int d = 0; d < designs.Count; d++)
@@ -83,110 +132,16 @@ internal static class CompareCommand
             }
 
             DesignNames.NoteOverrides(c, designs[d]);
-            configs[d] = c;
+            configs[d] = trace ? c with { Kernel = c.Kernel with { Trace = true } } : c;
         }
 
         return configs;
     }
 
-    // Each run is single-threaded and deterministic; runs go in parallel and land by index, so the
-    // table does not depend on which finishes first.
-    private static RunSummary[,] RunAll(ScenarioConfig[] configs, int nSeeds, string dir)
-    {
-        var results = new RunSummary[configs.Length, nSeeds];
-        var jobs = new List<(int D, int S)>();
-        for (int d = 0; d < configs.Length; d++)
-        {
-            for (int s = 0; s < nSeeds; s++)
-            {
-                jobs.Add((d, s));
-            }
-        }
+    // Every choice spelled out, so the line reruns the same comparison whatever the defaults become (--jobs changes
+    // nothing in the results and is left out).
+    private static string Reproduce(string path, IReadOnlyList<Design> designs, int seeds, string dir, bool trace) =>
+        $"mmsim compare {Quote(path)} --designs {string.Join(',', designs.Select(d => d.Name))} --seeds {seeds} --out {Quote(dir)}" + (trace ? " --trace" : string.Empty);
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
-        Parallel.ForEach(jobs, options, job =>
-        {
-            ScenarioConfig c = configs[job.D];
-            ulong seed = c.Seed + (ulong)job.S;
-            string runDir = Path.Combine(dir, c.Kernel.Design, $"seed{seed}");
-            results[job.D, job.S] = RunCommand.Execute(c, new RunOptions { Seed = seed }, runDir);
-        });
-        return results;
-    }
-
-    private static readonly (string Column, string Header, Func<RunSummary, double> Get)[] Metrics =
-    [
-        ("huge_pct", "THP fault success %", s => Pct(s.ThpFaultAlloc, s.ThpFaultAlloc + s.ThpFaultFallback)),
-        ("alloc_fail_pct", "alloc failures %", s => Pct(s.Workloads.Sum(w => w.AllocFailures), s.Workloads.Sum(w => w.Allocs))),
-        ("order9_fail_pct", "order-9 failures %", s => Pct(s.Workloads.Sum(w => w.AllocFailuresByOrder[9]), s.Workloads.Sum(w => w.Allocs))),
-        ("unmovable_blocks", "unmovable blocks", s => s.Pageblocks[0]),
-        ("reclaimable_blocks", "reclaimable blocks", s => s.Pageblocks[2]),
-        ("mixed_blocks", "mixed blocks", s => s.MixedBlocks.Sum()),
-        ("free_order9_blocks", "free order-9+ blocks", s => s.FreeOrder9Blocks),
-        ("extfrag_events", "extfrag events", s => s.ExtfragEvents),
-        ("extfrag_fragmenting", "fragmenting fallbacks", s => s.ExtfragFragmenting),
-    ];
-
-    private static double Pct(long part, long whole) => whole == 0 ? 0 : 100.0 * part / whole;
-
-    private static void PrintTable(ScenarioConfig config, IReadOnlyList<Design> designs, RunSummary[,] results, int nSeeds)
-    {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/]: {designs.Count} designs × {nSeeds} seeds (mean ± 95 % interval)");
-        var table = new Table().AddColumn("metric");
-        foreach (Design d in designs)
-        {
-            table.AddColumn(d.Name);
-        }
-
-        foreach (var m in Metrics)
-        {
-            var row = new List<string> { m.Header };
-            for (int d = 0; d < designs.Count; d++)
-            {
-                var values = new double[nSeeds];
-                for (int s = 0; s < nSeeds; s++)
-                {
-                    values[s] = m.Get(results[d, s]);
-                }
-
-                (double mean, double half) = Stats.MeanAndInterval95(values);
-                row.Add(string.Create(CultureInfo.InvariantCulture, $"{mean:0.##} ± {half:0.##}"));
-            }
-
-            table.AddRow(row.ToArray());
-        }
-
-        AnsiConsole.Write(table);
-        foreach (Design d in designs)
-        {
-            AnsiConsole.MarkupLine($"  {d.Name} ({Markup.Escape(d.StandsFor)}): {Markup.Escape(d.Change)}");
-        }
-    }
-
-    private static string Csv(ScenarioConfig[] configs, RunSummary[,] results, int nSeeds)
-    {
-        var sb = new StringBuilder("design,seed");
-        foreach (var m in Metrics)
-        {
-            sb.Append(',').Append(m.Column);
-        }
-
-        sb.Append('\n');
-        for (int d = 0; d < configs.Length; d++)
-        {
-            for (int s = 0; s < nSeeds; s++)
-            {
-                RunSummary r = results[d, s];
-                sb.Append(configs[d].Kernel.Design).Append(',').Append(r.Seed.ToString(CultureInfo.InvariantCulture));
-                foreach (var m in Metrics)
-                {
-                    sb.Append(',').Append(m.Get(r).ToString("0.####", CultureInfo.InvariantCulture));
-                }
-
-                sb.Append('\n');
-            }
-        }
-
-        return sb.ToString();
-    }
+    private static string Quote(string s) => s.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or '\\') ? $"'{s.Replace("'", "'\\''", StringComparison.Ordinal)}'" : s;
 }

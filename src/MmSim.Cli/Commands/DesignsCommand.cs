@@ -12,7 +12,13 @@ internal static class DesignsCommand
 
     public static Command Create()
     {
-        var cmd = new Command("designs", "List the designs (named sets of kernel switches) that scenarios, --design and compare select.");
+        var cmd = new Command("designs", """
+            List the designs (named sets of kernel switches) that scenarios, --design and compare select.
+
+            Examples:
+              mmsim designs
+              mmsim compare --designs linux-6.15,linux-6.18
+            """);
         cmd.SetAction(_ =>
         {
             // A table with box drawing for a person at a terminal; aligned plain text for pipes and files.

@@ -23,7 +23,14 @@ internal static class RunCommand
         var outDir = new Option<string?>("--out") { Description = "result folder (default: out/NAME-seedN)" };
         var check = new Option<bool>("--check") { Description = "run the invariant checker after every operation (slow on big machines)" };
         var checkEvery = new Option<long>("--check-every") { Description = "run the invariant checker after every N operations" };
-        var cmd = new Command("run", "Run one scenario with one seed; write /proc snapshots, the resolved config and a summary.")
+        var cmd = new Command("run", """
+            Run one scenario with one seed; write /proc snapshots, the resolved config, time series and a summary.
+
+            Examples:
+              mmsim run scenarios/default.yaml --design linux-6.15 --seed 3
+              mmsim run scenarios/presets/frag.yaml --check --out out/frag
+              mmsim show out/frag
+            """)
         {
             scenario, design, seed, outDir, check, checkEvery,
         };
@@ -70,7 +77,8 @@ internal static class RunCommand
         return RunFolder.Execute(config, options, dir);
     }
 
-    private static void Print(RunSummary s, string design, string dir)
+    /// <summary>Prints a run's summary (run and show).</summary>
+    internal static void Print(RunSummary s, string design, string dir)
     {
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(s.Scenario)}[/] seed {s.Seed}  design {Markup.Escape(design)}  Linux {s.Release}  fallback {s.Fallback}  pcp {(s.Pcp ? "on" : "off")}  min_free_kbytes {s.MinFreeKbytes}");
         var zones = new Table().AddColumns("zone", "managed", "free", "pcp", "min", "low", "high", "boost");

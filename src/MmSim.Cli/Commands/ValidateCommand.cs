@@ -9,7 +9,13 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var files = new Argument<string[]>("files") { Description = "scenario files to check", Arity = ArgumentArity.OneOrMore };
-        var cmd = new Command("validate", "Check scenario files; list every problem as FILE:LINE:COL: field: message.") { files };
+        var cmd = new Command("validate", """
+            Check scenario files; list every problem as FILE:LINE:COL: field: message (exit code 2 when any).
+
+            Examples:
+              mmsim validate scenarios/default.yaml
+              mmsim validate scenarios/*.yaml scenarios/presets/*.yaml
+            """) { files };
         cmd.SetAction(parse =>
         {
             int bad = 0;

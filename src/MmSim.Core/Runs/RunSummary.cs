@@ -53,6 +53,15 @@ public sealed record RunSummary
     /// <summary>thp_fault_fallback: THP faults that fell back to base pages.</summary>
     public required long ThpFaultFallback { get; init; }
 
+    /// <summary>compact_stall: direct compaction runs (vmstat).</summary>
+    public long CompactStall { get; init; }
+
+    /// <summary>compact_success: direct compaction runs that made the allocation possible (vmstat).</summary>
+    public long CompactSuccess { get; init; }
+
+    /// <summary>compact_fail: direct compaction runs that did not (vmstat).</summary>
+    public long CompactFail { get; init; }
+
     /// <summary>Workload outcomes in scenario order.</summary>
     public required IReadOnlyList<WorkloadSummary> Workloads { get; init; }
 
@@ -151,6 +160,9 @@ public sealed record RunSummary
             ExtfragFragmenting = a.ExtfragFragmenting,
             ThpFaultAlloc = node.VmEvents[(int)VmEventItem.ThpFaultAlloc],
             ThpFaultFallback = node.VmEvents[(int)VmEventItem.ThpFaultFallback],
+            CompactStall = node.VmEvents[(int)VmEventItem.CompactStall],
+            CompactSuccess = node.VmEvents[(int)VmEventItem.CompactSuccess],
+            CompactFail = node.VmEvents[(int)VmEventItem.CompactFail],
             Cgroups = runner.Kernel is { } kernel && kernel.Memcg.All.Count > 1 ? CgroupSummary.From(kernel) : null, // memcg
             Workloads = wl,
             InvariantChecks = runner.ChecksRun,
@@ -193,9 +205,21 @@ public sealed record ZoneSummary(string Name, long Managed, long Free, long PcpC
     public static ZoneSummary From(Zone z)
     {
         ArgumentNullException.ThrowIfNull(z);
+        long free9 = 0;
+        for (int o = MmConstants.PageblockOrder; o < MmConstants.NrPageOrders; o++)
+        {
+            free9 += z.NrFree[o] << (o - MmConstants.PageblockOrder);
+        }
+
         return new(z.Name, z.ManagedPages, z.VmStat[(int)ZoneStatItem.NrFreePages], z.Pcp.Count,
-            z.Watermark[(int)WatermarkIndex.Min], z.Watermark[(int)WatermarkIndex.Low], z.Watermark[(int)WatermarkIndex.High], z.WatermarkBoost);
+            z.Watermark[(int)WatermarkIndex.Min], z.Watermark[(int)WatermarkIndex.Low], z.Watermark[(int)WatermarkIndex.High], z.WatermarkBoost)
+        {
+            FreeOrder9Blocks = free9,
+        };
     }
+
+    /// <summary>Free blocks of order ≥ pageblock_order in this zone, counted in pageblocks (compare, issue 10).</summary>
+    public long FreeOrder9Blocks { get; init; }
 }
 
 /// <summary>One workload's counters.</summary>

@@ -54,7 +54,7 @@ public class DesignSelectionTests
     public void A_command_line_design_replaces_the_file_design_and_switches_that_only_repeat_it()
     {
         Design d612 = Designs.Get("linux-6.12"), d618 = Designs.Get("linux-6.18");
-        // scenarios/default.yaml writes release: 6.18, which linux-6.18 gives anyway.
+        // scenarios/examples/fallback-fragmentation.yaml writes release: 6.18, which linux-6.18 gives anyway.
         Assert.Equal(("linux-6.12", "6.12", "v6.12"), Resolved(Kernel("  release: 6.18\n"), d612));
         Assert.Equal(("linux-6.12", "6.12", "v6.12"), Resolved(Kernel("  design: linux-6.18\n  release: 6.18\n  fallback: v6.15\n"), d612));
         Assert.Equal(("linux-6.18", "6.18", "v6.15"), Resolved(Kernel("  design: linux-6.12\n  release: 6.12\n  fallback: v6.12\n"), d618));

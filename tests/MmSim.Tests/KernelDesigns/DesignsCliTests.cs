@@ -174,7 +174,7 @@ public class DesignsCliTests
         string outDir = Path.Combine(dir, "out");
         (int code, _, string err) = Mmsim("compare", scenario, "--designs", "linux-6.18,linux-6.12", "--seeds", "1", "--out", outDir);
         Assert.Equal(0, code);
-        Assert.Equal(string.Empty, err);
+        Assert.All(err.TrimEnd('\n').Split('\n'), l => Assert.Matches(@"^mmsim: (\[\d+/\d+\] |\d+ runs$)", l)); // progress only, no notes
         string[] csv = File.ReadAllText(Path.Combine(outDir, "compare.csv")).TrimEnd('\n').Split('\n');
         Assert.Equal(["linux-6.18", "linux-6.12"], csv.Skip(1).Select(l => l.Split(',')[0]));
         // The scenario writes release: 6.18, yet each column runs its own design's release.
@@ -184,7 +184,7 @@ public class DesignsCliTests
         // Only the named designs ran.
         (int one, _, _) = Mmsim("compare", scenario, "--designs", "linux-6.12", "--seeds", "1", "--out", Path.Combine(dir, "one"));
         Assert.Equal(0, one);
-        Assert.Equal(["linux-6.12"], Directory.GetDirectories(Path.Combine(dir, "one")).Select(Path.GetFileName));
+        Assert.Equal(["linux-6.12"], Directory.GetDirectories(Path.Combine(dir, "one")).Select(Path.GetFileName).Where(d => Designs.Names.Contains(d)));
         Directory.Delete(dir, recursive: true);
     }
 

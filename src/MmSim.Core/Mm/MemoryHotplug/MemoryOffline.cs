@@ -24,6 +24,13 @@ public sealed class MemoryOffline
     /// </summary>
     public const long WalkNsPerPage = 10;
 
+    /// <summary>
+    /// Simulated CPU time per folio <c>do_migrate_range</c> isolates (folio_isolate_lru with the lruvec lock, the
+    /// migrate_pages attempt's locking and checks, putback_movable_pages), in ns. An assumption, not a measurement; it
+    /// is what makes a pass over hundreds of folios that all fail at once (skip-sync-migration's -EBUSY) cost time.
+    /// </summary>
+    public const long IsolatedFolioNs = 1000;
+
     /// <summary>The proposed (2023, never merged) offline timeout's default: 30 s.</summary>
     public const long DefaultOfflineTimeoutNs = 30 * SimTime.NsPerSec;
 
@@ -253,6 +260,7 @@ public sealed class MemoryOffline
             yield break;
         }
 
+        yield return Wait.For(source.Count * IsolatedFolioNs);
         yield return Wait.Call(migrate.MigratePages(current, source, allocMigrationTarget, null, MigrateMode.Sync, MigrateReason.MemoryHotplug, result));
         if (result.Ret != 0)
         {

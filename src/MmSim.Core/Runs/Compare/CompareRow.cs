@@ -41,10 +41,133 @@ public sealed record CompareRow(
     long Deadlocks,
     long OomKills)
 {
-    /// <summary>Reads one run's row from its summary.</summary>
+    /// <summary>Page size the MiB figures convert with.</summary>
+    private const double PageMib = 4096.0 / (1024 * 1024);
+
+    /// <summary>Reads one run's row from its summary. Each metric's definition and denominator: docs/results.md.</summary>
     /// <param name="design">The design it ran under.</param>
     /// <param name="run">Its summary.</param>
     /// <returns>The row.</returns>
-    public static CompareRow From(string design, RunSummary run) =>
-        throw new NotImplementedException("issue 10: CompareRow.From (compare part)");
+    public static CompareRow From(string design, RunSummary run)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(run);
+        IReadOnlyList<StepOutcomeSummary> steps = run.Outcomes?.Steps ?? [];
+        (double? cmaPct, double? cmaMs) = StepRate(steps, "cma_alloc");
+        (int compactOk, int compactMade) = StepCounts(steps, "compact");
+        StepOutcomeSummary? offline = FirstStep(steps, "offline");
+        double seconds = run.DurationNs / 1e9;
+        return new CompareRow(
+            design,
+            run.Seed,
+            Pct(run.ThpFaultAlloc, run.ThpFaultAlloc + run.ThpFaultFallback),
+            Pct(run.CompactSuccess + compactOk, run.CompactStall + compactMade),
+            FreeOrder9InZonesThatMatter(run.Zones),
+            run.Pageblocks[0],
+            Sum(run.MixedBlocks),
+            cmaPct,
+            cmaMs,
+            offline?.Outcome ?? "none",
+            offline is null ? null : offline.LatencyNs / 1e6,
+            (run.Outcomes?.TempPagesPeak ?? 0) * PageMib,
+            seconds > 0 ? WrittenPages(run.Writeback) * PageMib / seconds : 0,
+            run.HungTasks.Count,
+            run.Deadlocks.Count,
+            run.Oom?.Kills ?? 0);
+    }
+
+    // ZONE_DMA serves only GFP_DMA and is kept from everything else by lowmem_reserve: its free blocks are the same in
+    // every design and would hide the differences, so they are left out.
+    private static long FreeOrder9InZonesThatMatter(IReadOnlyList<ZoneSummary> zones)
+    {
+        long n = 0;
+        foreach (ZoneSummary z in zones)
+        {
+            if (z.Name != "DMA")
+            {
+                n += z.FreeOrder9Blocks;
+            }
+        }
+
+        return n;
+    }
+
+    // FUSE mounts when the run has any (the thread's question is their throughput), else every mount.
+    private static long WrittenPages(IReadOnlyList<WritebackSummary> mounts)
+    {
+        long fuse = 0, all = 0;
+        bool anyFuse = false;
+        foreach (WritebackSummary m in mounts)
+        {
+            all += m.Written;
+            if (m.Fuse is not null)
+            {
+                anyFuse = true;
+                fuse += m.Written;
+            }
+        }
+
+        return anyFuse ? fuse : all;
+    }
+
+    private static (double? Pct, double? MeanMs) StepRate(IReadOnlyList<StepOutcomeSummary> steps, string action)
+    {
+        (int ok, int made) = StepCounts(steps, action);
+        if (made == 0)
+        {
+            return (null, null);
+        }
+
+        long ns = 0;
+        foreach (StepOutcomeSummary s in steps)
+        {
+            if (s.Do == action)
+            {
+                ns += s.LatencyNs;
+            }
+        }
+
+        return (100.0 * ok / made, ns / 1e6 / made);
+    }
+
+    private static (int Ok, int Made) StepCounts(IReadOnlyList<StepOutcomeSummary> steps, string action)
+    {
+        int ok = 0, made = 0;
+        foreach (StepOutcomeSummary s in steps)
+        {
+            if (s.Do == action)
+            {
+                made++;
+                ok += s.Outcome == "ok" ? 1 : 0;
+            }
+        }
+
+        return (ok, made);
+    }
+
+    private static StepOutcomeSummary? FirstStep(IReadOnlyList<StepOutcomeSummary> steps, string action)
+    {
+        foreach (StepOutcomeSummary s in steps)
+        {
+            if (s.Do == action)
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+
+    private static double? Pct(long part, long whole) => whole == 0 ? null : 100.0 * part / whole;
+
+    private static long Sum(IReadOnlyList<long> values)
+    {
+        long n = 0;
+        foreach (long v in values)
+        {
+            n += v;
+        }
+
+        return n;
+    }
 }

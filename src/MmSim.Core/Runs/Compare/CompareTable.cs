@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MmSim.Runs.Compare;
 
 /// <summary>
@@ -16,15 +18,60 @@ public sealed record CompareTable(string Title, IReadOnlyList<string> Designs, I
     public static CompareTable Build(CompareResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-
-        // Placeholder until the compare part lands: every metric, every cell "n/a".
         var rows = new List<CompareTableRow>();
-        foreach (string c in CompareColumns.Names.Skip(2))
+        foreach (CompareMetric m in CompareMetrics.All)
         {
-            rows.Add(new CompareTableRow(c, c, [.. result.Designs.Select(_ => "n/a")]));
+            var cells = new List<string>(result.Designs.Count);
+            foreach (string d in result.Designs)
+            {
+                IEnumerable<CompareRow> runs = result.Rows.Where(r => r.Design == d);
+                cells.Add(m.Value is null ? Outcomes(runs) : Cell(m.Over(runs)));
+            }
+
+            rows.Add(new CompareTableRow(m.Column, m.Header, cells));
         }
 
-        return new CompareTable($"{result.Scenario}: {result.Designs.Count} designs × {result.Seeds.Count} seeds", result.Designs, rows);
+        string title = $"{result.Scenario}: {result.Designs.Count} designs × {result.Seeds.Count} seeds " +
+            "(mean ± 95 % t interval over seeds; n/a: one seed, or nothing to count)";
+        return new CompareTable(title, result.Designs, rows);
+    }
+
+    /// <summary>One numeric cell: <c>mean ± half</c>, <c>mean ± n/a</c> for one value, <c>n/a</c> for none, and
+    /// <c>(k/n)</c> when only k of the n runs had something to count.</summary>
+    /// <param name="s">The statistics, or null.</param>
+    /// <returns>The cell text.</returns>
+    public static string Cell(SeedStats? s)
+    {
+        if (s is null)
+        {
+            return "n/a";
+        }
+
+        string half = s.HalfWidth is double h ? Number(h) : "n/a";
+        string cell = $"{Number(s.Mean)} ± {half}";
+        return s.N < s.Runs ? $"{cell} ({s.N}/{s.Runs})" : cell;
+    }
+
+    /// <summary>A number as the table prints it: three significant digits, at most two decimals, invariant culture.</summary>
+    /// <param name="v">The number.</param>
+    /// <returns>Its text.</returns>
+    public static string Number(double v)
+    {
+        double a = Math.Abs(v);
+        string format = a >= 100 || a == Math.Floor(a) ? "0" : a >= 10 ? "0.#" : "0.##";
+        return v.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    // The categorical offline outcome: each word with its count over seeds, most frequent first (ties by word).
+    private static string Outcomes(IEnumerable<CompareRow> runs)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (CompareRow r in runs)
+        {
+            counts[r.OfflineOutcome] = counts.GetValueOrDefault(r.OfflineOutcome) + 1;
+        }
+
+        return string.Join(" ", counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}×{kv.Value}"));
     }
 }
 

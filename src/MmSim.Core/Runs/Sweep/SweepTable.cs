@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using MmSim.Runs.Compare;
@@ -21,9 +20,6 @@ public sealed class SweepTable
     public const string IndexColumn = "index";
 
     private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
-
-    // CompareRow's properties in column order: its primary constructor's parameters.
-    private static readonly PropertyInfo[] CompareProperties = CompareRowProperties();
 
     private readonly Kind[] _kinds;
 
@@ -106,7 +102,9 @@ public sealed class SweepTable
         }
 
         columns.AddRange(CompareColumns.Names);
-        kinds.AddRange(CompareProperties.Select(p => KindOf(p.PropertyType)));
+        kinds.Add(Kind.Text);
+        kinds.Add(Kind.Long);
+        kinds.AddRange(CompareMetrics.All.Select(m => m.Value is null ? Kind.Text : Kind.Double));
         foreach (string m in manifest.Metrics)
         {
             columns.Add(ScenarioSelector.SnakeCase(m));
@@ -127,7 +125,8 @@ public sealed class SweepTable
         AtomicFile.WriteAllBytes(Path.Combine(outDir, SweepFiles.ParquetFile), ToParquet());
     }
 
-    /// <summary>The table as CSV (RFC 4180, <c>\n</c> line ends, invariant numbers, empty for null).</summary>
+    /// <summary>The table as CSV (RFC 4180, <c>\n</c> line ends, empty for null, numbers invariant-culture with at most
+    /// 4 decimals as in compare.csv; Parquet has them whole).</summary>
     /// <returns>The text.</returns>
     public string ToCsv()
     {
@@ -146,7 +145,7 @@ public sealed class SweepTable
                 {
                     null => string.Empty,
                     long l => l.ToString(CultureInfo.InvariantCulture),
-                    double d => d.ToString("R", CultureInfo.InvariantCulture),
+                    double d => d.ToString("0.####", CultureInfo.InvariantCulture),
                     string s => Quote(s),
                     var o => Quote(Convert.ToString(o, CultureInfo.InvariantCulture) ?? string.Empty),
                 });
@@ -222,10 +221,13 @@ public sealed class SweepTable
             row.Add(p < point.Parameters.Count ? point.Parameters[p].Value : null);
         }
 
-        CompareRow compare = SweepRows.Compare(point.Design, summary);
-        foreach (PropertyInfo prop in CompareProperties)
+        // The compare columns as compare.csv has them (CompareMetrics: the same values, the same order).
+        CompareRow compare = CompareRow.From(point.Design, summary);
+        row.Add(compare.Design);
+        row.Add((long)compare.Seed);
+        foreach (CompareMetric m in CompareMetrics.All)
         {
-            row.Add(Cell(prop.GetValue(compare)));
+            row.Add(m.Value is null ? compare.OfflineOutcome : m.Value(compare));
         }
 
         using JsonDocument doc = JsonDocument.Parse(json);
@@ -237,42 +239,6 @@ public sealed class SweepTable
         return [.. row];
     }
 
-    private static object? Cell(object? v) => v switch
-    {
-        null => null,
-        ulong u => (long)u,
-        int i => (long)i,
-        long l => l,
-        double d => d,
-        string s => s,
-        _ => Convert.ToString(v, CultureInfo.InvariantCulture),
-    };
-
-    private static Kind KindOf(Type t)
-    {
-        Type u = Nullable.GetUnderlyingType(t) ?? t;
-        return u == typeof(long) || u == typeof(ulong) || u == typeof(int) ? Kind.Long : u == typeof(double) ? Kind.Double : Kind.Text;
-    }
-
-    private static PropertyInfo[] CompareRowProperties()
-    {
-        ConstructorInfo ctor = typeof(CompareRow).GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
-        PropertyInfo[] props = [.. ctor.GetParameters().Select(p => typeof(CompareRow).GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance)!)];
-        if (props.Length != CompareColumns.Names.Count)
-        {
-            throw new InvalidOperationException($"CompareRow has {props.Length} columns, CompareColumns.Names {CompareColumns.Names.Count}");
-        }
-
-        return props;
-    }
-
     private static string Quote(string s) =>
         s.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
-}
-
-/// <summary>Where a sweep row's compare columns come from.</summary>
-internal static class SweepRows
-{
-    /// <summary>The compare columns of one run.</summary>
-    public static CompareRow Compare(string design, RunSummary summary) => PlaceholderCompareRow.From(design, summary);
 }

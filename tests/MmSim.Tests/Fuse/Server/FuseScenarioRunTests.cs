@@ -13,7 +13,7 @@ public class FuseScenarioRunTests
     [Fact]
     public void The_stalled_server_scenario_reports_hung_tasks_whose_chains_end_at_the_stopped_server()
     {
-        ScenarioRunner runner = Run("fuse-stalled-server.yaml", out IReadOnlyList<WorkloadResult> results);
+        ScenarioRunner runner = Run("default.yaml", out IReadOnlyList<WorkloadResult> results);
         IReadOnlyList<HungTaskReport> hung = runner.Timed!.Daemons.Khungtaskd.Reports;
         Assert.NotEmpty(hung);
         Assert.All(hung, r =>
