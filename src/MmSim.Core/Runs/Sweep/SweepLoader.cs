@@ -191,12 +191,17 @@ public static class SweepLoader
             List<PatchValue?[]> points = ReadPoints(map, parameters);
             List<string> metrics = ReadMetrics(Get(map, "metrics"));
             CheckColumns(parameters, metrics, Get(map, "metrics"));
-            if (errors.Count > 0 || scenarioPath is null || scenarioText is null)
+            if (scenarioPath is null || scenarioText is null)
             {
                 return null;
             }
 
             CheckSelectorsFit(scenarioText, scenarioPath, parameters, points);
+            if (errors.Count > 0)
+            {
+                return null;
+            }
+
             long count = (long)points.Count * designs.Count * seeds;
             if (count > RunsMax)
             {
