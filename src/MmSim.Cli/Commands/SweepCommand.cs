@@ -84,14 +84,19 @@ internal static class SweepCommand
         Console.CancelKeyPress += onCancel;
         SweepRunResult result;
         object gate = new();
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        int ranSoFar = 0;
         try
         {
             result = SweepRunner.Run(sweep, configs, indices, dir, jobs ?? Environment.ProcessorCount, p =>
             {
                 SweepRun run = sweep.RunAt(p.Index);
-                string what = p.Skipped ? "already done" : I($"{p.WallSeconds:0.0} s");
                 lock (gate)
                 {
+                    // ETA from the runs made so far (skipped ones cost nothing), over the runs left.
+                    ranSoFar += p.Skipped ? 0 : 1;
+                    double eta = ranSoFar == 0 ? 0 : wall.Elapsed.TotalSeconds / ranSoFar * (p.Total - p.Done);
+                    string what = p.Skipped ? "already done" : I($"{p.WallSeconds:0.0} s; {p.Total - p.Done} left, ETA {eta:0} s");
                     Console.Out.WriteLine(I($"[{p.Done}/{p.Total}] run {p.Index} (point {run.Point}, {run.Design.Name}, seed +{run.SeedOffset}): {what}"));
                 }
             }, cancel.Token);
