@@ -65,6 +65,19 @@ internal static class SweepCommand
             return Report(problems);
         }
 
+        // As compare: say once per design when the scenario's own switches override it (its first point that runs).
+        for (int d = 0; d < sweep.Designs.Count; d++)
+        {
+            for (int p = 0; p < sweep.Points.Count; p++)
+            {
+                if (configs[p, d] is { } config)
+                {
+                    DesignNames.NoteOverrides(config, sweep.Designs[d]);
+                    break;
+                }
+            }
+        }
+
         string dir = outDir ?? Path.Combine("out", "sweep-" + Path.GetFileNameWithoutExtension(path));
         SweepManifest manifest = SweepRunner.Prepare(sweep, dir);
         string part = source == "all" ? string.Empty : $" ({indices.Count} of them, from {source})";
