@@ -1,3 +1,4 @@
+using MmSim.Runs;
 using MmSim.Runs.Compare;
 
 namespace MmSim.Report;
@@ -9,7 +10,9 @@ public static class CompareReport
     /// <summary>The report's file name in the comparison's output folder.</summary>
     public const string FileName = "report.html";
 
-    /// <summary>Writes the report atomically.</summary>
+    /// <summary>Writes the report atomically. Figures are embedded in the page (PNG, or SVG when there is no PNG), so
+    /// the page needs none of the files beside it; a figure whose files are missing is named in the page in place of
+    /// its picture.</summary>
     /// <param name="result">The comparison.</param>
     /// <param name="verdicts">Its verdicts.</param>
     /// <param name="figures">Its figures (files relative to <paramref name="outDir"/>).</param>
@@ -21,6 +24,10 @@ public static class CompareReport
         ArgumentNullException.ThrowIfNull(verdicts);
         ArgumentNullException.ThrowIfNull(figures);
         ArgumentNullException.ThrowIfNull(outDir);
-        return Path.Combine(outDir, FileName); // issue 10: report part writes it
+
+        string html = ReportPage.Render(result, verdicts, CompareTable.Build(result), figures, outDir);
+        string path = Path.Combine(outDir, FileName);
+        AtomicFile.WriteAllText(path, html);
+        return path;
     }
 }

@@ -57,6 +57,16 @@ public sealed class CompareCliTests : IDisposable
         {
             Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, file)), File.ReadAllBytes(Path.Combine(again, file)));
         }
+
+        // One run's resolved configuration, rerun with `mmsim run`, gives every result file byte for byte (Parquet
+        // time series included; timing.json holds wall-clock figures and is the one exception).
+        string runDir = Path.Combine(outDir, CompareResult.RunDir("wait-timeout", 2));
+        string rerun = Path.Combine(_dir, "rerun");
+        Assert.Equal(0, MmsimCli.Run("run", Path.Combine(runDir, "config.resolved.yaml"), "--out", rerun).Code);
+        string[] files = [.. Directory.GetFiles(runDir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(runDir, f)).Where(f => f != "timing.json").Order(StringComparer.Ordinal)];
+        Assert.Contains("timeseries.parquet", files);
+        Assert.Equal(files, Directory.GetFiles(rerun, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(rerun, f)).Where(f => f != "timing.json").Order(StringComparer.Ordinal));
+        Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(runDir, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(rerun, f))), $"{f} differs on rerun"));
     }
 
     [Fact]
