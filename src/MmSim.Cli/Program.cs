@@ -35,6 +35,8 @@ public static class Program
             DesignsCommand.Create(),
             ScenariosCommand.Create(),
             ShowCommand.Create(),
+            SweepCommand.Create(),
+            MergeCommand.Create(),
         };
         ParseResult parsed = root.Parse(HelpSynonym(args));
         if (parsed.Errors.Count > 0)

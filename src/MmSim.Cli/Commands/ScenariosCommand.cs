@@ -26,7 +26,9 @@ internal static class ScenariosCommand
             }
 
             var lines = new List<(string File, string Text)>();
-            foreach (string file in Directory.GetFiles(root, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            // scenarios/sweeps/ holds sweep files (docs/sweeps.md), not scenarios.
+            string sweeps = Path.Combine(root, "sweeps") + Path.DirectorySeparatorChar;
+            foreach (string file in Directory.GetFiles(root, "*.yaml", SearchOption.AllDirectories).Where(f => !f.StartsWith(sweeps, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             {
                 LoadResult r = ScenarioLoader.Load(file);
                 string text = r.Config is ScenarioConfig c && r.Errors.Count == 0
