@@ -163,12 +163,12 @@ public sealed class ComparePlotsTests : IClassFixture<ComparePlotsTests.Comparis
 
         public Comparison()
         {
-            string path = Path.Combine(TestFiles.RepoRoot, "scenarios", "fuse-stalled-server.yaml");
+            string path = Path.Combine(TestFiles.RepoRoot, "scenarios", "default.yaml");
             var summaries = new List<RunSummary>();
             foreach (string design in Designs)
             {
                 ScenarioConfig config = ScenarioLoader.Load(path, MmSim.Kernel.Designs.Designs.Get(design)).Config
-                    ?? throw new InvalidOperationException("fuse-stalled-server.yaml does not load");
+                    ?? throw new InvalidOperationException("default.yaml (the stalled FUSE server) does not load");
                 summaries.Add(RunFolder.Execute(config, new RunOptions { Seed = 1 }, Path.Combine(Dir, CompareResult.RunDir(design, 1))));
             }
 

@@ -26,8 +26,8 @@ public sealed class PageblockRecorderTests : IDisposable
     }
 
     private static ScenarioConfig Stalled() =>
-        ScenarioLoader.Load(Path.Combine(TestFiles.RepoRoot, "scenarios", "fuse-stalled-server.yaml")).Config
-            ?? throw new InvalidOperationException("fuse-stalled-server.yaml does not load");
+        ScenarioLoader.Load(Path.Combine(TestFiles.RepoRoot, "scenarios", "default.yaml")).Config
+            ?? throw new InvalidOperationException("default.yaml (the stalled FUSE server) does not load");
 
     [Fact]
     public async Task The_last_snapshot_matches_the_summary_and_every_sample_has_every_pageblock()
