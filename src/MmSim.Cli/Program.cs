@@ -41,12 +41,13 @@ public static class Program
         ParseResult parsed = root.Parse(HelpSynonym(args));
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors)
+            // One line per problem; the pointer to help rides on the last one rather than adding a line.
+            for (int i = 0; i < parsed.Errors.Count; i++)
             {
-                Console.Error.WriteLine($"mmsim: {e.Message}");
+                string hint = i == parsed.Errors.Count - 1 ? "; see 'mmsim --help'" : string.Empty;
+                Console.Error.WriteLine($"mmsim: {ParseErrors.Describe(parsed.Errors[i])}{hint}");
             }
 
-            Console.Error.WriteLine("mmsim: see 'mmsim --help'");
             return ExitBadInput;
         }
 

@@ -63,7 +63,7 @@ internal static class CompareCommand
             int parallel = parse.GetValue(jobs) ?? Environment.ProcessorCount;
             if (n is < 1 or > MaxSeeds || parallel < 1)
             {
-                Console.Error.WriteLine(n is < 1 or > MaxSeeds ? $"mmsim: --seeds must be between 1 and {MaxSeeds}" : "mmsim: --jobs must be at least 1");
+                Console.Error.WriteLine(n is < 1 or > MaxSeeds ? $"mmsim: --seeds {n}: must be between 1 and {MaxSeeds}" : $"mmsim: --jobs {parallel}: must be at least 1");
                 return ExitCodes.BadInput;
             }
 
@@ -74,6 +74,11 @@ internal static class CompareCommand
             }
 
             string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"compare-{config.Name}");
+            if (!OutputFolder.Prepare(dir))
+            {
+                return ExitCodes.BadInput;
+            }
+
             string command = Reproduce(path, chosen, n, dir, parse.GetValue(trace));
             CompareResult result = Run(path, configs, n, parallel, dir, command);
             IReadOnlyList<Verdict> verdicts = Verdicts.Derive(result);

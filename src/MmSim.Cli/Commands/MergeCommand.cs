@@ -28,6 +28,11 @@ internal static class MergeCommand
         {
             string[] parts = parse.GetValue(dirs) ?? [];
             string dir = parse.GetValue(outDir)!;
+            if (!OutputFolder.Prepare(dir))
+            {
+                return ExitCodes.BadInput;
+            }
+
             SweepTable table = SweepTable.Read(parts, out SweepManifest manifest, out IReadOnlyList<int> missing);
             table.WriteFiles(dir, manifest);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -22,7 +22,7 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "seed (default: the scenario's)" };
         var outDir = new Option<string?>("--out") { Description = "result folder (default: out/NAME-seedN)" };
         var check = new Option<bool>("--check") { Description = "run the invariant checker after every operation (slow on big machines)" };
-        var checkEvery = new Option<long>("--check-every") { Description = "run the invariant checker after every N operations" };
+        var checkEvery = new Option<long?>("--check-every") { Description = "run the invariant checker after every N operations (N >= 1)" };
         var cmd = new Command("run", """
             Run one scenario with one seed; write /proc snapshots, the resolved config, time series and a summary.
 
@@ -53,15 +53,22 @@ internal static class RunCommand
                 DesignNames.NoteOverrides(config, chosen);
             }
 
-            long every = parse.GetValue(check) ? 1 : parse.GetValue(checkEvery);
-            if (every < 0)
+            // 0 would silently check nothing: "every 0 operations" is not a schedule, so it is refused.
+            long? everyGiven = parse.GetValue(checkEvery);
+            if (everyGiven is < 1)
             {
-                Console.Error.WriteLine("mmsim: --check-every must be a positive number of operations");
+                Console.Error.WriteLine($"mmsim: --check-every {everyGiven}: must be at least 1 (operations between checks); leave it out to check only at the end");
                 return ExitCodes.BadInput;
             }
 
+            long every = parse.GetValue(check) ? 1 : everyGiven ?? 0;
             var options = new RunOptions { Seed = parse.GetValue(seed), CheckEvery = every };
             string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"{config.Name}-seed{options.Seed ?? config.Seed}");
+            if (!OutputFolder.Prepare(dir))
+            {
+                return ExitCodes.BadInput;
+            }
+
             RunSummary summary = Execute(config, options, dir);
             Print(summary, config.Kernel.Design, dir);
             return 0;

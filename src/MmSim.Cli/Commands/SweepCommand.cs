@@ -49,7 +49,7 @@ internal static class SweepCommand
 
         if (jobs is < 1)
         {
-            Console.Error.WriteLine("mmsim: --jobs must be at least 1");
+            Console.Error.WriteLine($"mmsim: --jobs {jobs}: must be at least 1");
             return ExitCodes.BadInput;
         }
 
@@ -78,7 +78,12 @@ internal static class SweepCommand
             }
         }
 
-        string dir = outDir ?? Path.Combine("out", "sweep-" + Path.GetFileNameWithoutExtension(path));
+        string dir = outDir ?? Path.Combine("out", "sweep-" + ScenarioName.FromFileName(Path.GetFileNameWithoutExtension(path)));
+        if (!OutputFolder.Prepare(dir))
+        {
+            return ExitCodes.BadInput;
+        }
+
         SweepManifest manifest = SweepRunner.Prepare(sweep, dir);
         string part = source == "all" ? string.Empty : $" ({indices.Count} of them, from {source})";
         Console.Out.WriteLine(I($"{path}: {sweep.Points.Count} points × {sweep.Designs.Count} designs × {sweep.Seeds} seeds = {sweep.Count} runs{part}, into {dir}"));

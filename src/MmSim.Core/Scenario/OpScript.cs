@@ -32,7 +32,8 @@ public readonly record struct OpScriptEntry(OpKind Kind, int IdIndex, byte Order
 /// <param name="Ids">The block IDs as written, indexed by <see cref="OpScriptEntry.IdIndex"/>.</param>
 /// <remarks>
 /// The parser checks what can be checked without running the allocator: an ID is not
-/// allocated twice without a free in between, and only allocated IDs are freed. IDs may be
+/// allocated twice without a free in between, and a free names an ID some earlier line allocates
+/// (a free whose allocation failed at run time, or of an ID already freed, is a counted no-op). IDs may be
 /// reused after a free; blocks still allocated at the end are simply left allocated.
 /// </remarks>
 public sealed record OpScript(ValueList<OpScriptEntry> Entries, ValueList<string> Ids)
@@ -204,9 +205,17 @@ internal sealed class OpScriptParser(string file, int errorsMax)
             return;
         }
 
-        // A free of an ID that is not live (never allocated, or already freed) is not an error:
-        // allocations may fail at run time, so the replay counts such frees and ignores them.
-        int index = IndexOf(tokens[1].Text);
+        // An ID no line above allocates is a typo or a truncated script: nothing at run time could make
+        // that free mean anything. A free of an ID that is not live (already freed, or its allocation
+        // failed at run time) is not an error: the replay counts such frees and ignores them.
+        (string id, int idColumn) = tokens[1];
+        if (!_idIndex.ContainsKey(id))
+        {
+            Error(lineNumber, idColumn, $"'{id}' is freed but no line above allocates it; 'free ID' names an ID an earlier 'alloc' line gave");
+            return;
+        }
+
+        int index = IndexOf(id);
         _state[index] = (0, lineNumber);
         _entries.Add(new OpScriptEntry(OpKind.Free, index, 0, 0));
     }

@@ -97,7 +97,10 @@ public static class ScenarioLoader
             var info = new FileInfo(path);
             if (!info.Exists)
             {
-                error = new ScenarioError(path, 0, 0, string.Empty, "scenario file not found");
+                // A folder is not a missing file: say what it is, so the user does not hunt for a typo.
+                error = new ScenarioError(path, 0, 0, string.Empty, Directory.Exists(path)
+                    ? "is a directory; give a scenario file (YAML), e.g. scenarios/default.yaml"
+                    : "scenario file not found");
                 return false;
             }
 

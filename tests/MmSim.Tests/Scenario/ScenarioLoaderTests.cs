@@ -417,6 +417,7 @@ public class ScenarioLoaderTests
             [
                 $"{scenario}:10:11: workloads[1].file: file 'missing.ops' not found (looked for {Path.Combine(dir, "missing.ops")}; relative paths start at the scenario file's folder)",
                 $"{badOps}:2:9: workloads[0].file: order '12' is not a whole number from 0 to 10 (MAX_PAGE_ORDER)",
+                $"{badOps}:3:6: workloads[0].file: 'c' is freed but no line above allocates it; 'free ID' names an ID an earlier 'alloc' line gave",
             ],
             Errors(Minimal("workloads:\n  - type: ops\n    file: bad.ops\n  - type: ops\n    file: missing.ops\n"), scenario));
     }

@@ -59,7 +59,7 @@ public sealed class SweepCliTests : IDisposable
     [Theory]
     [InlineData("--index", "8", "mmsim: --index 8: the sweep has indices 0 .. 7")]
     [InlineData("--shard", "3/3", "mmsim: --shard '3/3': expected I/N with 0 <= I < N, e.g. 0/4")]
-    [InlineData("--jobs", "0", "mmsim: --jobs must be at least 1")]
+    [InlineData("--jobs", "0", "mmsim: --jobs 0: must be at least 1")]
     public void Bad_options_are_one_line_and_exit_code_2(string option, string value, string expected)
     {
         string sweep = f.Write(SweepFixture.Sweep);

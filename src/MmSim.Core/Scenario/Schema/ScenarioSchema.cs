@@ -25,7 +25,9 @@ internal static class ScenarioSchema
             new()
             {
                 Name = "name", Kind = FieldKind.String, DefaultDoc = "the file name without extension",
-                Doc = "scenario name in reports",
+                Check = v => ScenarioName.IsPlain((string)v) ? null : $"'{v}' is not a plain name: use {ScenarioName.Form}; it names the result folders",
+                RangeDoc = "[A-Za-z0-9_.-]+, no '..'",
+                Doc = "scenario name in reports and result folder names",
                 Get = FieldDecl.Of<ScenarioConfig>(c => c.Name),
             },
             new()
@@ -203,7 +205,7 @@ internal static class ScenarioSchema
         MachineConfig machine = v.Get<MachineConfig>("machine");
         SysctlConfig sysctl = v.Get<SysctlConfig>("sysctl");
 
-        string name = v.IsPresent("name") ? v.Get<string>("name") : Path.GetFileNameWithoutExtension(ctx.File);
+        string name = v.IsPresent("name") ? v.Get<string>("name") : ScenarioName.FromFileName(Path.GetFileNameWithoutExtension(ctx.File));
         return new ScenarioConfig(
             (int)v.Get<long>("version"),
             name,
