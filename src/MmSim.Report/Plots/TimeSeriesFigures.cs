@@ -194,8 +194,14 @@ internal static class TimeSeriesFigures
                 continue;
             }
 
-            double[] y = Mean([.. seeds.Select(panel.Values)]);
-            double[] x = seeds[0].TimeS;
+            // The vmstat panels count samples by vmstat rows, TimeS by distinct times of the zone rows; they differ when
+            // two samples share a time (found by CliFuzzTests: a 10 ms run sampled every 10 ms). Plot the samples both
+            // have rather than index past the shorter.
+            double[] yAll = Mean([.. seeds.Select(panel.Values)]);
+            double[] xAll = seeds[0].TimeS;
+            int n = Math.Min(xAll.Length, yAll.Length);
+            double[] y = yAll.Length == n ? yAll : yAll[..n];
+            double[] x = xAll.Length == n ? xAll : xAll[..n];
             var colour = ScottPlot.Color.FromHex(Palette.DesignColour(d));
             bool labelled = false;
 
