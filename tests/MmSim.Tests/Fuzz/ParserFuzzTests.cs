@@ -1,6 +1,7 @@
 using CsCheck;
 using MmSim.Runs.Sweep;
 using MmSim.Scenario;
+using MmSim.Scenario.Import;
 using MmSim.Tests.Scenario;
 
 namespace MmSim.Tests.Fuzz;
@@ -94,6 +95,35 @@ public class ParserFuzzTests
             time: Seconds,
             threads: 1,
             print: t => $"{Path.GetFileName(Sweeps[t.Item1].Path)} edits [{string.Join(", ", t.Item2)}]");
+
+    private static readonly string Zoneinfo = File.ReadAllText(Path.Combine(Root, "tests", "MmSim.Tests", "Golden", "samples-6.18", "zoneinfo"));
+
+    // mmsim machine import: an edited real /proc/zoneinfo is imported (ImportException: the one-line bad-input error)
+    // and the scenario written from it loads or gives located errors; nothing else is thrown.
+    [Fact]
+    public void Edited_real_zoneinfo_imports_or_gives_one_line() =>
+        TextMutation.Edit.Array[1, 6].Sample(
+            edits =>
+            {
+                string text = TextMutation.Apply(Zoneinfo, edits);
+                MachineImport.Result imported;
+                try
+                {
+                    imported = MachineImport.Import(ZoneinfoFile.Parse(text, "zoneinfo"), "zoneinfo", thp: null);
+                }
+                catch (ImportException e)
+                {
+                    Assert.DoesNotContain('\n', e.Message);
+                    Assert.False(string.IsNullOrWhiteSpace(e.Message));
+                    return;
+                }
+
+                LoadResult r = ScenarioLoader.LoadFromString(imported.Yaml, "imported.yaml");
+                AssertLocated(r.Config is not null, r.Errors, "imported.yaml");
+            },
+            time: Seconds,
+            threads: 1,
+            print: edits => $"zoneinfo edits [{string.Join(", ", edits)}]");
 
     // alloc/free lines with right and wrong IDs, orders, GFP expressions, comments and junk.
     private static readonly Gen<string> OpLine = Gen.Select(
