@@ -46,7 +46,7 @@ public static class Program
             for (int i = 0; i < parsed.Errors.Count; i++)
             {
                 string hint = i == parsed.Errors.Count - 1 ? "; see 'mmsim --help'" : string.Empty;
-                Console.Error.WriteLine($"mmsim: {ParseErrors.Describe(parsed.Errors[i])}{hint}");
+                Console.Error.WriteLine($"mmsim: {ParseErrors.Describe(parsed.Errors[i]).TrimEnd('.')}{hint}");
             }
 
             return ExitBadInput;
