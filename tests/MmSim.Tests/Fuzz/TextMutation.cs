@@ -27,7 +27,14 @@ internal static class TextMutation
     /// <param name="text">The original.</param>
     /// <param name="edits">The edits.</param>
     /// <returns>The edited text.</returns>
-    public static string Apply(string text, (int Kind, int A, int B)[] edits)
+    public static string Apply(string text, (int Kind, int A, int B)[] edits) => Apply(text, edits, Junk);
+
+    /// <summary>Applies <paramref name="edits"/> to <paramref name="text"/> in order, replacing values by <paramref name="junk"/>.</summary>
+    /// <param name="text">The original.</param>
+    /// <param name="edits">The edits.</param>
+    /// <param name="junk">The values to put where a value was.</param>
+    /// <returns>The edited text.</returns>
+    public static string Apply(string text, (int Kind, int A, int B)[] edits, string[] junk)
     {
         var lines = new List<string>(text.Split('\n'));
         foreach ((int kind, int a, int b) in edits)
@@ -58,7 +65,7 @@ internal static class TextMutation
                     break;
                 case 4:
                 case 5:
-                    lines[i] = ReplaceValue(line, Junk[b % Junk.Length]);
+                    lines[i] = ReplaceValue(line, junk[b % junk.Length]);
                     break;
                 case 6:
                     lines[i] = b % 2 == 0 ? "  " + line : line.TrimStart();

@@ -22,6 +22,12 @@ internal sealed class LoadContext(string file, string directoryForMessages, stri
     // memcg: each workload's `cgroup` reference, checked against the cgroups section once the whole file is read.
     public List<(Mark At, string Path, string Name)> CgroupRefs { get; } = [];
 
+    /// <summary>Memory blocks named by steps (offline, online), checked against the machine once it is known.</summary>
+    public List<(Mark At, string Path, long Block)> MemoryBlockRefs { get; } = [];
+
+    /// <summary>CMA areas named by steps (cma_alloc), checked against the machine's <c>cma</c> list once it is known.</summary>
+    public List<(Mark At, string Path, string Area)> CmaAreaRefs { get; } = [];
+
     public void Error(Mark at, string path, string message) => Errors.Add(new ScenarioError(File, at.Line, at.Column, path, message));
 
     /// <summary>Adds problems found in another file (an op script), tagged with the scenario field that references it.</summary>

@@ -135,6 +135,7 @@ internal static class ScenarioSchema
         }
 
         CheckMounts(v, ctx); // writeback (issue 8)
+        CheckMemoryBlocks(v, ctx);
 
         if (v.TryGet("duration", out long durationNs) && v.IsPresent("sampling_interval") && v.TryGet("sampling_interval", out long samplingNs) && samplingNs > durationNs)
         {
@@ -149,6 +150,41 @@ internal static class ScenarioSchema
             {
                 ctx.Error(v.MarkOf("sysctl"), YamlTree.Join(v.PathOf("sysctl"), "min_free_kbytes"),
                     $"{sysctl.MinFreeKbytes} KiB is not below the machine's lowmem ({lowmemKbytes} KiB managed in DMA, DMA32 and Normal); every allocation would fail");
+            }
+        }
+    }
+
+    // A step's memory block and CMA area exist on this machine: node PFNs start at 0, so the blocks are /sys/devices/system/memory/memory0
+    // up to the one holding the last PFN (found by RunFuzzTests: 'block: 3' on a machine of one 128 MiB block crashed the run).
+    private static void CheckMemoryBlocks(FieldValues v, LoadContext ctx)
+    {
+        if (!v.TryGet<MachineConfig>("machine", out var machine))
+        {
+            return;
+        }
+
+        // Likewise a cma_alloc's area is one the machine declares (a missing one crashed the run too).
+        foreach ((Mark at, string path, string area) in ctx.CmaAreaRefs)
+        {
+            if (!machine.Cma.Any(c => c.Name == area))
+            {
+                string known = machine.Cma.Count == 0 ? "the machine declares none in machine.cma" : "declared: " + string.Join(", ", machine.Cma.Select(c => c.Name));
+                ctx.Error(at, path, $"there is no CMA area '{area}' ({known})");
+            }
+        }
+
+        if (ctx.MemoryBlockRefs.Count == 0 || machine.MemoryBlockSizeBytes <= 0)
+        {
+            return;
+        }
+
+        long pagesPerBlock = Math.Max(1, machine.MemoryBlockSizeBytes / Units.PageSizeBytes);
+        long blocks = (machine.EndPfn + pagesPerBlock - 1) / pagesPerBlock;
+        foreach ((Mark at, string path, long block) in ctx.MemoryBlockRefs)
+        {
+            if (block >= blocks)
+            {
+                ctx.Error(at, path, $"memory block {block} does not exist: the machine has {blocks} memory blocks of {Units.FormatSize(machine.MemoryBlockSizeBytes)} (0 .. {blocks - 1})");
             }
         }
     }

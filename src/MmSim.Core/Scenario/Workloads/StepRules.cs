@@ -224,6 +224,16 @@ internal static class StepRules
 
             ok &= CheckName(step, item, live, ctx);
             ok &= CheckWriteback(step, item, writebackEnds, ctx);
+            if (step.Block is long block)
+            {
+                ctx.MemoryBlockRefs.Add((item.MarkOf("block"), item.PathOf("block"), block));
+            }
+
+            if (step.Area is string area)
+            {
+                ctx.CmaAreaRefs.Add((item.MarkOf("area"), item.PathOf("area"), area));
+            }
+
             previousNs = Math.Max(previousNs, step.AtNs);
             steps.Add(step);
         }
