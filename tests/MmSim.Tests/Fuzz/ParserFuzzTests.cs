@@ -127,10 +127,10 @@ public class ParserFuzzTests
 
     // alloc/free lines with right and wrong IDs, orders, GFP expressions, comments and junk.
     private static readonly Gen<string> OpLine = Gen.Select(
-        Gen.OneOfConst("alloc", "free", "alocc", "", "#", "ALLOC", "free\t"),
-        Gen.OneOfConst("a", "b", "c", "a#", "", "é", "0"),
-        Gen.OneOfConst("0", "9", "10", "11", "-1", "99999999999", "x", "", "+1", "٣"),
-        Gen.OneOfConst("GFP_KERNEL", "GFP_NOFS | __GFP_NOWARN", "GFP_KERNAL", "|", "GFP_KERNEL||", "0x10", "", "GFP_TRANSHUGE_LIGHT", "__GFP_MOVABLE|GFP_ATOMIC"),
+        Gen.OneOf("alloc", "free", "alocc", "", "#", "ALLOC", "free\t"),
+        Gen.OneOf("a", "b", "c", "a#", "", "é", "0"),
+        Gen.OneOf("0", "9", "10", "11", "-1", "99999999999", "x", "", "+1", "٣"),
+        Gen.OneOf("GFP_KERNEL", "GFP_NOFS | __GFP_NOWARN", "GFP_KERNAL", "|", "GFP_KERNEL||", "0x10", "", "GFP_TRANSHUGE_LIGHT", "__GFP_MOVABLE|GFP_ATOMIC"),
         Gen.Int[0, 3]).Select((op, id, order, gfp, shape) => shape switch
         {
             0 => $"{op} {id} {order} {gfp}",
