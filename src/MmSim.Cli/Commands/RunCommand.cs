@@ -57,7 +57,7 @@ internal static class RunCommand
             long? everyGiven = parse.GetValue(checkEvery);
             if (everyGiven is < 1)
             {
-                Console.Error.WriteLine($"mmsim: --check-every {everyGiven}: must be at least 1 (operations between checks); leave it out to check only at the end");
+                Console.Error.WriteLine($"mmsim: --check-every {everyGiven}: must be at least 1 (operations between checks); leave it out for no checks, or use --check for every operation");
                 return ExitCodes.BadInput;
             }
 

@@ -58,7 +58,7 @@ public sealed class BadInputCliTests : IDisposable
     {
         string outDir = Path.Combine(dir, "o");
         string line = OneLine(MmsimCli.Run("run", Scenario(), "--check-every", every, "--out", outDir));
-        Assert.Equal($"mmsim: --check-every {every}: must be at least 1 (operations between checks); leave it out to check only at the end", line);
+        Assert.Equal($"mmsim: --check-every {every}: must be at least 1 (operations between checks); leave it out for no checks, or use --check for every operation", line);
         Assert.False(Directory.Exists(outDir));
     }
 
