@@ -164,6 +164,7 @@ public sealed class ScenarioRunner
     private void RunTimed(LinuxKernel kernel, ITimedWorkload?[] timed, Prng stream, WorkloadResult?[] results)
     {
         Simulator sim = kernel.Sim;
+        sim.Cancellation = options.Cancel;
         engine = sim;
         KernelDaemons daemons = kernel.StartDaemons();
         for (int i = 0; i < timed.Length; i++)
@@ -281,9 +282,13 @@ public sealed class ScenarioRunner
             Check($"operation {opsDone} ({what} {index + 1}, seed {Seed})");
         }
 
-        if ((opsDone & 0xFFFF) == 0)
+        if ((opsDone & 0xFFF) == 0)
         {
-            options.Progress?.Invoke(opsDone, opsTotal);
+            options.Cancel.ThrowIfCancellationRequested();
+            if ((opsDone & 0xFFFF) == 0)
+            {
+                options.Progress?.Invoke(opsDone, opsTotal);
+            }
         }
     }
 
