@@ -28,9 +28,9 @@ internal sealed class Interruption : IDisposable
         }
     }
 
-    /// <summary>Test hook: request SIGINT once this many runs have finished (0: never). Tests that set it run in the
-    /// "Console" collection and reset it.</summary>
-    internal static int StopAfterRunsForTests { get; set; }
+    /// <summary>Test hook: act as if signal <c>Signal</c> (2 or 15) arrived once <c>Runs</c> runs have finished (0: never).
+    /// Tests that set it run in the "Console" collection and reset it.</summary>
+    internal static (int Runs, int Signal) StopForTests { get; set; }
 
     /// <summary>Cancelled at the first signal.</summary>
     public CancellationToken Token => _cancel.Token;
@@ -53,9 +53,10 @@ internal sealed class Interruption : IDisposable
     /// <summary>One run finished (the test hook counts them).</summary>
     public void RunFinished()
     {
-        if (Interlocked.Increment(ref _runsFinished) == StopAfterRunsForTests)
+        (int runs, int signal) = StopForTests;
+        if (Interlocked.Increment(ref _runsFinished) == runs)
         {
-            Request(2);
+            Request(signal);
         }
     }
 

@@ -86,6 +86,7 @@ public sealed class ScenarioRunner
     /// seed), or a workload type is not runnable.</exception>
     public IReadOnlyList<WorkloadResult> Run(IKmemTrace? trace = null)
     {
+        options.Cancel.ThrowIfCancellationRequested(); // interrupted before it began: boot nothing
         ITimedWorkload?[] timed = CreateTimedWorkloads();
         LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), Seed);
         PageAllocator alloc = kernel.Alloc;
