@@ -78,7 +78,7 @@ internal static class CompareCommand
             string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"compare-{config.Name}");
             string command = Reproduce(path, chosen, n, dir, parse.GetValue(trace));
             using Interruption stop = Interruption.Listen("abandoning the runs in progress; the table will cover the finished ones");
-            return StagedFolder.Write(dir, stage => Write(path, configs, n, parallel, stage, dir, command, stop));
+            return StagedFolder.Write(dir, CompareFiles.JsonFile, stage => Write(path, configs, n, parallel, stage, dir, command, stop));
         });
         return cmd;
     }

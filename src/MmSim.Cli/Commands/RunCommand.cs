@@ -85,7 +85,7 @@ internal static class RunCommand
     public static RunSummary Execute(ScenarioConfig config, RunOptions options, string dir)
     {
         ulong seed = options.Seed ?? config.Seed;
-        return StagedFolder.Write(dir, stage =>
+        return StagedFolder.Write(dir, "summary.json", stage =>
         {
             AtomicFile.WriteAllText(Path.Combine(stage, "config.resolved.yaml"), ScenarioWriter.WriteResolvedYaml(config with { Seed = seed }));
             return RunFolder.Execute(config, options, stage);

@@ -20,17 +20,27 @@ public static class StagedFolder
     /// when <paramref name="write"/> returns, deletes it when it throws.</summary>
     /// <typeparam name="T">What <paramref name="write"/> returns.</typeparam>
     /// <param name="dir">The result folder (replaced as a whole when it exists).</param>
+    /// <param name="resultFile">A file every result of this kind holds at its top (<c>summary.json</c>,
+    /// <c>compare.json</c>): an existing folder is replaced only when empty or holding it, so a mistyped --out (the
+    /// current folder, a home directory) is refused instead of deleted.</param>
     /// <param name="write">Fills the folder it is given (it exists and is empty).</param>
     /// <returns>What <paramref name="write"/> returned.</returns>
-    /// <exception cref="IOException"><paramref name="dir"/> is a file, or cannot be replaced.</exception>
-    public static T Write<T>(string dir, Func<string, T> write)
+    /// <exception cref="IOException"><paramref name="dir"/> is a file, holds something else than a result, or cannot
+    /// be replaced.</exception>
+    public static T Write<T>(string dir, string resultFile, Func<string, T> write)
     {
         ArgumentNullException.ThrowIfNull(dir);
+        ArgumentNullException.ThrowIfNull(resultFile);
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
         if (File.Exists(full))
         {
             throw new IOException($"{dir}: is a file, not a folder; give another --out");
+        }
+
+        if (Directory.Exists(full) && !File.Exists(Path.Combine(full, resultFile)) && Directory.EnumerateFileSystemEntries(full).Any())
+        {
+            throw new IOException($"{dir}: exists and is not an mmsim result (no {resultFile}); mmsim replaces a result folder as a whole, so give another --out or empty it");
         }
 
         string parent = Path.GetDirectoryName(full) ?? throw new IOException($"{dir}: cannot write the root folder");

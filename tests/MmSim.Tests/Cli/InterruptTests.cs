@@ -110,6 +110,23 @@ public sealed class InterruptTests : IDisposable
         AssertNoStaging(f.Root);
     }
 
+    [Theory]
+    [InlineData("run", "summary.json")]
+    [InlineData("compare", "compare.json")]
+    public void Out_naming_a_folder_that_is_not_a_result_is_refused_and_left_alone(string command, string resultFile)
+    {
+        string tiny = Path.Combine(f.Root, "tiny.yaml");
+        string mine = f.Dir("mine");
+        Directory.CreateDirectory(mine);
+        File.WriteAllText(Path.Combine(mine, "notes.txt"), "not a result");
+        string[] args = command == "run" ? ["run", tiny, "--out", mine] : ["compare", tiny, "--designs", "linux-6.18", "--seeds", "1", "--out", mine];
+        (int code, _, string stderr) = MmsimCli.Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal($"mmsim: {mine}: exists and is not an mmsim result (no {resultFile}); mmsim replaces a result folder as a whole, so give another --out or empty it", stderr.TrimEnd().Split('\n')[^1]);
+        Assert.Equal(["notes.txt"], Files(mine));
+        AssertNoStaging(f.Root);
+    }
+
     [Fact]
     public void A_sweep_stopped_by_sigterm_exits_143_keeps_its_finished_runs_and_resumes()
     {
