@@ -78,7 +78,16 @@ internal static class CompareCommand
             string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"compare-{config.Name}");
             string command = Reproduce(path, chosen, n, dir, parse.GetValue(trace));
             using Interruption stop = Interruption.Listen("abandoning the runs in progress; the table will cover the finished ones");
-            return StagedFolder.Write(dir, CompareFiles.JsonFile, stage => Write(path, configs, n, parallel, stage, dir, command, stop));
+            try
+            {
+                return StagedFolder.Write(dir, CompareFiles.JsonFile, stage => Write(path, configs, n, parallel, stage, dir, command, stop));
+            }
+            catch (OperationCanceledException) when (stop.Requested)
+            {
+                // Not one run finished: an empty table is worth less than the folder already there.
+                Console.Error.WriteLine($"mmsim: interrupted before any run finished; {dir} is left as it was");
+                return stop.ExitCode;
+            }
         });
         return cmd;
     }
@@ -89,6 +98,11 @@ internal static class CompareCommand
     private static int Write(string path, ScenarioConfig[] configs, int n, int parallel, string stage, string dir, string command, Interruption stop)
     {
         CompareResult result = Run(path, configs, n, parallel, stage, command, stop);
+        if (result.Rows.Count == 0)
+        {
+            stop.Token.ThrowIfCancellationRequested();
+        }
+
         IReadOnlyList<Verdict> verdicts = Verdicts.Derive(result);
         CompareFiles.Write(result, stage);
         if (result.InterruptedNote is string note)

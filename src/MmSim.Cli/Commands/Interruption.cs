@@ -28,8 +28,8 @@ internal sealed class Interruption : IDisposable
         }
     }
 
-    /// <summary>Test hook: act as if signal <c>Signal</c> (2 or 15) arrived once <c>Runs</c> runs have finished (0: never).
-    /// Tests that set it run in the "Console" collection and reset it.</summary>
+    /// <summary>Test hook: act as if signal <c>Signal</c> (2 or 15) arrived once <c>Runs</c> runs have finished (0: never;
+    /// negative: before the first run starts). Tests that set it run in the "Console" collection and reset it.</summary>
     internal static (int Runs, int Signal) StopForTests { get; set; }
 
     /// <summary>Cancelled at the first signal.</summary>
@@ -48,7 +48,16 @@ internal sealed class Interruption : IDisposable
     /// <summary>Listens for SIGINT and SIGTERM until disposed.</summary>
     /// <param name="message">Printed on stderr at the first signal (what happens now).</param>
     /// <returns>The listener.</returns>
-    public static Interruption Listen(string message) => new(listen: true, message);
+    public static Interruption Listen(string message)
+    {
+        var listener = new Interruption(listen: true, message);
+        if (StopForTests is { Runs: < 0, Signal: int signal })
+        {
+            listener.Request(signal);
+        }
+
+        return listener;
+    }
 
     /// <summary>One run finished (the test hook counts them).</summary>
     public void RunFinished()

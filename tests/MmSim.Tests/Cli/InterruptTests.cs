@@ -64,6 +64,31 @@ public sealed class InterruptTests : IDisposable
     }
 
     [Fact]
+    public void A_compare_interrupted_before_any_run_finished_leaves_the_earlier_comparison()
+    {
+        string tiny = Path.Combine(f.Root, "tiny.yaml");
+        string outDir = f.Dir("cmp");
+        Assert.Equal(0, MmsimCli.Run("compare", tiny, "--designs", "linux-6.18", "--seeds", "1", "--out", outDir).Code);
+        string[] before = Files(outDir);
+
+        // Interrupted before any run finished: the earlier comparison stays, file for file, and no staging is left.
+        Interruption.StopForTests = (-1, 2);
+        (int code, _, string stderr) = MmsimCli.Run("compare", tiny, "--designs", "linux-6.18", "--seeds", "2", "--out", outDir);
+        Assert.True(code == 130, stderr);
+        Assert.Contains($"mmsim: interrupted before any run finished; {outDir} is left as it was", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Files(outDir));
+        Assert.Single(CompareFiles.Read(outDir)!.Rows);
+        AssertNoStaging(f.Root);
+
+        // A signal after the last run finished changes nothing: the comparison is complete.
+        Interruption.StopForTests = (2, 2);
+        (code, _, stderr) = MmsimCli.Run("compare", tiny, "--designs", "linux-6.18", "--seeds", "2", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        Assert.Null(CompareFiles.Read(outDir)!.RunsPlanned);
+        Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
+    }
+
+    [Fact]
     public void An_interrupted_run_leaves_no_folder_and_an_earlier_result_untouched()
     {
         ScenarioConfig config = ScenarioLoader.LoadOrThrow(Path.Combine(f.Root, "tiny.yaml"));
