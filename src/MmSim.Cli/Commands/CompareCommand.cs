@@ -17,7 +17,9 @@ namespace MmSim.Cli.Commands;
 /// <remarks>
 /// Each column is the scenario loaded under that design with the rule of <c>run --design</c>: switches the scenario
 /// writes that change its own design still win (a note on stderr names them). Runs are single-threaded and
-/// deterministic and land by index, so nothing depends on which finishes first.
+/// deterministic and land by index, so nothing depends on which finishes first. The whole folder is staged and swapped
+/// in at the end (<see cref="StagedFolder"/>); Ctrl-C or SIGTERM abandons the runs in progress and writes the table
+/// of the finished ones (exit 130 or 143).
 /// </remarks>
 internal static class CompareCommand
 {
@@ -80,27 +82,60 @@ internal static class CompareCommand
             }
 
             string command = Reproduce(path, chosen, n, dir, parse.GetValue(trace));
-            CompareResult result = Run(path, configs, n, parallel, dir, command);
-            IReadOnlyList<Verdict> verdicts = Verdicts.Derive(result);
-            CompareFiles.Write(result, dir);
-            IReadOnlyList<Figure> figures = ComparePlots.Write(result, dir);
-            string report = CompareReport.Write(result, verdicts, figures, dir);
-            CompareOutput.Print(result, verdicts);
-            AnsiConsole.MarkupLine($"results in {Markup.Escape(dir)}: {Markup.Escape(Path.GetFileName(report))}, compare.csv, compare.parquet, {figures.Count} figures, one folder per run");
-            return 0;
+            using Interruption stop = Interruption.Listen("abandoning the runs in progress; the table will cover the finished ones");
+            try
+            {
+                return StagedFolder.Write(dir, CompareFiles.JsonFile, stage => Write(path, configs, n, parallel, stage, dir, command, stop));
+            }
+            catch (OperationCanceledException) when (stop.Requested)
+            {
+                // Not one run finished: an empty table is worth less than the folder already there.
+                Console.Error.WriteLine($"mmsim: interrupted before any run finished; {dir} is left as it was");
+                return stop.ExitCode;
+            }
         });
         return cmd;
     }
 
-    /// <summary>Runs every design × seed and collects the rows.</summary>
+    // Into the staged folder (swapped in whole at the end, so no file of an earlier comparison stays): the runs, then
+    // the table, files, plots and report of what finished. Interrupted, the table covers the finished runs and the
+    // plots and report are left out (they need every run of the grid).
+    private static int Write(string path, ScenarioConfig[] configs, int n, int parallel, string stage, string dir, string command, Interruption stop)
+    {
+        CompareResult result = Run(path, configs, n, parallel, stage, command, stop);
+        if (result.Rows.Count == 0)
+        {
+            stop.Token.ThrowIfCancellationRequested();
+        }
+
+        IReadOnlyList<Verdict> verdicts = Verdicts.Derive(result);
+        CompareFiles.Write(result, stage);
+        if (result.InterruptedNote is string note)
+        {
+            CompareOutput.Print(result, verdicts);
+            Console.Error.WriteLine($"mmsim: {note}");
+            AnsiConsole.MarkupLine($"results in {Markup.Escape(dir)}: compare.csv, compare.parquet, compare.json and one folder per finished run (no plots or report)");
+            return stop.ExitCode;
+        }
+
+        IReadOnlyList<Figure> figures = ComparePlots.Write(result, stage);
+        string report = CompareReport.Write(result, verdicts, figures, stage);
+        CompareOutput.Print(result, verdicts);
+        AnsiConsole.MarkupLine($"results in {Markup.Escape(dir)}: {Markup.Escape(Path.GetFileName(report))}, compare.csv, compare.parquet, {figures.Count} figures, one folder per run");
+        return 0;
+    }
+
+    /// <summary>Runs every design × seed and collects the rows; after an interruption, the rows of the runs that
+    /// finished (the runs in progress are abandoned and leave no folder).</summary>
     /// <param name="path">The scenario file.</param>
     /// <param name="configs">The scenario under each design, in column order.</param>
     /// <param name="nSeeds">Seeds per design.</param>
     /// <param name="jobs">Runs at once.</param>
     /// <param name="dir">The comparison's folder.</param>
     /// <param name="command">The command that reproduces it.</param>
+    /// <param name="stop">Ctrl-C and SIGTERM: stops starting runs and abandons those running.</param>
     /// <returns>The comparison.</returns>
-    public static CompareResult Run(string path, ScenarioConfig[] configs, int nSeeds, int jobs, string dir, string command)
+    public static CompareResult Run(string path, ScenarioConfig[] configs, int nSeeds, int jobs, string dir, string command, Interruption stop)
     {
         var seeds = new ulong[nSeeds];
         for (int s = 0; s < nSeeds; s++)
@@ -108,21 +143,42 @@ internal static class CompareCommand
             seeds[s] = configs[0].Seed + (ulong)s;
         }
 
-        var rows = new CompareRow[configs.Length * nSeeds];
+        var rows = new CompareRow?[configs.Length * nSeeds];
         using (var progress = new CompareProgress(rows.Length))
         {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = jobs };
-            Parallel.For(0, rows.Length, options, i =>
+            var options = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = stop.Token };
+            try
             {
-                ScenarioConfig c = configs[i / nSeeds];
-                ulong seed = seeds[i % nSeeds];
-                RunSummary summary = RunCommand.Execute(c, new RunOptions { Seed = seed }, Path.Combine(dir, CompareResult.RunDir(c.Kernel.Design, seed)));
-                rows[i] = CompareRow.From(c.Kernel.Design, summary);
-                progress.Done($"{c.Kernel.Design} seed {seed}");
-            });
+                Parallel.For(0, rows.Length, options, i =>
+                {
+                    ScenarioConfig c = configs[i / nSeeds];
+                    ulong seed = seeds[i % nSeeds];
+                    RunSummary summary;
+                    try
+                    {
+                        summary = RunCommand.Execute(c, new RunOptions { Seed = seed, Cancel = stop.Token }, Path.Combine(dir, CompareResult.RunDir(c.Kernel.Design, seed)));
+                    }
+                    catch (OperationCanceledException) when (stop.Requested)
+                    {
+                        return; // abandoned: its staged folder is gone
+                    }
+
+                    rows[i] = CompareRow.From(c.Kernel.Design, summary);
+                    progress.Done($"{c.Kernel.Design} seed {seed}");
+                    stop.RunFinished();
+                });
+            }
+            catch (OperationCanceledException) when (stop.Requested)
+            {
+                // Parallel.For stops handing out runs; the finished ones are in rows.
+            }
         }
 
-        return new CompareResult(configs[0].Name, path, File.ReadAllText(path), command, [.. configs.Select(c => c.Kernel.Design)], seeds, rows);
+        CompareRow[] finished = [.. rows.Where(r => r is not null).Select(r => r!)];
+        return new CompareResult(configs[0].Name, path, File.ReadAllText(path), command, [.. configs.Select(c => c.Kernel.Design)], seeds, finished)
+        {
+            RunsPlanned = finished.Length < rows.Length ? rows.Length : null,
+        };
     }
 
     private static ScenarioConfig[]? LoadUnderEach(string path, IReadOnlyList<Design> designs, bool trace)

@@ -7,6 +7,12 @@ public static class ExitCodes
     /// <summary>Bad input: scenario, trace or arguments.</summary>
     public const int BadInput = 2;
 
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT): finished runs kept, runs in progress abandoned.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM (128 + 15), as <see cref="Interrupted"/>.</summary>
+    public const int Terminated = 143;
+
     /// <summary>An internal error (a bug in mmsim); EX_SOFTWARE.</summary>
     public const int Internal = 70;
 }

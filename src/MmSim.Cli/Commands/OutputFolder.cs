@@ -6,7 +6,8 @@ namespace MmSim.Cli.Commands;
 /// </summary>
 internal static class OutputFolder
 {
-    /// <summary>Creates <paramref name="dir"/> if needed and proves a file can be written in it; prints why not.</summary>
+    /// <summary>Proves the folder <paramref name="dir"/> can be written (its parent created if needed, a file written
+    /// and removed there); prints why not.</summary>
     /// <param name="dir">The folder, as the user gave it.</param>
     /// <param name="option">The option that named it (for the message), e.g. <c>--out</c>.</param>
     /// <returns>True when the folder is usable; false after printing one line.</returns>
@@ -39,17 +40,20 @@ internal static class OutputFolder
             return "is a file, not a folder";
         }
 
+        // Results are staged in a sibling and swapped in (StagedFolder), so what must be writable is the parent; the
+        // folder itself is not created here, so a run refused or interrupted later leaves no empty folder behind.
+        string parent = Path.GetDirectoryName(full) ?? full;
         try
         {
-            Directory.CreateDirectory(full);
-            string probe = Path.Combine(full, $".mmsim-probe{Environment.ProcessId}");
+            Directory.CreateDirectory(parent);
+            string probe = Path.Combine(parent, $".mmsim-probe{Environment.ProcessId}");
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Explain(full, e);
+            return Explain(parent, e);
         }
     }
 

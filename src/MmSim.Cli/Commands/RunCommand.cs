@@ -62,26 +62,41 @@ internal static class RunCommand
             }
 
             long every = parse.GetValue(check) ? 1 : everyGiven ?? 0;
-            var options = new RunOptions { Seed = parse.GetValue(seed), CheckEvery = every };
-            string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"{config.Name}-seed{options.Seed ?? config.Seed}");
+            string dir = parse.GetValue(outDir) ?? Path.Combine("out", $"{config.Name}-seed{parse.GetValue(seed) ?? config.Seed}");
             if (!OutputFolder.Prepare(dir))
             {
                 return ExitCodes.BadInput;
             }
 
-            RunSummary summary = Execute(config, options, dir);
+            using Interruption stop = Interruption.Listen("abandoning the run; its result folder is left as it was");
+            var options = new RunOptions { Seed = parse.GetValue(seed), CheckEvery = every, Cancel = stop.Token };
+            RunSummary summary;
+            try
+            {
+                summary = Execute(config, options, dir);
+            }
+            catch (OperationCanceledException) when (stop.Requested)
+            {
+                return stop.ExitCode;
+            }
+
             Print(summary, config.Kernel.Design, dir);
             return 0;
         });
         return cmd;
     }
 
-    /// <summary>Runs and writes the result folder (config first, so a crash still leaves how to rerun it).</summary>
+    /// <summary>Runs and writes the result folder, staged (<see cref="StagedFolder"/>): it appears complete when the run
+    /// ends and replaces whatever was there as a whole, so no file of an earlier run stays beside the new ones; a run
+    /// that fails or is interrupted (<see cref="RunOptions.Cancel"/>) leaves the folder as it was.</summary>
     public static RunSummary Execute(ScenarioConfig config, RunOptions options, string dir)
     {
         ulong seed = options.Seed ?? config.Seed;
-        AtomicFile.WriteAllText(Path.Combine(dir, "config.resolved.yaml"), ScenarioWriter.WriteResolvedYaml(config with { Seed = seed }));
-        return RunFolder.Execute(config, options, dir);
+        return StagedFolder.Write(dir, "summary.json", stage =>
+        {
+            AtomicFile.WriteAllText(Path.Combine(stage, "config.resolved.yaml"), ScenarioWriter.WriteResolvedYaml(config with { Seed = seed }));
+            return RunFolder.Execute(config, options, stage);
+        });
     }
 
     /// <summary>Prints a run's summary (run and show).</summary>

@@ -11,8 +11,9 @@ namespace MmSim.Cli.Commands;
 /// </summary>
 internal static class SweepCommand
 {
-    /// <summary>Exit code of a sweep stopped by Ctrl+C (128 + SIGINT): finished runs are kept; rerun to resume.</summary>
-    public const int ExitInterrupted = 130;
+    /// <summary>Exit code of a sweep stopped by Ctrl+C (128 + SIGINT; SIGTERM gives 143): finished runs are kept; rerun
+    /// to resume.</summary>
+    public const int ExitInterrupted = ExitCodes.Interrupted;
 
     public static Command Create()
     {
@@ -88,41 +89,27 @@ internal static class SweepCommand
         string part = source == "all" ? string.Empty : $" ({indices.Count} of them, from {source})";
         Console.Out.WriteLine(I($"{path}: {sweep.Points.Count} points × {sweep.Designs.Count} designs × {sweep.Seeds} seeds = {sweep.Count} runs{part}, into {dir}"));
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // The first Ctrl+C stops starting runs; those running finish and are kept. A second one kills.
-            if (!cancel.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                cancel.Cancel();
-                Console.Error.WriteLine("mmsim: stopping after the runs in progress (Ctrl+C again to kill; rerun to resume)");
-            }
-        };
-        Console.CancelKeyPress += onCancel;
-        SweepRunResult result;
+        using Interruption stop = Interruption.Listen("abandoning the runs in progress; finished runs are kept (rerun to resume)");
         object gate = new();
         var wall = System.Diagnostics.Stopwatch.StartNew();
         int ranSoFar = 0;
-        try
+        SweepRunResult result = SweepRunner.Run(sweep, configs, indices, dir, jobs ?? Environment.ProcessorCount, p =>
         {
-            result = SweepRunner.Run(sweep, configs, indices, dir, jobs ?? Environment.ProcessorCount, p =>
+            SweepRun run = sweep.RunAt(p.Index);
+            lock (gate)
             {
-                SweepRun run = sweep.RunAt(p.Index);
-                lock (gate)
-                {
-                    // ETA from the runs made so far (skipped ones cost nothing), over the runs left.
-                    ranSoFar += p.Skipped ? 0 : 1;
-                    double eta = ranSoFar == 0 ? 0 : wall.Elapsed.TotalSeconds / ranSoFar * (p.Total - p.Done);
-                    string what = p.Skipped ? "already done" : I($"{p.WallSeconds:0.0} s; {p.Total - p.Done} left, ETA {eta:0} s");
-                    Console.Out.WriteLine(I($"[{p.Done}/{p.Total}] run {p.Index} (point {run.Point}, {run.Design.Name}, seed +{run.SeedOffset}): {what}"));
-                }
-            }, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+                // ETA from the runs made so far (skipped ones cost nothing), over the runs left.
+                ranSoFar += p.Skipped ? 0 : 1;
+                double eta = ranSoFar == 0 ? 0 : wall.Elapsed.TotalSeconds / ranSoFar * (p.Total - p.Done);
+                string what = p.Skipped ? "already done" : I($"{p.WallSeconds:0.0} s; {p.Total - p.Done} left, ETA {eta:0} s");
+                Console.Out.WriteLine(I($"[{p.Done}/{p.Total}] run {p.Index} (point {run.Point}, {run.Design.Name}, seed +{run.SeedOffset}): {what}"));
+            }
+
+            if (!p.Skipped)
+            {
+                stop.RunFinished();
+            }
+        }, stop.Token);
 
         SweepTable table = SweepTable.Read([dir], out _, out IReadOnlyList<int> missing);
         table.WriteFiles(dir, manifest);
@@ -130,7 +117,7 @@ internal static class SweepCommand
         if (result.Interrupted)
         {
             Console.Error.WriteLine($"mmsim: interrupted; rerun the same command to finish the {missing.Count} runs left");
-            return ExitInterrupted;
+            return stop.ExitCode;
         }
 
         return 0;

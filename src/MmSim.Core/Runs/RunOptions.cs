@@ -13,6 +13,10 @@ public sealed record RunOptions
     /// Timed runs also check at every time-series sample.</summary>
     public long CheckEvery { get; init; }
 
+    /// <summary>Abandons the run when cancelled (Ctrl-C, SIGTERM): the runner throws
+    /// <see cref="OperationCanceledException"/> within a few thousand operations or events. Results never depend on it.</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>Called now and then with (operations done, operations total) for progress display.</summary>
     public Action<long, long>? Progress { get; init; }
 

@@ -86,6 +86,7 @@ public sealed class ScenarioRunner
     /// seed), or a workload type is not runnable.</exception>
     public IReadOnlyList<WorkloadResult> Run(IKmemTrace? trace = null)
     {
+        options.Cancel.ThrowIfCancellationRequested(); // interrupted before it began: boot nothing
         ITimedWorkload?[] timed = CreateTimedWorkloads();
         LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), Seed);
         PageAllocator alloc = kernel.Alloc;
@@ -164,6 +165,7 @@ public sealed class ScenarioRunner
     private void RunTimed(LinuxKernel kernel, ITimedWorkload?[] timed, Prng stream, WorkloadResult?[] results)
     {
         Simulator sim = kernel.Sim;
+        sim.Cancellation = options.Cancel;
         engine = sim;
         KernelDaemons daemons = kernel.StartDaemons();
         for (int i = 0; i < timed.Length; i++)
@@ -281,9 +283,13 @@ public sealed class ScenarioRunner
             Check($"operation {opsDone} ({what} {index + 1}, seed {Seed})");
         }
 
-        if ((opsDone & 0xFFFF) == 0)
+        if ((opsDone & 0xFFF) == 0)
         {
-            options.Progress?.Invoke(opsDone, opsTotal);
+            options.Cancel.ThrowIfCancellationRequested();
+            if ((opsDone & 0xFFFF) == 0)
+            {
+                options.Progress?.Invoke(opsDone, opsTotal);
+            }
         }
     }
 

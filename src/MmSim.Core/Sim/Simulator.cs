@@ -75,6 +75,15 @@ public sealed class Simulator
     /// <summary>Events dispatched so far (stale timeouts and cancelled callbacks excluded).</summary>
     public long EventsProcessed { get; private set; }
 
+    /// <summary>
+    /// Stops <see cref="Run(long)"/> from another thread (Ctrl-C, SIGTERM): checked every
+    /// <see cref="CancellationCheckEvents"/> events, so the event loop pays one counter test per event.
+    /// </summary>
+    public CancellationToken Cancellation { get; set; }
+
+    /// <summary>Events between two checks of <see cref="Cancellation"/> (a few milliseconds of wall time at most).</summary>
+    public const int CancellationCheckEvents = 4096;
+
     /// <summary>Events waiting in the queue, stale ones included.</summary>
     public int PendingEvents => queue.Count;
 
@@ -148,6 +157,7 @@ public sealed class Simulator
     /// <returns>Why it returned.</returns>
     /// <exception cref="SimTaskException">A task body threw; the run cannot continue.</exception>
     /// <exception cref="InvalidOperationException">Called from inside a running simulation.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="Cancellation"/> was cancelled; the run is abandoned.</exception>
     public RunStopReason Run(long untilNs)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(untilNs, Now);
@@ -157,10 +167,17 @@ public sealed class Simulator
         }
         running = true;
         stopRequested = false;
+        int untilCheck = CancellationCheckEvents;
         try
         {
             while (!stopRequested)
             {
+                if (--untilCheck == 0)
+                {
+                    untilCheck = CancellationCheckEvents;
+                    Cancellation.ThrowIfCancellationRequested();
+                }
+
                 if (!queue.TryPeekTime(out long nextNs))
                 {
                     return RunStopReason.Idle;

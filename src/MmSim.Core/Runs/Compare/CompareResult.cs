@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MmSim.Runs.Compare;
 
 /// <summary>A finished comparison: one scenario, its designs and seeds, and one row per run.</summary>
@@ -17,6 +19,17 @@ public sealed record CompareResult(
     IReadOnlyList<ulong> Seeds,
     IReadOnlyList<CompareRow> Rows)
 {
+    /// <summary>Runs the comparison was to make when it was interrupted (Ctrl-C, SIGTERM) before all finished: then
+    /// <see cref="Rows"/> holds only the finished ones. Null (and absent from compare.json) for a complete one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RunsPlanned { get; init; }
+
+    /// <summary>What the table says of an interrupted comparison; null for a complete one.</summary>
+    [JsonIgnore]
+    public string? InterruptedNote => RunsPlanned is int planned
+        ? $"interrupted: {Rows.Count} of {planned} runs finished; the table covers those"
+        : null;
+
     /// <summary>The folder of one run, relative to the comparison's output folder.</summary>
     /// <param name="design">The design.</param>
     /// <param name="seed">The seed.</param>

@@ -32,7 +32,8 @@ public sealed record CompareTable(string Title, IReadOnlyList<string> Designs, I
         }
 
         string title = $"{result.Scenario}: {result.Designs.Count} designs × {result.Seeds.Count} seeds " +
-            "(mean ± 95 % t interval over seeds; n/a: one seed, or nothing to count)";
+            "(mean ± 95 % t interval over seeds; n/a: one seed, or nothing to count)" +
+            (result.InterruptedNote is string note ? $"; {note}" : string.Empty);
         return new CompareTable(title, result.Designs, rows);
     }
 

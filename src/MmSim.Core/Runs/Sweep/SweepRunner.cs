@@ -80,7 +80,8 @@ public static class SweepRunner
     /// <param name="outDir">The sweep folder (see <see cref="Prepare"/>).</param>
     /// <param name="jobs">Parallel workers (at least 1).</param>
     /// <param name="progress">Called after each run, from the worker that ran it; null for none.</param>
-    /// <param name="cancel">Stops starting runs (those started finish and are kept).</param>
+    /// <param name="cancel">Ctrl-C, SIGTERM: stops starting runs and abandons those running (their temporary folders are
+    /// removed); finished runs are kept.</param>
     /// <returns>What ran and what was skipped.</returns>
     public static SweepRunResult Run(SweepDefinition sweep, ScenarioConfig?[,] configs, IReadOnlyList<int> indices, string outDir, int jobs,
         Action<SweepProgress>? progress = null, CancellationToken cancel = default)
@@ -107,15 +108,25 @@ public static class SweepRunner
                 }
 
                 var wall = Stopwatch.StartNew();
-                RunOne(sweep, configs, i, outDir);
+                try
+                {
+                    RunOne(sweep, configs, i, outDir, cancel);
+                }
+                catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+                {
+                    return; // abandoned: RunOne removed its temporary folder
+                }
+
                 ran[i] = true;
                 progress?.Invoke(new SweepProgress(i, Interlocked.Increment(ref done), indices.Count, wall.Elapsed.TotalSeconds, false));
             });
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             interrupted = true;
         }
+
+        interrupted |= cancel.IsCancellationRequested && indices.Any(i => !ran[i] && !skipped[i]);
 
         return new SweepRunResult([.. Enumerable.Range(0, sweep.Count).Where(i => ran[i])], [.. Enumerable.Range(0, sweep.Count).Where(i => skipped[i])], interrupted);
     }
@@ -126,7 +137,8 @@ public static class SweepRunner
     /// <param name="configs">From <see cref="LoadConfigs"/>.</param>
     /// <param name="index">The index.</param>
     /// <param name="outDir">The sweep folder.</param>
-    public static void RunOne(SweepDefinition sweep, ScenarioConfig?[,] configs, int index, string outDir)
+    /// <param name="cancel">Abandons the run (<see cref="OperationCanceledException"/>; the temporary folder is removed).</param>
+    public static void RunOne(SweepDefinition sweep, ScenarioConfig?[,] configs, int index, string outDir, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(configs);
@@ -141,7 +153,7 @@ public static class SweepRunner
         try
         {
             AtomicFile.WriteAllText(Path.Combine(tmp, "config.resolved.yaml"), ScenarioWriter.WriteResolvedYaml(config with { Seed = seed }));
-            RunFolder.Execute(config, new RunOptions { Seed = seed }, tmp);
+            RunFolder.Execute(config, new RunOptions { Seed = seed, Cancel = cancel }, tmp);
             var parameters = new List<PointParameter>();
             for (int p = 0; p < sweep.Parameters.Count; p++)
             {
