@@ -24,6 +24,7 @@ public sealed class CliFuzzTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "bad.yaml"), "version: 1\nmachine: [\n");
         File.WriteAllText(Path.Combine(dir, "sweep.yaml"), "scenario: tiny.yaml\ndesigns: [linux-6.18]\nseeds: 1\n");
         File.WriteAllText(Path.Combine(dir, "file"), "not a folder");
+        File.Copy(Path.Combine(Scenario.TestFiles.RepoRoot, "tests", "MmSim.Tests", "Golden", "samples-6.18", "zoneinfo"), Path.Combine(dir, "zoneinfo"));
         Directory.CreateDirectory(Path.Combine(dir, "empty"));
     }
 
@@ -42,11 +43,11 @@ public sealed class CliFuzzTests : IDisposable
     [Fact]
     public void Random_command_lines_exit_0_or_2_with_readable_lines()
     {
-        string[] files = [.. new[] { "tiny.yaml", "bad.yaml", "sweep.yaml", "missing.yaml", "file", "empty" }.Select(f => Path.Combine(dir, f))];
+        string[] files = [.. new[] { "tiny.yaml", "bad.yaml", "sweep.yaml", "missing.yaml", "file", "empty", "zoneinfo" }.Select(f => Path.Combine(dir, f))];
         string[] outs = [Path.Combine(dir, "o1"), Path.Combine(dir, "o2"), Path.Combine(dir, "file"), Path.Combine(dir, "file", "x"), "/proc/x", string.Empty];
-        string[] values = ["abc", "0", "-1", "1", "2", "10001", "99999999999999999999", string.Empty, "1/2", "3/2", "0/0", "linux-6.18", "linux-6.15,linux-6.18", "nope", ",", "--", "-", " ", "\n", "ü", "1e3", "0x10"];
-        string[] options = ["--seed", "--design", "--designs", "--seeds", "--jobs", "--check", "--check-every", "--trace", "--index", "--shard", "--out", "--help", "-h", "--version", "--no-such"];
-        string[] commands = ["run", "validate", "compare", "sweep", "merge", "show", "designs", "scenarios", "help", "rnu", string.Empty];
+        string[] values = ["abc", "0", "-1", "1", "2", "10001", "99999999999999999999", string.Empty, "1/2", "3/2", "0/0", "linux-6.18", "linux-6.15,linux-6.18", "nope", ",", "--", "-", " ", "\n", "ü", "1e3", "0x10", "always", "[madvise]", "always [madvise] never"];
+        string[] options = ["--seed", "--design", "--designs", "--seeds", "--jobs", "--check", "--check-every", "--trace", "--index", "--shard", "--thp", "--out", "--help", "-h", "--version", "--no-such"];
+        string[] commands = ["run", "validate", "compare", "sweep", "merge", "show", "designs", "scenarios", "help", "machine import", "machine", "rnu", string.Empty];
 
         Gen<string[]> options1 = Gen.Select(Gen.Int[0, options.Length - 1], Gen.Int[0, 63]).Select((o, v) =>
         {
@@ -57,10 +58,7 @@ public sealed class CliFuzzTests : IDisposable
         Gen<string[]> argv = Gen.Select(Gen.Int[0, commands.Length - 1], Gen.Int[0, files.Length - 1], options1.Array[0, 4]).Select((c, f, opts) =>
         {
             var args = new List<string>();
-            if (commands[c].Length > 0)
-            {
-                args.Add(commands[c]);
-            }
+            args.AddRange(commands[c].Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
             // compare without a scenario runs the full default comparison (minutes): always name one.
             args.Add(files[f]);
