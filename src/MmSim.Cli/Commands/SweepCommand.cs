@@ -175,7 +175,7 @@ internal static class SweepCommand
 
         if (result.Failed.Count > 0)
         {
-            Console.Error.WriteLine(I($"mmsim: {result.Failed.Count} runs failed: {string.Join(", ", result.Failed.Select(f => f.Index))}; rerun the same command to retry them"));
+            Console.Error.WriteLine(I($"mmsim: failed runs: {string.Join(", ", result.Failed.Select(f => f.Index))}; rerun the same command to retry them"));
         }
 
         if (result.Interrupted)
