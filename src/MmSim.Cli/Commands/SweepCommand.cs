@@ -6,8 +6,9 @@ using MmSim.Scenario;
 namespace MmSim.Cli.Commands;
 
 /// <summary>
-/// <c>mmsim sweep SWEEP.yaml --out DIR [--jobs N] [--index I | --shard I/N]</c>: runs a sweep (docs/sweeps.md), or
-/// a part of it, into a folder of run folders and writes sweep.csv and sweep.parquet of every finished run.
+/// <c>mmsim sweep SWEEP.yaml --out DIR [--jobs N] [--workers process|thread] [--index I | --shard I/N]</c>: runs a
+/// sweep (docs/sweeps.md), or a part of it, on a pool of worker processes (or threads) into a folder of run folders,
+/// and writes sweep.csv and sweep.parquet of every finished run.
 /// </summary>
 internal static class SweepCommand
 {

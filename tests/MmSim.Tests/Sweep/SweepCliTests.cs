@@ -69,6 +69,29 @@ public sealed class SweepCliTests : IDisposable
     }
 
     [Fact]
+    public void Worker_processes_cannot_be_started_from_a_host_that_is_not_mmsim_and_say_so()
+    {
+        // Here Program.Main runs inside the test host: mmsim is not the process's program, so it cannot start itself.
+        string sweep = f.Write(SweepFixture.Sweep);
+        (int code, string stdout, string stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("x"));
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.StartsWith("mmsim: --workers process: this process (", stderr, StringComparison.Ordinal);
+        Assert.EndsWith("is not the mmsim program, so it cannot start mmsim workers; use --workers thread\n", stderr.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(f.Dir("x")));
+
+        // One index runs in this process whatever --workers says.
+        (code, stdout, stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("one"), "--index", "2");
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("worker processes", stdout, StringComparison.Ordinal);
+        Assert.True(SweepFiles.IsDone(f.Dir("one"), 2));
+
+        (code, _, stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("x"), "--workers", "fibres");
+        Assert.Equal(2, code);
+        Assert.Contains("fibres", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Merging_parts_of_different_sweeps_is_refused()
     {
         string one = f.Write(SweepFixture.Sweep, "one.yaml");
