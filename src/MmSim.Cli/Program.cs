@@ -35,6 +35,7 @@ public static class Program
             DesignsCommand.Create(),
             ScenariosCommand.Create(),
             ShowCommand.Create(),
+            MachineCommand.Create(),
             SweepCommand.Create(),
             MergeCommand.Create(),
         };
