@@ -26,7 +26,7 @@ internal static class SweepWorkers
         fileName = string.Empty;
         prefix = [];
         why = string.Empty;
-        Assembly mmsim = typeof(Program).Assembly;
+        Assembly mmsim = typeof(SweepWorkers).Assembly; // mmsim.dll (Program is a layer above: not named here)
         string? process = Environment.ProcessPath;
         if (Assembly.GetEntryAssembly() != mmsim || string.IsNullOrEmpty(process))
         {
