@@ -26,7 +26,7 @@ public partial class LayeringTests
         (3, "orchestration", ["MmSim.Mm.Slowpath", "MmSim.Mm.MemoryHotplug", "MmSim.Mm.Contig", "MmSim.Mm.Cma", "MmSim.Fs", "MmSim.Fs.Fuse"]),
         (4, "renderers and checkers", ["MmSim.Mm.Vmstat", "MmSim.Mm.Trace", "MmSim.Mm.DebugVm"]),
         (5, "kernel object", ["MmSim.Kernel", "MmSim.Kernel.Designs"]),
-        (6, "scenario", ["MmSim.Scenario"]),
+        (6, "scenario", ["MmSim.Scenario", "MmSim.Scenario.Import"]),
         (7, "workloads", ["MmSim.Workloads", "MmSim.Workloads.Timed"]),
         (8, "runs", ["MmSim.Runs", "MmSim.Runs.TimeSeries", "MmSim.Runs.Compare", "MmSim.Runs.Sweep"]),
         (9, "report", ["MmSim.Report", "MmSim.Report.Plots"]),

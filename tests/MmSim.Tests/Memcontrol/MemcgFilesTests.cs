@@ -9,6 +9,7 @@ using MmSim.Tests.Scenario;
 namespace MmSim.Tests.Memcontrol;
 
 /// <summary>memory.stat in the v2 (memcg_stat_format) and v1 (memcg1_stat_format) formats, the control files, and the cgroups section.</summary>
+[Collection("Console")]
 public class MemcgFilesTests
 {
     // A child with 3 file pages and a parent with 2 more, all on the inactive file list; 5 pgfault in the child.
