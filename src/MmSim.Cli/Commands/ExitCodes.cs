@@ -4,6 +4,9 @@ namespace MmSim.Cli.Commands;
 /// <remarks>Kept with the commands, below the entry point (<c>Program</c>, in the parent namespace), so that commands never import it.</remarks>
 public static class ExitCodes
 {
+    /// <summary>Some runs failed (a sweep's worker processes); the others are kept, and a rerun retries the failed ones.</summary>
+    public const int RunsFailed = 1;
+
     /// <summary>Bad input: scenario, trace or arguments.</summary>
     public const int BadInput = 2;
 

@@ -158,14 +158,14 @@ public sealed class InterruptTests : IDisposable
         string sweep = f.Write(SweepFixture.Sweep);
         string outDir = f.Dir("sweep");
         Interruption.StopForTests = (2, 15);
-        (int code, _, string stderr) = MmsimCli.Run("sweep", sweep, "--out", outDir, "--jobs", "1");
+        (int code, _, string stderr) = MmsimCli.Run("sweep", sweep, "--out", outDir, "--jobs", "1", "--workers", "thread");
         Assert.True(code == 143, stderr);
         Assert.Contains("rerun the same command to finish the 6 runs left", stderr, StringComparison.Ordinal);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(outDir, SweepFiles.CsvFile)).Length);
         Assert.Equal(2, Directory.GetDirectories(Path.Combine(outDir, SweepFiles.RunsDir)).Length);
 
         Interruption.StopForTests = default;
-        (code, string stdout, _) = MmsimCli.Run("sweep", sweep, "--out", outDir, "--jobs", "2");
+        (code, string stdout, _) = MmsimCli.Run("sweep", sweep, "--out", outDir, "--jobs", "2", "--workers", "thread");
         Assert.Equal(0, code);
         Assert.Contains("ran 6, 2 already done; 8 of 8 runs finished", stdout, StringComparison.Ordinal);
     }

@@ -16,13 +16,13 @@ public sealed class SweepCliTests : IDisposable
     public void Shard_0_of_2_and_1_of_2_merged_equal_one_full_sweep()
     {
         string sweep = f.Write(SweepFixture.Sweep);
-        (int code, string stdout, string stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("full"), "--jobs", "2");
+        (int code, string stdout, string stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("full"), "--jobs", "2", "--workers", "thread");
         Assert.True(code == 0, stderr);
         Assert.Contains("2 points × 2 designs × 2 seeds = 8 runs, into", stdout, StringComparison.Ordinal);
         Assert.Contains("ran 8, 0 already done; 8 of 8 runs finished", stdout, StringComparison.Ordinal);
 
-        Assert.Equal(0, MmsimCli.Run("sweep", sweep, "--out", f.Dir("a"), "--shard", "0/2").Code);
-        (code, stdout, _) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("b"), "--shard", "1/2");
+        Assert.Equal(0, MmsimCli.Run("sweep", sweep, "--out", f.Dir("a"), "--shard", "0/2", "--workers", "thread").Code);
+        (code, stdout, _) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("b"), "--shard", "1/2", "--workers", "thread");
         Assert.Equal(0, code);
         Assert.Contains("(4 of them, from --shard)", stdout, StringComparison.Ordinal);
         (code, stdout, stderr) = MmsimCli.Run("merge", f.Dir("a"), f.Dir("b"), "--out", f.Dir("merged"));
@@ -32,7 +32,7 @@ public sealed class SweepCliTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(f.Dir("full"), SweepFiles.ParquetFile)), File.ReadAllBytes(Path.Combine(f.Dir("merged"), SweepFiles.ParquetFile)));
 
         // Rerun: nothing left to do.
-        (code, stdout, _) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("full"));
+        (code, stdout, _) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("full"), "--workers", "thread");
         Assert.Equal(0, code);
         Assert.Contains("ran 0, 8 already done", stdout, StringComparison.Ordinal);
 
@@ -66,6 +66,29 @@ public sealed class SweepCliTests : IDisposable
         (int code, _, string stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("x"), option, value);
         Assert.Equal(2, code);
         Assert.Equal(expected + "\n", stderr.Replace("\r", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Worker_processes_cannot_be_started_from_a_host_that_is_not_mmsim_and_say_so()
+    {
+        // Here Program.Main runs inside the test host: mmsim is not the process's program, so it cannot start itself.
+        string sweep = f.Write(SweepFixture.Sweep);
+        (int code, string stdout, string stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("x"));
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.StartsWith("mmsim: --workers process: this process (", stderr, StringComparison.Ordinal);
+        Assert.EndsWith("is not the mmsim program, so it cannot start mmsim workers; use --workers thread\n", stderr.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(f.Dir("x")));
+
+        // One index runs in this process whatever --workers says.
+        (code, stdout, stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("one"), "--index", "2");
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("worker processes", stdout, StringComparison.Ordinal);
+        Assert.True(SweepFiles.IsDone(f.Dir("one"), 2));
+
+        (code, _, stderr) = MmsimCli.Run("sweep", sweep, "--out", f.Dir("x"), "--workers", "fibres");
+        Assert.Equal(2, code);
+        Assert.Contains("fibres", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,18 @@ namespace MmSim.Runs.Sweep;
 /// <param name="Ran">Indices run now.</param>
 /// <param name="Skipped">Indices already finished in the folder (not run again).</param>
 /// <param name="Interrupted">Whether it stopped before running every index it was given.</param>
-public sealed record SweepRunResult(IReadOnlyList<int> Ran, IReadOnlyList<int> Skipped, bool Interrupted);
+public sealed record SweepRunResult(IReadOnlyList<int> Ran, IReadOnlyList<int> Skipped, bool Interrupted)
+{
+    /// <summary>Indices whose run failed (a worker process that exited non-zero or was killed), by index; empty
+    /// when none did. A failed index has no run folder, so a rerun retries it.</summary>
+    public IReadOnlyList<SweepFailure> Failed { get; init; } = [];
+}
+
+/// <summary>An index whose worker failed.</summary>
+/// <param name="Index">The run's index.</param>
+/// <param name="ExitCode">The worker's exit code (on Linux, 128 + N when signal N killed it).</param>
+/// <param name="LastLine">The worker's last non-empty line of standard error (else of standard output); empty when it wrote none.</param>
+public sealed record SweepFailure(int Index, int ExitCode, string LastLine);
 
 /// <summary>One run finished, for progress displays.</summary>
 /// <param name="Index">The run's index.</param>
@@ -16,7 +27,8 @@ public sealed record SweepRunResult(IReadOnlyList<int> Ran, IReadOnlyList<int> S
 /// <param name="Total">Runs this invocation has.</param>
 /// <param name="WallSeconds">Wall time the run took (0 when skipped).</param>
 /// <param name="Skipped">Whether it was already finished.</param>
-public sealed record SweepProgress(int Index, int Done, int Total, double WallSeconds, bool Skipped);
+/// <param name="Failure">Why it failed (a worker process's exit), null when it finished or was skipped.</param>
+public sealed record SweepProgress(int Index, int Done, int Total, double WallSeconds, bool Skipped, SweepFailure? Failure = null);
 
 /// <summary>
 /// Runs indices of a sweep into a sweep folder, on a pool of worker threads. Each run is written to a temporary
