@@ -40,6 +40,12 @@ internal static class MachineCommand
                 return ExitCodes.BadInput;
             }
 
+            if (parse.GetValue(outFile) is string bad && (bad.Trim().Length == 0 || bad.Contains('\0', StringComparison.Ordinal) || Directory.Exists(bad)))
+            {
+                Console.Error.WriteLine(Directory.Exists(bad) ? $"mmsim: --out {bad}: is a folder; give a file name for the scenario" : "mmsim: --out: give a file name for the scenario");
+                return ExitCodes.BadInput;
+            }
+
             MachineImport.Result result = MachineImport.Import(ZoneinfoFile.Parse(File.ReadAllText(path), path), path, mode);
             if (parse.GetValue(outFile) is string o)
             {

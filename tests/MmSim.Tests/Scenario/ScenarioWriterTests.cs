@@ -8,7 +8,7 @@ public class ScenarioWriterTests
     // Every field away from its default, including text that needs quoting.
     private const string Everything = """
         version: 1
-        name: "6.18 vs 6.12: churn"
+        name: "6.18-vs-6.12.churn"
         description: "two lines\nwith \"quotes\" and # hash"
         seed: 0xffffffffffffffff
         seeds: 5

@@ -9,7 +9,10 @@ public class StepParsingTests
 {
     private const string Head = "workloads:\n  - type: steps\n    steps:\n";
 
-    private static string Script(params string[] steps) => Minimal(Head + string.Concat(steps.Select(s => "      - " + s + "\n")));
+    // Minimal's machine with the CMA area the cma_alloc steps name, on as many lines, so error positions stay put.
+    private static string Script(params string[] steps) =>
+        "version: 1\nmachine:\n  cma: [{ name: reserved, size: 64MiB }]\n  zones:\n    - { name: Normal, size: 1GiB }\n"
+        + Head + string.Concat(steps.Select(s => "      - " + s + "\n"));
 
     private static StepConfig[] Steps(params string[] steps) =>
         [.. Assert.IsType<StepsWorkloadConfig>(Assert.Single(LoadOk(Script(steps)).Workloads)).Steps];
