@@ -132,7 +132,11 @@ public static class StagedFolder
     private static string Sibling(string name, string kind) => string.Create(CultureInfo.InvariantCulture,
         $".{name}.{kind}-{Environment.MachineName}-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}");
 
-    private static bool Alive(int pid)
+    /// <summary>Whether the process <paramref name="pid"/> of this machine still runs (this process always does): a
+    /// staging folder of a live process is left alone, one of a dead process is a leftover.</summary>
+    /// <param name="pid">The process id.</param>
+    /// <returns>True while it runs.</returns>
+    internal static bool Alive(int pid)
     {
         if (pid == Environment.ProcessId)
         {

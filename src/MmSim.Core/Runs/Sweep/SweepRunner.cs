@@ -224,7 +224,7 @@ public static class SweepRunner
             }
 
             string host = string.Join('-', parts[1..^2]);
-            if (host == Environment.MachineName && !Alive(pid))
+            if (host == Environment.MachineName && !StagedFolder.Alive(pid))
             {
                 Directory.Delete(dir, recursive: true);
                 removed++;
@@ -232,27 +232,5 @@ public static class SweepRunner
         }
 
         return removed;
-    }
-
-    private static bool Alive(int pid)
-    {
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }
