@@ -143,7 +143,7 @@ internal static class ReportSections
           .Append("docs/results.md in the mmsim repository has the full definitions. A table cell is the mean over seeds ± the half-width of the ")
           .Append("two-sided 95&nbsp;% Student-t interval; <code>± n/a</code>: one seed, no interval; <code>(k/n)</code>: only k of the n runs had ")
           .Append("something to count; <code>n/a</code> alone: none had. Offline outcomes count each word over seeds (<code>hung×3</code>).</p>\n<div class=\"scroll\"><table class=\"definitions\">\n<thead><tr><th>column</th><th>what it counts</th></tr></thead>\n<tbody>\n");
-        foreach ((string column, string meaning) in MetricDefinitions.All)
+        foreach ((string column, string meaning) in CompareMetrics.Definitions)
         {
             sb.Append("<tr><th scope=\"row\"><code>");
             HtmlText.Append(sb, column);
