@@ -10,8 +10,6 @@ namespace MmSim.Cli.Commands;
 /// rerun): a comparison's table and verdicts from compare.json, a run's summary from summary.json.</summary>
 internal static class ShowCommand
 {
-    private static readonly JsonSerializerOptions ReadOptions = new(RunOutput.Json) { PropertyNameCaseInsensitive = true };
-
     public static Command Create()
     {
         var dir = new Argument<string>("dir") { Description = "a comparison's folder (compare.json) or a run's (summary.json)" };
@@ -53,7 +51,7 @@ internal static class ShowCommand
         RunSummary summary;
         try
         {
-            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), ReadOptions) ?? throw new JsonException("empty");
+            summary = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), RunOutput.JsonRead) ?? throw new JsonException("empty");
         }
         catch (JsonException e)
         {

@@ -19,6 +19,10 @@ public static class RunOutput
         WriteIndented = true,
     };
 
+    /// <summary>JSON options for reading result files back (<c>mmsim show</c>): <see cref="Json"/>, matching names
+    /// case-insensitively so records bind their constructor parameters.</summary>
+    public static readonly JsonSerializerOptions JsonRead = new(Json) { PropertyNameCaseInsensitive = true };
+
     /// <summary>Writes proc/, debugfs/ and summary.json under <paramref name="dir"/>.</summary>
     /// <param name="dir">Result folder.</param>
     /// <param name="alloc">The allocator at the end of the run.</param>

@@ -22,8 +22,6 @@ public static class CompareFiles
     /// <summary>The JSON file's name.</summary>
     public const string JsonFile = "compare.json";
 
-    private static readonly JsonSerializerOptions ReadOptions = new(RunOutput.Json) { PropertyNameCaseInsensitive = true };
-
     /// <summary>Writes the three files into <paramref name="dir"/>.</summary>
     /// <param name="result">The comparison.</param>
     /// <param name="dir">The comparison's folder.</param>
@@ -49,7 +47,7 @@ public static class CompareFiles
 
         try
         {
-            return JsonSerializer.Deserialize<CompareResult>(File.ReadAllText(path), ReadOptions)
+            return JsonSerializer.Deserialize<CompareResult>(File.ReadAllText(path), RunOutput.JsonRead)
                 ?? throw new IOException($"{path}: empty");
         }
         catch (JsonException e)
