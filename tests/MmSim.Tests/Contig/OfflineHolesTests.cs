@@ -64,4 +64,26 @@ public class OfflineHolesTests
         Assert.Equal(OfflineOutcome.Ok, Offline(k, 2).Outcome);
         KernelChecker.Verify(k, "after offline beside a zone edge");
     }
+
+    [Fact]
+    public void Alloc_contig_range_over_a_hole_fails_and_beside_it_succeeds()
+    {
+        long hole = (2L * BlockPages) + 1024;
+        LinuxKernel k = Boot(new MachineSpec(
+            [new ZoneSpec(ZoneType.Dma32, BlockPages, 0, Pb), new ZoneSpec(ZoneType.Normal, 2L * BlockPages)],
+            [],
+            [new PfnRange(hole, hole + 100)]));
+
+        // start_isolate_page_range: has_unmovable_pages finds the hole's PageReserved pages.
+        var over = new Mm.Contig.ContigResult();
+        Spawn(k, "sh", c => k.Contig.AllocContigRange(c, (int)hole - 512, (int)hole + 512, false, GfpFlags.Kernel, OwnerKind.Contig, over));
+        k.Sim.Run(SimTime.NsPerSec);
+        Assert.NotEqual(0, over.Ret);
+
+        var beside = new Mm.Contig.ContigResult();
+        Spawn(k, "sh", c => k.Contig.AllocContigRange(c, (int)hole + 1536, (int)hole + 2048, false, GfpFlags.Kernel, OwnerKind.Contig, beside));
+        k.Sim.Run(SimTime.NsPerSec);
+        Assert.Equal(0, beside.Ret);
+        KernelChecker.Verify(k, "after alloc_contig_range beside a hole");
+    }
 }
