@@ -64,8 +64,8 @@ public sealed record MachineConfig(ValueList<ZoneConfig> Zones, ValueList<CmaCon
 
 /// <summary>One zone (<c>machine.zones[]</c>), placed.</summary>
 /// <param name="Type">Zone type (YAML key <c>name</c>: DMA, DMA32, Normal or Movable).</param>
-/// <param name="SizeBytes">Bytes spanned; a whole number of pageblocks (<c>size</c>).</param>
-/// <param name="StartPfn">First PFN, pageblock-aligned (<c>start_pfn</c>, zone_start_pfn).</param>
+/// <param name="SizeBytes">Bytes spanned, holes included; a whole number of pages (<c>size</c>).</param>
+/// <param name="StartPfn">First PFN, any (<c>start_pfn</c>, zone_start_pfn).</param>
 /// <param name="ReservedBytes">Bytes at the bottom that are present but not managed by the buddy allocator (<c>reserved</c>).</param>
 public sealed record ZoneConfig(ZoneType Type, long SizeBytes, long StartPfn, long ReservedBytes)
 {

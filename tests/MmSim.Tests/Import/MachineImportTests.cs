@@ -90,6 +90,15 @@ public class MachineImportTests
         Assert.Empty(imported.Notes);
     }
 
+    [Fact]
+    public void Zones_that_overlap_or_pass_their_limit_are_refused_in_one_line()
+    {
+        string text = SampleText.Replace("  start_pfn:           1048576", "  start_pfn:           4097", StringComparison.Ordinal);
+        ImportException e = Assert.Throws<ImportException>(() => MachineImport.Import(ZoneinfoFile.Parse(text, "z"), "z", null));
+        Assert.Matches(@"^z:\d+: zoneinfo: zone Normal: start_pfn 4097, spanned 5505024, present 5505024, managed 1015808 is not a layout mmsim can boot", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     [Theory]
     [InlineData("", "x:1: zoneinfo: no \"Node N, zone NAME\" line: not a /proc/zoneinfo")]
     [InlineData("Node zero, zone DMA\n", "x:1: zoneinfo: expected \"Node N, zone NAME\", got \"Node zero, zone DMA\"")]
