@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Mm.PageAlloc;
 
 // The zonelist walk: watermark checks per zone from the preferred zone downwards, then rmqueue.
@@ -47,6 +49,7 @@ public sealed partial class PageAllocator
 
     // The watermark part of the zonelist loop: the high watermark decides ZONE_BELOW_HIGH (which
     // shrinks pcp), then the watermark the caller asked for decides.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ZoneUsable(Zone zone, int order, AllocFlags flags, ZoneType highestZoneIdx)
     {
         if ((zone.Flags & ZoneFlags.BelowHigh) == 0)
