@@ -10,6 +10,7 @@ public sealed partial class PageAllocator
     /// ALLOC_NOFRAGMENT, walks once more without it when every zone failed.
     /// </summary>
     /// <remarks>mm/page_alloc.c: get_page_from_freelist (one node, no cpusets, no dirty spreading).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int GetPageFromFreelist(int order, AllocFlags flags, in AllocContext ac)
     {
         while (true)

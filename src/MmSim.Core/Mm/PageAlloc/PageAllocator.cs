@@ -227,6 +227,7 @@ public sealed partial class PageAllocator
     private static AllocFlags CmaFlag(MigrateType mt) => mt == MigrateType.Movable ? AllocFlags.Cma : 0;
 
     // mm/page_alloc.c: alloc_flags_nofragment.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private AllocFlags AllocFlagsNofragment(Zone preferred, GfpFlags gfp)
     {
         // __GFP_KSWAPD_RECLAIM is ALLOC_KSWAPD.
