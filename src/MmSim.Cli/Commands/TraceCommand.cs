@@ -15,7 +15,14 @@ internal static class TraceCommand
     {
         var file = new Argument<string>("trace") { Description = "ftrace text: a copy of /sys/kernel/tracing/trace, or 'trace-cmd report' output" };
         var level = new Option<string>("--level") { Description = "page: mm_page_alloc/free as alloc/free (the model's pcp decides); buddy: the buddy's own traffic at the traced PFNs, exactly", DefaultValueFactory = _ => "page" };
-        level.AcceptOnlyFromAmong("page", "buddy");
+        level.Validators.Add(r =>
+        {
+            string? v = r.Tokens.Count > 0 ? r.Tokens[^1].Value : null;
+            if (v is not null && v is not ("page" or "buddy"))
+            {
+                r.AddError($"--level: expected page or buddy, got '{v}'");
+            }
+        });
         var machine = new Option<string?>("--machine") { Description = "a scenario whose machine the trace came from: lines with PFNs outside it are counted and left out" };
         var outFile = new Option<string?>("--out") { Description = "write the op script to this file (default: standard output)" };
         var import = new Command("import", """

@@ -7,7 +7,7 @@ namespace MmSim.Runs;
 
 /// <summary>The end state of a replay.</summary>
 /// <param name="Buddyinfo">/proc/buddyinfo after the script.</param>
-/// <param name="Pagetypeinfo">/proc/pagetypeinfo after the script (no mixed-block table).</param>
+/// <param name="Pagetypeinfo">/proc/pagetypeinfo after the script (with the mixed-block table when the scenario has page_owner on).</param>
 /// <param name="Stats">What the script did: allocations, failures, frees, ignored frees.</param>
 public sealed record TraceReplayResult(string Buddyinfo, string Pagetypeinfo, WorkloadStats Stats);
 
@@ -28,6 +28,6 @@ public static class TraceReplay
         var runner = new ScenarioRunner(config, options);
         IReadOnlyList<WorkloadResult> results = runner.Run();
         var node = runner.Allocator!.Node;
-        return new TraceReplayResult(ProcBuddyinfo.Render(node), ProcPagetypeinfo.Render(node, pageOwner: false), results[0].Stats);
+        return new TraceReplayResult(ProcBuddyinfo.Render(node), ProcPagetypeinfo.Render(node, config.Kernel.PageOwner), results[0].Stats);
     }
 }
