@@ -25,6 +25,7 @@ internal static class TraceCommand
         });
         var machine = new Option<string?>("--machine") { Description = "a scenario whose machine the trace came from: lines with PFNs outside it are counted and left out" };
         var outFile = new Option<string?>("--out") { Description = "write the op script to this file (default: standard output)" };
+        var pcpOff = new Option<bool>("--pcp-off") { Description = "buddy level: the traced kernel had no per-cpu lists (mmsim's kernel.pcp: false), so every free reached the buddy" };
         var import = new Command("import", """
             Turn an ftrace kmem trace (mm_page_alloc, mm_page_free, mm_page_free_batched, mm_page_alloc_zone_locked,
             mm_page_pcpu_drain, mm_page_alloc_extfrag) into an op script for `mmsim replay` or an `ops` workload.
@@ -36,9 +37,10 @@ internal static class TraceCommand
               mmsim trace import results/run/trace.txt --level page --out run.ops
             """)
         {
-            file, level, machine, outFile,
+            file, level, machine, outFile, pcpOff,
         };
-        import.SetAction(parse => Import(parse.GetValue(file)!, parse.GetValue(level) == "buddy" ? TraceLevel.Buddy : TraceLevel.Page, parse.GetValue(machine), parse.GetValue(outFile)));
+        import.SetAction(parse => Import(
+            parse.GetValue(file)!, parse.GetValue(level) == "buddy" ? TraceLevel.Buddy : TraceLevel.Page, parse.GetValue(machine), parse.GetValue(outFile), parse.GetValue(pcpOff)));
         return new Command("trace", """
             Traces from real systems (and from mmsim runs with kernel.trace: true).
 
@@ -50,7 +52,7 @@ internal static class TraceCommand
         };
     }
 
-    private static int Import(string path, TraceLevel level, string? machinePath, string? outPath)
+    private static int Import(string path, TraceLevel level, string? machinePath, string? outPath, bool pcpOff)
     {
         if (!File.Exists(path))
         {
@@ -80,7 +82,7 @@ internal static class TraceCommand
         TraceImport result;
         using (var reader = new StreamReader(path))
         {
-            result = TraceImport.Run(reader, path, level, inMachine);
+            result = TraceImport.Run(reader, path, level, inMachine, pcpOff);
         }
 
         string script = result.Script(path);

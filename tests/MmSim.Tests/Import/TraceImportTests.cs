@@ -173,6 +173,22 @@ public class TraceImportTests
         Assert.Equal(pagetypeinfo, replay.Pagetypeinfo);
     }
 
+    // With kernel.pcp: false every free goes straight to the buddy and no drain line exists: --pcp-off says so.
+    [Fact]
+    public void Own_trace_of_a_kernel_without_pcp_replays_exactly_with_pcp_off()
+    {
+        string yaml = File.ReadAllText(Path.Combine(ExampleDir, "small.yaml")).Replace("  page_owner: false\n", "  page_owner: false\n  pcp: false\n", StringComparison.Ordinal);
+        ScenarioConfig config = Load(yaml);
+        var runner = new ScenarioRunner(config, new RunOptions());
+        var trace = new StringWriter();
+        runner.Run(new FtraceWriter(trace, () => runner.NowNs) { BuddyEvents = true });
+        TraceImport import = TraceImport.Run(new StringReader(trace.ToString()), "trace.txt", TraceLevel.Buddy, pcpOff: true);
+        Assert.Empty(import.Skipped);
+        TraceReplayResult replay = TraceReplay.Run(config, "trace.ops", Parse(import.Script("trace.txt")), new RunOptions());
+        Assert.Equal(Mm.Vmstat.ProcBuddyinfo.Render(runner.Allocator!.Node), replay.Buddyinfo);
+        Assert.Equal(Mm.Vmstat.ProcPagetypeinfo.Render(runner.Allocator!.Node), replay.Pagetypeinfo);
+    }
+
     // A buddy-level replay that skips a line must not pass by accident: dropping one drain changes the end state.
     [Fact]
     public void Dropping_one_buddy_operation_changes_the_end_state()

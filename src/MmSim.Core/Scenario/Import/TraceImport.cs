@@ -36,6 +36,7 @@ public sealed class TraceImport
 {
     private readonly TraceLevel level;
     private readonly Func<long, int, bool>? pfnInMachine;
+    private readonly bool pcpOff;
     private readonly StringBuilder ops = new();
     private readonly SortedDictionary<string, long> skipped = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> used = new(StringComparer.Ordinal);
@@ -53,10 +54,12 @@ public sealed class TraceImport
     /// <summary>Creates an importer.</summary>
     /// <param name="level">Page or buddy level.</param>
     /// <param name="pfnInMachine">When given, (pfn, order) → whether the block lies in the machine; lines outside are counted.</param>
-    public TraceImport(TraceLevel level, Func<long, int, bool>? pfnInMachine = null)
+    /// <param name="pcpOff">The traced kernel had no per-cpu lists (mmsim's <c>kernel.pcp: false</c>): every free reaches the buddy.</param>
+    public TraceImport(TraceLevel level, Func<long, int, bool>? pfnInMachine = null, bool pcpOff = false)
     {
         this.level = level;
         this.pfnInMachine = pfnInMachine;
+        this.pcpOff = pcpOff;
     }
 
     /// <summary>Lines that could not be used, by reason (ordinal order).</summary>
@@ -76,12 +79,13 @@ public sealed class TraceImport
     /// <param name="file">Its name, for messages.</param>
     /// <param name="level">Page or buddy level.</param>
     /// <param name="pfnInMachine">Optional machine bounds check.</param>
+    /// <param name="pcpOff">The traced kernel had no per-cpu lists.</param>
     /// <returns>The importer, holding the script and the counts.</returns>
     /// <exception cref="ImportException">The file is not an ftrace text trace (binary, or no kmem line at all).</exception>
-    public static TraceImport Run(TextReader reader, string file, TraceLevel level, Func<long, int, bool>? pfnInMachine = null)
+    public static TraceImport Run(TextReader reader, string file, TraceLevel level, Func<long, int, bool>? pfnInMachine = null, bool pcpOff = false)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var import = new TraceImport(level, pfnInMachine);
+        var import = new TraceImport(level, pfnInMachine, pcpOff);
         int lineNumber = 0;
         int firstBad = 0;
         string firstBadReason = string.Empty;
@@ -264,7 +268,7 @@ public sealed class TraceImport
                 return Release(ev.Pfn, ev.Order, ev.Kind);
             case KmemEventKind.PageFree:
             case KmemEventKind.PageFreeBatched:
-                if (PerCpuPages.AllowedOrder(ev.Order))
+                if (!pcpOff && PerCpuPages.AllowedOrder(ev.Order))
                 {
                     // To the per-cpu lists: the buddy sees it as a later mm_page_pcpu_drain, or never.
                     Count(used, EventName(ev.Kind) + " (to the per-cpu lists)");
