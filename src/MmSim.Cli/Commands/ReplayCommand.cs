@@ -98,7 +98,9 @@ internal static class ReplayCommand
         }
 
         List<SnapshotDiffRow> rows = SnapshotDiff.Compare(simulated, real);
-        int differ = rows.Count(r => r.Difference is not 0);
+        int compared = rows.Count(r => r.Difference is not null);
+        int differ = rows.Count(r => r.Difference is long d && d != 0);
+        int oneSided = rows.Count - compared;
         var s = result.Stats;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"replayed {ops.Entries.Count} operations of {scriptPath} on {machinePath}: {s.Allocs} allocations ({s.AllocFailures} failed), {s.Frees} frees ({s.FreesIgnored} ignored)"));
@@ -124,9 +126,10 @@ internal static class ReplayCommand
 
         if (real.Count > 0)
         {
+            string nap = oneSided == 0 ? string.Empty : $"; {oneSided} rows only one side has (n/a: a zone or migratetype the other does not print)";
             Console.Out.WriteLine(differ == 0
-                ? $"identical: all {rows.Count} compared numbers match"
-                : $"{differ} of {rows.Count} compared numbers differ (n/a: a row only one side has)");
+                ? $"identical: all {compared} compared numbers match{nap}"
+                : $"{differ} of {compared} compared numbers differ{nap}");
         }
 
         if (csvPath is not null)
