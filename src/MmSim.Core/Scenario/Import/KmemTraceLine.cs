@@ -250,6 +250,6 @@ public static partial class KmemTraceLine
     }
 
     // TASK-PID, an optional "(TGID)" column, [CPU], an optional irq/preempt field, TIMESTAMP: EVENT: FIELDS.
-    [GeneratedRegex(@"^(?<task>.*?)-(?<pid>\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(?<cpu>\d+)\]\s+(?:(?<lat>\S{4,6})\s+)?(?<ts>\d+\.\d+):\s+(?<event>[A-Za-z_][A-Za-z0-9_]*):\s*(?<fields>.*)$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^(?<task>.*?)-(?<pid>\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(?<cpu>\d+)\]\s+(?:(?<lat>\S{4,6})\s+)?(?<ts>\d+\.\d+):\s+(?<event>[A-Za-z_][A-Za-z0-9_]*):\s*(?<fields>.*)$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Prefix();
 }
