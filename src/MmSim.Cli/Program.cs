@@ -36,6 +36,8 @@ public static class Program
             ScenariosCommand.Create(),
             ShowCommand.Create(),
             MachineCommand.Create(),
+            TraceCommand.Create(),
+            ReplayCommand.Create(),
             SweepCommand.Create(),
             MergeCommand.Create(),
         };

@@ -52,7 +52,8 @@ public static class RunFolder
         IReadOnlyList<WorkloadResult> results;
         using (var w = new StreamWriter(tmp))
         {
-            results = runner.Run(new FtraceWriter(w, () => runner.NowNs));
+            // The whole kmem group, buddy traffic included, so `mmsim trace import --level buddy` can replay it exactly.
+            results = runner.Run(new FtraceWriter(w, () => runner.NowNs) { BuddyEvents = true });
         }
 
         File.Move(tmp, tracePath, overwrite: true);

@@ -13,13 +13,24 @@ public enum OpKind : byte
 
     /// <summary><c>free ID</c>: free the block named ID.</summary>
     Free,
+
+    /// <summary><c>alloc_pfn PFN ORDER</c>: take the 2^ORDER block at PFN off the buddy free lists (buddy-level replay).</summary>
+    AllocPfn,
+
+    /// <summary><c>free_pfn PFN ORDER</c>: return the block at PFN, taken by an earlier <c>alloc_pfn</c>, to the buddy.</summary>
+    FreePfn,
+
+    /// <summary><c>claim_pfn PFN ORDER MIGRATETYPE</c>: give the pageblock(s) of the order-ORDER block at PFN to MIGRATETYPE.</summary>
+    ClaimPfn,
 }
 
 /// <summary>One operation of an op script, compact so that long scripts stay small in memory.</summary>
-/// <param name="Kind">Allocate or free.</param>
-/// <param name="IdIndex">Index of the block's ID in <see cref="OpScript.Ids"/> (first appearance order).</param>
-/// <param name="Order">Buddy order of an allocation (0..MAX_PAGE_ORDER); 0 for frees.</param>
-/// <param name="GfpMask">GFP mask of an allocation (see <see cref="GfpNames"/>); 0 for frees.</param>
+/// <param name="Kind">What the line does.</param>
+/// <param name="IdIndex">Index of the block's ID in <see cref="OpScript.Ids"/> (first appearance order); for the PFN
+/// verbs (<see cref="OpKind.AllocPfn"/>, <see cref="OpKind.FreePfn"/>, <see cref="OpKind.ClaimPfn"/>) the PFN.</param>
+/// <param name="Order">Buddy order of an allocation or of a PFN verb (0..MAX_PAGE_ORDER); 0 for <c>free</c>.</param>
+/// <param name="GfpMask">GFP mask of an allocation (see <see cref="GfpNames"/>); the <see cref="MigrateType"/> of a
+/// <c>claim_pfn</c>; else 0.</param>
 [StructLayout(LayoutKind.Auto)] // lets the runtime pack the two bytes together: 12 bytes instead of 16
 public readonly record struct OpScriptEntry(OpKind Kind, int IdIndex, byte Order, uint GfpMask);
 
@@ -27,6 +38,9 @@ public readonly record struct OpScriptEntry(OpKind Kind, int IdIndex, byte Order
 /// A parsed op script: a replayable list of page allocations and frees. The text format is
 /// one operation per line — <c>alloc ID ORDER GFP</c> or <c>free ID</c> — with <c>#</c>
 /// comments and blank lines; GFP is a <c>|</c>-list of kernel names (<see cref="GfpNames"/>).
+/// Buddy-level lines act on the free lists at a named PFN, bypassing the per-cpu lists and the
+/// allocator's choice: <c>alloc_pfn PFN ORDER</c>, <c>free_pfn PFN ORDER</c> and
+/// <c>claim_pfn PFN ORDER MIGRATETYPE</c> (PFN decimal or 0x-hex; MIGRATETYPE a /proc/pagetypeinfo name).
 /// </summary>
 /// <param name="Entries">The operations in file order.</param>
 /// <param name="Ids">The block IDs as written, indexed by <see cref="OpScriptEntry.IdIndex"/>.</param>
@@ -34,7 +48,9 @@ public readonly record struct OpScriptEntry(OpKind Kind, int IdIndex, byte Order
 /// The parser checks what can be checked without running the allocator: an ID is not
 /// allocated twice without a free in between, and a free names an ID some earlier line allocates
 /// (a free whose allocation failed at run time, or of an ID already freed, is a counted no-op). IDs may be
-/// reused after a free; blocks still allocated at the end are simply left allocated.
+/// reused after a free; blocks still allocated at the end are simply left allocated. Likewise a
+/// <c>free_pfn</c> must name a block (or a piece of a block) an earlier <c>alloc_pfn</c> took and no line
+/// freed since, and an <c>alloc_pfn</c> may not overlap a block still taken.
 /// </remarks>
 public sealed record OpScript(ValueList<OpScriptEntry> Entries, ValueList<string> Ids)
 {
@@ -105,6 +121,7 @@ internal sealed class OpScriptParser(string file, int errorsMax)
     // Per ID index: the line of the alloc that made it live (0 when not live), and of its last free.
     private readonly List<(int AllocLine, int FreeLine)> _state = [];
     private readonly List<ScenarioError> _errors = [];
+    private readonly PfnBlocks _pfnBlocks = new();
     private int _errorsDropped;
 
     /// <summary>Parses one line; returns false when the script is too long to go on.</summary>
@@ -132,10 +149,16 @@ internal sealed class OpScriptParser(string file, int errorsMax)
             case "free":
                 ParseFree(tokens, lineNumber);
                 break;
+            case "alloc_pfn":
+            case "free_pfn":
+            case "claim_pfn":
+                ParsePfnVerb(tokens, lineNumber);
+                break;
             default:
-                string? closest = Suggest.Closest(tokens[0].Text, ["alloc", "free"]);
+                string? closest = Suggest.Closest(tokens[0].Text, ["alloc", "free", "alloc_pfn", "free_pfn", "claim_pfn"]);
                 string hint = closest is null ? string.Empty : $"did you mean '{closest}'? ";
-                Error(lineNumber, tokens[0].Column, $"unknown operation '{tokens[0].Text}'; {hint}lines are 'alloc ID ORDER GFP' or 'free ID'");
+                Error(lineNumber, tokens[0].Column,
+                    $"unknown operation '{tokens[0].Text}'; {hint}lines are 'alloc ID ORDER GFP', 'free ID', 'alloc_pfn PFN ORDER', 'free_pfn PFN ORDER' or 'claim_pfn PFN ORDER MIGRATETYPE'");
                 break;
         }
 
@@ -218,6 +241,82 @@ internal sealed class OpScriptParser(string file, int errorsMax)
         int index = IndexOf(id);
         _state[index] = (0, lineNumber);
         _entries.Add(new OpScriptEntry(OpKind.Free, index, 0, 0));
+    }
+
+    // alloc_pfn PFN ORDER | free_pfn PFN ORDER | claim_pfn PFN ORDER MIGRATETYPE.
+    private void ParsePfnVerb(List<(string Text, int Column)> tokens, int lineNumber)
+    {
+        string verb = tokens[0].Text;
+        bool claim = verb == "claim_pfn";
+        int want = claim ? 4 : 3;
+        string usage = claim ? "'claim_pfn PFN ORDER MIGRATETYPE', e.g. 'claim_pfn 0x1200 3 Unmovable'" : $"'{verb} PFN ORDER', e.g. '{verb} 0x1200 3'";
+        if (tokens.Count != want)
+        {
+            int column = tokens.Count > want ? tokens[want].Column : tokens[0].Column;
+            Error(lineNumber, column, $"'{verb}' takes {want - 1} fields: {usage}");
+            return;
+        }
+
+        (string pfnText, int pfnColumn) = tokens[1];
+        if (!PfnBlocks.TryParsePfn(pfnText, out int pfn))
+        {
+            Error(lineNumber, pfnColumn, $"PFN '{pfnText}' is not a page frame number (decimal or 0x-hex, below 2^31)");
+            return;
+        }
+
+        (string orderText, int orderColumn) = tokens[2];
+        if (!int.TryParse(orderText, NumberStyles.None, CultureInfo.InvariantCulture, out int order) || order > MmConstants.MaxPageOrder)
+        {
+            Error(lineNumber, orderColumn, $"order '{orderText}' is not a whole number from 0 to {MmConstants.MaxPageOrder} (MAX_PAGE_ORDER)");
+            return;
+        }
+
+        if (!claim && (pfn & ((1 << order) - 1)) != 0)
+        {
+            Error(lineNumber, pfnColumn, $"PFN {pfnText} is not a multiple of 2^{order}: a buddy block of order {order} starts at one");
+            return;
+        }
+
+        uint mt = 0;
+        if (claim)
+        {
+            (string mtText, int mtColumn) = tokens[3];
+            int index = Array.IndexOf(MigrateTypes.Names, mtText);
+            if (index < 0)
+            {
+                Error(lineNumber, mtColumn, $"migratetype '{mtText}' is not one of {string.Join(", ", MigrateTypes.Names)}");
+                return;
+            }
+
+            mt = (uint)index;
+        }
+
+        switch (verb)
+        {
+            case "alloc_pfn":
+                if (_pfnBlocks.Overlapping(pfn, order) is (int heldPfn, int heldOrder, int heldLine))
+                {
+                    Error(lineNumber, pfnColumn, string.Create(CultureInfo.InvariantCulture,
+                        $"the block overlaps 0x{heldPfn:x} order {heldOrder}, still taken by line {heldLine}; free_pfn it first"));
+                    return;
+                }
+
+                _pfnBlocks.Take(pfn, order, lineNumber);
+                _entries.Add(new OpScriptEntry(OpKind.AllocPfn, pfn, (byte)order, 0));
+                break;
+            case "free_pfn":
+                if (!_pfnBlocks.Release(pfn, order))
+                {
+                    Error(lineNumber, pfnColumn, $"no block taken by an 'alloc_pfn' line above (and not freed since) holds PFN {pfnText} order {order}");
+                    return;
+                }
+
+                _entries.Add(new OpScriptEntry(OpKind.FreePfn, pfn, (byte)order, 0));
+                break;
+            default:
+                _entries.Add(new OpScriptEntry(OpKind.ClaimPfn, pfn, (byte)order, mt));
+                break;
+        }
     }
 
     private int IndexOf(string id)

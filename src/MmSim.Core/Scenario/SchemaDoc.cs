@@ -128,6 +128,16 @@ public static class SchemaDoc
         b.Append("## Op scripts\n\n");
         b.Append("One operation per line: `alloc ID ORDER GFP` (ORDER 0..10, GFP as above) or `free ID`; `#` starts a comment. ");
         b.Append("An ID may be reused after it is freed. Problems are reported as `SCRIPT:LINE:COL: workloads[N].file: message`.\n\n");
+        b.Append("Buddy-level lines act on the free lists at a named PFN (decimal or `0x` hex), bypassing the per-cpu lists and the allocator's ");
+        b.Append("choice; `mmsim trace import --level buddy` writes them from a kmem trace so that the buddy's traffic replays exactly:\n\n");
+        b.Append("- `alloc_pfn PFN ORDER`: take the 2^ORDER block at PFN (a multiple of 2^ORDER) off the free lists; the free block holding it ");
+        b.Append("is split as expand() splits (take_page_off_buddy). Fails, counted, when the block is not wholly free at run time.\n");
+        b.Append("- `free_pfn PFN ORDER`: return a block an earlier `alloc_pfn` took, or a piece of one (the rest is split into pieces of ");
+        b.Append("that order, as split_page does), merging it as __free_one_page does onto its pageblock's list.\n");
+        b.Append("- `claim_pfn PFN ORDER MIGRATETYPE`: give the pageblock(s) of the 2^max(ORDER, pageblock_order)-aligned range around PFN ");
+        b.Append("to MIGRATETYPE (a /proc/pagetypeinfo name: Unmovable, Movable, Reclaimable, HighAtomic, CMA, Isolate) and move their ");
+        b.Append("free pages to its lists (try_to_claim_block).\n\n");
+        b.Append("Loading refuses a `free_pfn` that no earlier, still-held `alloc_pfn` covers and an `alloc_pfn` that overlaps a held block.\n\n");
         b.Append("## Problems\n\n");
         b.Append("Loading reports every problem, sorted by position: YAML syntax, duplicate keys, unknown keys (with the closest known key), ");
         b.Append("missing required fields, wrong types and units, values out of range, sizes that are not whole pages or pageblocks, ");

@@ -6,8 +6,9 @@ using MmSim.Scenario;
 namespace MmSim.Workloads;
 
 /// <summary>
-/// Replays an op script against the allocator: <c>alloc ID ORDER GFP</c> and <c>free ID</c>.
-/// Failed allocations are counted; frees of IDs that are not live are counted and ignored.
+/// Replays an op script against the allocator: <c>alloc ID ORDER GFP</c> and <c>free ID</c> through the page allocator
+/// (per-cpu lists and all), <c>alloc_pfn</c>, <c>free_pfn</c> and <c>claim_pfn</c> on the buddy free lists at the named PFN.
+/// Failed allocations are counted; frees of IDs (or PFN blocks) that are not live are counted and ignored.
 /// </summary>
 /// <remarks>
 /// The same script reproduces any allocator state and lets mmsim be compared with another
@@ -54,6 +55,32 @@ public sealed class OpScriptReplay
     public void Step()
     {
         OpScriptEntry e = script.Entries[next++];
+        switch (e.Kind)
+        {
+            case OpKind.AllocPfn:
+                Stats.CountAlloc(e.Order, !alloc.TakeBlockAtPfn(e.IdIndex, e.Order));
+                return;
+            case OpKind.FreePfn:
+                // A block whose alloc_pfn failed here (the replayed machine had it in use) is a counted no-op.
+                if (alloc.FreeBlockAtPfn(e.IdIndex, e.Order))
+                {
+                    Stats.Frees++;
+                }
+                else
+                {
+                    Stats.FreesIgnored++;
+                }
+
+                return;
+            case OpKind.ClaimPfn:
+                if (!alloc.ClaimBlockAtPfn(e.IdIndex, e.Order, (MigrateType)e.GfpMask))
+                {
+                    Stats.AddMetric("claims_failed", 1);
+                }
+
+                return;
+        }
+
         if (e.Kind == OpKind.Free)
         {
             int handle = liveHandle[e.IdIndex];

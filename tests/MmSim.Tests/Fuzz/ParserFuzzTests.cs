@@ -64,7 +64,7 @@ public class ParserFuzzTests
                         {
                             seen.Add(e.IdIndex);
                         }
-                        else
+                        else if (e.Kind == OpKind.Free)
                         {
                             Assert.Contains(e.IdIndex, seen);
                         }
@@ -124,6 +124,74 @@ public class ParserFuzzTests
             time: Seconds,
             threads: 1,
             print: edits => $"zoneinfo edits [{string.Join(", ", edits)}]");
+
+    // The buddy-level verbs: what the parser accepts replays on a small machine without an exception, every free_pfn
+    // finding the block an earlier alloc_pfn took (or counted as ignored when that alloc_pfn failed at run time).
+    [Fact]
+    public void Random_pfn_op_lines_parse_or_give_located_errors_and_replay() =>
+        PfnLine.Array[0, 30].Sample(
+            lines =>
+            {
+                var errors = new List<ScenarioError>();
+                OpScript? script = OpScript.Parse(new StringReader(string.Join('\n', lines)), "fuzz.ops", errors);
+                AssertLocated(script is not null, errors, "fuzz.ops");
+                if (script is not null)
+                {
+                    Mm.PageAlloc.PageAllocator alloc = Mm.PageAlloc.MmInit.Boot(
+                        new Mm.MachineSpec([new Mm.ZoneSpec(Mm.ZoneType.Normal, 4096)], []), new Mm.PageAlloc.PageAllocOptions());
+                    var replay = new MmSim.Workloads.OpScriptReplay(alloc, script);
+                    while (!replay.Done)
+                    {
+                        replay.Step();
+                    }
+                }
+            },
+            time: Seconds,
+            threads: 1,
+            print: lines => string.Join("\\n", lines));
+
+    private static readonly string TraceSample = string.Join('\n', File.ReadLines(Path.Combine(Root, "scenarios", "examples", "trace", "trace.txt")).Take(400));
+
+    // mmsim trace import: an edited real-format trace imports (ImportException, one line, for a file with no usable
+    // event) at both levels, and the script it writes always loads: the importer never writes a line the parser refuses.
+    [Fact]
+    public void Edited_traces_import_to_scripts_that_load_or_give_one_line() =>
+        Gen.Select(TextMutation.Edit.Array[1, 8], Gen.Bool).Sample(
+            t =>
+            {
+                string text = TextMutation.Apply(TraceSample, t.Item1);
+                TraceImport imported;
+                try
+                {
+                    imported = TraceImport.Run(new StringReader(text), "fuzz.trace", t.Item2 ? TraceLevel.Buddy : TraceLevel.Page, (pfn, order) => pfn + (1L << order) <= 8192);
+                }
+                catch (ImportException e)
+                {
+                    Assert.DoesNotContain('\n', e.Message);
+                    Assert.StartsWith("fuzz.trace:", e.Message, StringComparison.Ordinal);
+                    return;
+                }
+
+                var errors = new List<ScenarioError>();
+                OpScript? script = OpScript.Parse(new StringReader(imported.Script("fuzz.trace")), "fuzz.ops", errors);
+                Assert.True(script is not null, string.Join(" | ", errors));
+            },
+            time: Seconds,
+            threads: 1,
+            print: t => $"trace edits [{string.Join(", ", t.Item1)}] buddy {t.Item2}");
+
+    // alloc_pfn/free_pfn/claim_pfn with aligned and unaligned PFNs, good and bad orders and migratetypes.
+    private static readonly Gen<string> PfnLine = Gen.Select(
+        Gen.OneOf("alloc_pfn", "free_pfn", "claim_pfn", "alloc_pnf", "free_pfn\t"),
+        Gen.OneOf("0x0", "0x8", "0x10", "0x11", "0x200", "512", "0xfff", "0x1000", "0x7fffffff", "0x80000000", "-1", "0x", "x"),
+        Gen.OneOf("0", "1", "3", "9", "10", "11", "-1", ""),
+        Gen.OneOf("Movable", "Unmovable", "Reclaimable", "HighAtomic", "CMA", "Isolate", "movable", ""),
+        Gen.Int[0, 2]).Select((op, pfn, order, mt, shape) => shape switch
+        {
+            0 => $"{op} {pfn} {order}",
+            1 => $"{op} {pfn} {order} {mt}",
+            _ => $"{op} {pfn}",
+        });
 
     // alloc/free lines with right and wrong IDs, orders, GFP expressions, comments and junk.
     private static readonly Gen<string> OpLine = Gen.Select(

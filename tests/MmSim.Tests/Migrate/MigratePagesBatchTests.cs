@@ -25,6 +25,14 @@ public class MigratePagesBatchTests
         public void MmPageAllocExtfrag(int pfn, int allocOrder, int fallbackOrder, MigrateType allocMigratetype, MigrateType fallbackMigratetype, bool changeOwnership)
         {
         }
+
+        public void MmPageAllocZoneLocked(int pfn, int order, MigrateType migratetype, bool percpuRefill)
+        {
+        }
+
+        public void MmPagePcpuDrain(int pfn, int order, MigrateType migratetype)
+        {
+        }
     }
 
     private static IEnumerable<Wait> MigrateAndStamp(MigrateFixture f, MigrateList list, NewFolioCallback get, MigrateResult result, long[] endNs)

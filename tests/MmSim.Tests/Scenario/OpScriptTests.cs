@@ -51,7 +51,7 @@ public class OpScriptTests
                 "demo.ops:3:9: order '11' is not a whole number from 0 to 10 (MAX_PAGE_ORDER)",
                 "demo.ops:4:11: unknown GFP flag 'GFP_KERNAL'; did you mean 'GFP_KERNEL'?",
                 "demo.ops:5:6: 'zz' is freed but no line above allocates it; 'free ID' names an ID an earlier 'alloc' line gave",
-                "demo.ops:8:1: unknown operation 'alocc'; did you mean 'alloc'? lines are 'alloc ID ORDER GFP' or 'free ID'",
+                "demo.ops:8:1: unknown operation 'alocc'; did you mean 'alloc'? lines are 'alloc ID ORDER GFP', 'free ID', 'alloc_pfn PFN ORDER', 'free_pfn PFN ORDER' or 'claim_pfn PFN ORDER MIGRATETYPE'",
                 "demo.ops:9:1: 'alloc' needs ID, ORDER and GFP: 'alloc ID ORDER GFP', e.g. 'alloc a1 0 GFP_KERNEL'",
                 "demo.ops:10:8: 'free' takes exactly one ID: 'free ID'",
             ],

@@ -124,5 +124,13 @@ internal sealed class AllocRecorder : IKmemTraceFactory
         public void MmPageAllocExtfrag(int pfn, int allocOrder, int fallbackOrder, MigrateType allocMigratetype, MigrateType fallbackMigratetype, bool changeOwnership)
         {
         }
+
+        public void MmPageAllocZoneLocked(int pfn, int order, MigrateType migratetype, bool percpuRefill)
+        {
+        }
+
+        public void MmPagePcpuDrain(int pfn, int order, MigrateType migratetype)
+        {
+        }
     }
 }

@@ -18,6 +18,19 @@ public interface IKmemTrace
     /// <param name="order">Order.</param>
     void MmPageFree(int pfn, int order);
 
+    /// <summary>kmem:mm_page_alloc_zone_locked: a block taken off the buddy free lists by __rmqueue_smallest.</summary>
+    /// <param name="pfn">First PFN.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="migratetype">The free list it came from.</param>
+    /// <param name="percpuRefill">pcp_allowed_order(order) &amp;&amp; migratetype &lt; MIGRATE_PCPTYPES, as the kernel computes it.</param>
+    void MmPageAllocZoneLocked(int pfn, int order, MigrateType migratetype, bool percpuRefill);
+
+    /// <summary>kmem:mm_page_pcpu_drain: a per-cpu page returned to the buddy by free_pcppages_bulk.</summary>
+    /// <param name="pfn">First PFN.</param>
+    /// <param name="order">Order.</param>
+    /// <param name="migratetype">The pageblock's migratetype it is freed with.</param>
+    void MmPagePcpuDrain(int pfn, int order, MigrateType migratetype);
+
     /// <summary>kmem:mm_page_alloc_extfrag.</summary>
     /// <param name="pfn">PFN of the page handed out.</param>
     /// <param name="allocOrder">Requested order.</param>

@@ -299,6 +299,7 @@ public sealed partial class PageAllocator
                 pcp.Count -= nrPages;
                 VmBugOn(pcp.Count < 0, "free_pcppages_bulk: pcp->count >= 0");
                 pages[pfn].Flags = 0;
+                Trace?.MmPagePcpuDrain(pfn, order, mt);
                 FreeOnePage(zone, pfn, order, mt, FreeFlags.None);
             }
             while (count > 0 && pcp.ListHead[pindex] >= 0);

@@ -29,6 +29,7 @@ public sealed partial class PageAllocator
             }
 
             PageDelAndExpand(zone, pfn, order, current, mt);
+            Trace?.MmPageAllocZoneLocked(pfn, order, mt, PerCpuPages.AllowedOrder(order) && (int)mt < MigrateTypes.PcpTypes);
             return pfn;
         }
 

@@ -69,6 +69,13 @@ public sealed partial class FtraceWriter : IKmemTrace
         this.cpu = cpu;
     }
 
+    /// <summary>
+    /// Also print mm_page_alloc_zone_locked and mm_page_pcpu_drain (the buddy's own traffic), as enabling the whole
+    /// kmem group does (<c>echo 1 &gt; events/kmem/enable</c>); off, only mm_page_alloc, mm_page_free and
+    /// mm_page_alloc_extfrag are printed, as when those events are enabled one by one.
+    /// </summary>
+    public bool BuddyEvents { get; init; }
+
     /// <summary>The address %px prints for a PFN's struct page.</summary>
     /// <param name="pfn">Page frame number.</param>
     /// <returns>vmemmap + pfn × sizeof(struct page).</returns>
@@ -99,6 +106,47 @@ public sealed partial class FtraceWriter : IKmemTrace
         PageAndPfn(ref line, pfn);
         line.Append(" order=");
         line.Append(order);
+        Flush(ref line);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>kmem:mm_page_alloc_zone_locked (event class mm_page): "page=%p pfn=0x%lx order=%u migratetype=%d
+    /// percpu_refill=%d", fired under zone-&gt;lock.</remarks>
+    public void MmPageAllocZoneLocked(int pfn, int order, MigrateType migratetype, bool percpuRefill)
+    {
+        if (!BuddyEvents)
+        {
+            return;
+        }
+
+        var line = new Line(stackalloc char[LineCharsMax]);
+        Context(ref line, LatencyZoneLocked, "mm_page_alloc_zone_locked");
+        PageAndPfn(ref line, pfn);
+        line.Append(" order=");
+        line.Append(order);
+        line.Append(" migratetype=");
+        line.Append((int)migratetype);
+        line.Append(" percpu_refill=");
+        line.Append(percpuRefill ? 1 : 0);
+        Flush(ref line);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>kmem:mm_page_pcpu_drain: "page=%p pfn=0x%lx order=%d migratetype=%d", fired under zone-&gt;lock.</remarks>
+    public void MmPagePcpuDrain(int pfn, int order, MigrateType migratetype)
+    {
+        if (!BuddyEvents)
+        {
+            return;
+        }
+
+        var line = new Line(stackalloc char[LineCharsMax]);
+        Context(ref line, LatencyZoneLocked, "mm_page_pcpu_drain");
+        PageAndPfn(ref line, pfn);
+        line.Append(" order=");
+        line.Append(order);
+        line.Append(" migratetype=");
+        line.Append((int)migratetype);
         Flush(ref line);
     }
 

@@ -61,7 +61,7 @@ internal static class KernelSchema
             new()
             {
                 Name = "trace", Kind = FieldKind.Bool, Default = false,
-                Doc = "write kmem tracepoint lines (`mm_page_alloc`, `mm_page_alloc_extfrag`, …)",
+                Doc = "write the kmem tracepoint lines to trace.txt (`mm_page_alloc`, `mm_page_free`, `mm_page_alloc_zone_locked`, `mm_page_pcpu_drain`, `mm_page_alloc_extfrag`, …), which `mmsim trace import` turns into an op script",
                 Get = FieldDecl.Of<KernelConfig>(k => k.Trace),
             },
         ],

@@ -18,8 +18,9 @@ internal sealed class OpsWorkloadType : WorkloadType
 
     public override string Doc =>
         "Replays an op script, one operation per line: `alloc ID ORDER GFP` allocates 2^ORDER pages with the GFP mask "
-        + "(kernel names joined by `|`) and names the block ID; `free ID` frees it. `#` starts a comment. The script is "
-        + "parsed and checked (orders, GFP names, frees of unknown or already freed IDs) when the scenario loads.";
+        + "(kernel names joined by `|`) and names the block ID; `free ID` frees it; the buddy-level lines `alloc_pfn`, "
+        + "`free_pfn` and `claim_pfn` act on the free lists at a PFN (see Op scripts below). `#` starts a comment. The script is "
+        + "parsed and checked (orders, GFP names, frees of unknown or already freed IDs or PFN blocks) when the scenario loads.";
 
     public override IReadOnlyList<FieldDecl> Fields { get; } =
     [
