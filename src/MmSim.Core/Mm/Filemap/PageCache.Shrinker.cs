@@ -91,8 +91,11 @@ internal sealed partial class PageCache
     }
 
     // Unused dentries (every loaded one: readers hold none between calls) and unused inodes (no dentry, no
-    // page cache). O(files).
-    private (long Dentries, long Inodes) LruCounts()
+    // page cache), as list_lru_shrink_count reads them: kept as files change (SbLru), not counted per call.
+    private (long Dentries, long Inodes) LruCounts() => (sbLru.Dentries, sbLru.CountInodes());
+
+    // The same counts by a walk over every file, which the invariant check compares with LruCounts.
+    private (long Dentries, long Inodes) LruCountsByWalk()
     {
         long dentries = 0, inodes = 0;
         foreach (CachedFile file in files)
@@ -104,11 +107,7 @@ internal sealed partial class PageCache
         return (dentries, inodes);
     }
 
-    // On the inode LRU: unused (its dentry gone) and mapping_shrinkable without HIGHMEM — no page cache and no
-    // shadow entries, except a lone shadow at index 0 (stored in the xarray head, not in a node).
-    private static bool InodeOnLru(CachedFile file) =>
-        !file.IsShmem && file.InodeLoaded && !file.DentryLoaded && file.NrCached == 0
-        && (file.NrShadows == 0 || (file.NrShadows == 1 && file.Pfn[0] < Folio.Mapping.EmptySlot));
+    private static bool InodeOnLru(CachedFile file) => file.InodeOnLru;
 
     // fs/dcache.c: prune_dcache_sb — frees up to nr unused dentries, oldest first. No DCACHE_REFERENCED
     // second chance (docs/fidelity.md).
