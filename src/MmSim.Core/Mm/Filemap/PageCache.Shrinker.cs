@@ -114,6 +114,15 @@ internal sealed partial class PageCache
     private long PruneDcacheSb(long nr)
     {
         long freed = 0;
+
+        // With no unused dentry the walk below goes once round every file, frees nothing and stops where it
+        // began: skip it.
+        if (sbLru.Dentries == 0)
+        {
+            dcache.Shrink(dcache.Objects);
+            return 0;
+        }
+
         for (int seen = 0; seen < files.Count && freed < nr; seen++)
         {
             CachedFile file = files[dentryCursor];
@@ -132,6 +141,17 @@ internal sealed partial class PageCache
     // fs/inode.c: prune_icache_sb — evicts up to nr inodes of the inode LRU (unused, no page cache).
     private long PruneIcacheSb(long nr)
     {
+        // Asked for more than the LRU holds, the walk below goes once round every file, frees every inode on
+        // the LRU and stops where it began (the cursor moves files.Count places): the same without the walk,
+        // which was O(files) on every shrinker call once the LRU was empty. (At nr equal to the LRU's size the
+        // walk stops after the last one it frees, so the cursor moves: that case walks.)
+        if (nr > sbLru.CountInodes())
+        {
+            long evicted = sbLru.EvictAllInodes();
+            icache.Shrink(icache.Objects - evicted);
+            return evicted;
+        }
+
         long freed = 0;
         for (int seen = 0; seen < files.Count && freed < nr; seen++)
         {

@@ -29,6 +29,25 @@ internal sealed class SbLru
         return inodes;
     }
 
+    /// <summary>Evicts every inode on the inode LRU (clears <see cref="CachedFile.InodeLoaded"/>); returns how many.</summary>
+    public long EvictAllInodes()
+    {
+        long freed = 0;
+
+        // Backwards: evicting the file at i swap-removes it, and what moves into i was already seen.
+        for (int i = inodeCandidates.Count - 1; i >= 0; i--)
+        {
+            CachedFile file = inodeCandidates[i];
+            if (file.InodeOnLru)
+            {
+                file.InodeLoaded = false;
+                freed++;
+            }
+        }
+
+        return freed;
+    }
+
     /// <summary>A regular file's dentry came (+1) or went (-1).</summary>
     public void DentryChanged(int delta) => Dentries += delta;
 
