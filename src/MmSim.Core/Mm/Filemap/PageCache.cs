@@ -2,6 +2,7 @@ using MmSim.Sim;
 using MmSim.Mm.Folio;
 using MmSim.Mm.Slab;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Mm.Swap;
@@ -221,16 +222,30 @@ internal sealed partial class PageCache : IReclaimableSlab
     public CachedFile Open(string name, long nrPages)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nrPages, 1);
-        if (byName.TryGetValue(name, out CachedFile? file))
+
+        // One hash lookup for both the find and the add: a preset opens hundreds of thousands of files before time 0.
+        ref CachedFile? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(byName, name, out bool exists);
+        if (exists)
         {
-            file.Extend(nrPages);
-            return file;
+            slot!.Extend(nrPages);
+            return slot;
         }
 
-        file = mappings.Register(new CachedFile(name, nrPages));
+        CachedFile file;
+        try
+        {
+            file = mappings.Register(new CachedFile(name, nrPages));
+        }
+        catch
+        {
+            // No memory for the index: leave no empty entry under the name.
+            byName.Remove(name);
+            throw;
+        }
+
+        slot = file;
         file.Sb = sbLru;
         files.Add(file);
-        byName.Add(name, file);
         return file;
     }
 
