@@ -258,10 +258,13 @@ public sealed class ScenarioRunner
     private WorkloadResult RunOps(PageAllocator alloc, OpsWorkloadConfig o)
     {
         var replay = new OpScriptReplay(alloc, o.Script, Kernel);
+
+        // Built once: AfterOp only reads it when the checker runs, and a string per entry was the loop's main allocation.
+        string what = $"op script {o.File}, entry";
         for (long i = 0; !replay.Done; i++)
         {
             replay.Step();
-            AfterOp($"op script {o.File}, entry", i);
+            AfterOp(what, i);
         }
 
         return new WorkloadResult(o.Type, replay.Stats);

@@ -22,7 +22,6 @@ internal static class SimMath
     private const double Ln2Lo = 1.90821492927058770002e-10;
     private const double Sqrt2 = 1.4142135623730950488;
     private const int ExpSeriesTerms = 18;
-    private const int LogSeriesTerms = 12;
 
     /// <summary>Natural logarithm of a positive, finite, normal number.</summary>
     /// <param name="x">The argument, &gt; 0.</param>
@@ -42,11 +41,21 @@ internal static class SimMath
         // ln m = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...), s = (m-1)/(m+1), |s| < 0.1716.
         double s = (m - 1.0) / (m + 1.0);
         double s2 = s * s;
-        double sum = 0.0;
-        for (int k = LogSeriesTerms - 1; k >= 0; k--)
-        {
-            sum = sum * s2 + 1.0 / (2 * k + 1);
-        }
+        // Horner's rule over 1/(2k+1), k = 11 down to 0, written out: the reciprocals are compile-time constants
+        // (the C# compiler divides in IEEE double, correctly rounded, as the runtime would), so there is no
+        // division per term and the result is bit for bit what the loop over 1.0 / (2k + 1) gave.
+        double sum = 1.0 / 23;
+        sum = sum * s2 + 1.0 / 21;
+        sum = sum * s2 + 1.0 / 19;
+        sum = sum * s2 + 1.0 / 17;
+        sum = sum * s2 + 1.0 / 15;
+        sum = sum * s2 + 1.0 / 13;
+        sum = sum * s2 + 1.0 / 11;
+        sum = sum * s2 + 1.0 / 9;
+        sum = sum * s2 + 1.0 / 7;
+        sum = sum * s2 + 1.0 / 5;
+        sum = sum * s2 + 1.0 / 3;
+        sum = sum * s2 + 1.0;
         return exponent * Ln2Hi + (exponent * Ln2Lo + 2.0 * s * sum);
     }
 

@@ -34,6 +34,7 @@ internal sealed partial class PageCache
         file = mappings.Register(new CachedFile(name, nrPages, shmem: true));
         file.InodeLoaded = true;
         file.DentryLoaded = true;
+        file.Sb = sbLru;
         files.Add(file);
         byName.Add(name, file);
         return file;

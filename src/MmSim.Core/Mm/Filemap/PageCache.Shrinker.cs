@@ -91,8 +91,11 @@ internal sealed partial class PageCache
     }
 
     // Unused dentries (every loaded one: readers hold none between calls) and unused inodes (no dentry, no
-    // page cache). O(files).
-    private (long Dentries, long Inodes) LruCounts()
+    // page cache), as list_lru_shrink_count reads them: kept as files change (SbLru), not counted per call.
+    private (long Dentries, long Inodes) LruCounts() => (sbLru.Dentries, sbLru.CountInodes());
+
+    // The same counts by a walk over every file, which the invariant check compares with LruCounts.
+    private (long Dentries, long Inodes) LruCountsByWalk()
     {
         long dentries = 0, inodes = 0;
         foreach (CachedFile file in files)
@@ -104,17 +107,22 @@ internal sealed partial class PageCache
         return (dentries, inodes);
     }
 
-    // On the inode LRU: unused (its dentry gone) and mapping_shrinkable without HIGHMEM — no page cache and no
-    // shadow entries, except a lone shadow at index 0 (stored in the xarray head, not in a node).
-    private static bool InodeOnLru(CachedFile file) =>
-        !file.IsShmem && file.InodeLoaded && !file.DentryLoaded && file.NrCached == 0
-        && (file.NrShadows == 0 || (file.NrShadows == 1 && file.Pfn[0] < Folio.Mapping.EmptySlot));
+    private static bool InodeOnLru(CachedFile file) => file.InodeOnLru;
 
     // fs/dcache.c: prune_dcache_sb — frees up to nr unused dentries, oldest first. No DCACHE_REFERENCED
     // second chance (docs/fidelity.md).
     private long PruneDcacheSb(long nr)
     {
         long freed = 0;
+
+        // With no unused dentry the walk below goes once round every file, frees nothing and stops where it
+        // began: skip it.
+        if (sbLru.Dentries == 0)
+        {
+            dcache.Shrink(dcache.Objects);
+            return 0;
+        }
+
         for (int seen = 0; seen < files.Count && freed < nr; seen++)
         {
             CachedFile file = files[dentryCursor];
@@ -133,6 +141,17 @@ internal sealed partial class PageCache
     // fs/inode.c: prune_icache_sb — evicts up to nr inodes of the inode LRU (unused, no page cache).
     private long PruneIcacheSb(long nr)
     {
+        // Asked for more than the LRU holds, the walk below goes once round every file, frees every inode on
+        // the LRU and stops where it began (the cursor moves files.Count places): the same without the walk,
+        // which was O(files) on every shrinker call once the LRU was empty. (At nr equal to the LRU's size the
+        // walk stops after the last one it frees, so the cursor moves: that case walks.)
+        if (nr > sbLru.CountInodes())
+        {
+            long evicted = sbLru.EvictAllInodes();
+            icache.Shrink(icache.Objects - evicted);
+            return evicted;
+        }
+
         long freed = 0;
         for (int seen = 0; seen < files.Count && freed < nr; seen++)
         {

@@ -24,6 +24,11 @@ internal sealed partial class PageCache
             total += cached;
         }
 
+        if (LruCounts() != LruCountsByWalk())
+        {
+            return $"superblock LRU counts {LruCounts()} differ from a walk over the files {LruCountsByWalk()}";
+        }
+
         long nrFilePages = alloc.Node.VmStat[(int)Stat.NodeStatItem.NrFilePages];
         return nrFilePages < total ? $"NR_FILE_PAGES {nrFilePages} < {total} pages cached in files" : null;
     }

@@ -2,6 +2,7 @@ using MmSim.Sim;
 using MmSim.Mm.Folio;
 using MmSim.Mm.Slab;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 using MmSim.Mm.Swap;
@@ -12,6 +13,12 @@ namespace MmSim.Mm.Filemap;
 /// <remarks>include/linux/fs.h: struct address_space; the slots are i_pages.</remarks>
 internal sealed partial class CachedFile : Mapping
 {
+    private long nrCached;
+    private long nrShadows;
+    private bool inodeLoaded;
+    private bool dentryLoaded;
+    private SbLru? sb;
+
     /// <summary>Creates the address space of a file of <paramref name="nrPages"/> pages.</summary>
     /// <param name="name">File name.</param>
     /// <param name="nrPages">Pages.</param>
@@ -32,19 +39,99 @@ internal sealed partial class CachedFile : Mapping
     public int[] Pfn => Slots!;
 
     /// <summary>Pages in the page cache.</summary>
-    public long NrCached { get; set; }
+    public long NrCached
+    {
+        get => nrCached;
+        set
+        {
+            bool zeroChanged = (nrCached == 0) != (value == 0);
+            nrCached = value;
+            if (zeroChanged)
+            {
+                Sb?.Update(this);
+            }
+        }
+    }
 
     /// <summary>Dirty pages.</summary>
     public long NrDirty { get; set; }
 
     /// <summary>Slots holding a workingset shadow entry (a value below <see cref="Mapping.EmptySlot"/>).</summary>
-    public long NrShadows { get; set; }
+    public long NrShadows
+    {
+        get => nrShadows;
+        set
+        {
+            bool fewChanged = (nrShadows <= 1) != (value <= 1);
+            nrShadows = value;
+            if (fewChanged)
+            {
+                Sb?.Update(this);
+            }
+        }
+    }
 
     /// <summary>The inode is in the inode cache (ext4_inode_cache).</summary>
-    public bool InodeLoaded { get; set; }
+    public bool InodeLoaded
+    {
+        get => inodeLoaded;
+        set
+        {
+            if (inodeLoaded != value)
+            {
+                inodeLoaded = value;
+                Sb?.Update(this);
+            }
+        }
+    }
 
     /// <summary>Its dentry is in the dentry cache; it holds the inode's reference, so the inode is unused only without it.</summary>
-    public bool DentryLoaded { get; set; }
+    public bool DentryLoaded
+    {
+        get => dentryLoaded;
+        set
+        {
+            if (dentryLoaded == value)
+            {
+                return;
+            }
+
+            dentryLoaded = value;
+            if (Sb != null && !IsShmem)
+            {
+                Sb.DentryChanged(value ? 1 : -1);
+                Sb.Update(this);
+            }
+        }
+    }
+
+    /// <summary>The superblock LRUs this file's dentry and inode count in; set once when the page cache opens it.</summary>
+    public SbLru? Sb
+    {
+        get => sb;
+        set
+        {
+            sb = value;
+            if (sb != null && !IsShmem && dentryLoaded)
+            {
+                sb.DentryChanged(1);
+            }
+
+            sb?.Update(this);
+        }
+    }
+
+    /// <summary>Its place in <see cref="SbLru"/>'s inode candidates, -1 when not there.</summary>
+    public int SbLruSlot { get; set; } = -1;
+
+    /// <summary>Possibly on the inode LRU: unused, no cached page, at most one shadow (<see cref="InodeOnLru"/> decides).</summary>
+    public bool InodeLruCandidate => !IsShmem && inodeLoaded && !dentryLoaded && nrCached == 0 && nrShadows <= 1;
+
+    /// <summary>
+    /// On the inode LRU: unused (its dentry gone) and mapping_shrinkable without HIGHMEM — no page cache and no
+    /// shadow entries, except a lone shadow at index 0 (stored in the xarray head, not in a node).
+    /// </summary>
+    public bool InodeOnLru => InodeLruCandidate && (nrShadows == 0 || Pfn[0] < EmptySlot);
 
     /// <summary>Both are in memory: a lookup and iget need no allocation.</summary>
     public bool Opened => InodeLoaded && DentryLoaded;
@@ -99,6 +186,7 @@ internal sealed partial class PageCache : IReclaimableSlab
     private readonly Rmap.Rmap rmap;
     private readonly Lru lru;
     private readonly List<CachedFile> files = [];
+    private readonly SbLru sbLru = new();
     private readonly Dictionary<string, CachedFile> byName = new(StringComparer.Ordinal);
     private readonly SlabCache icache;
     private readonly SlabCache dcache;
@@ -134,15 +222,30 @@ internal sealed partial class PageCache : IReclaimableSlab
     public CachedFile Open(string name, long nrPages)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nrPages, 1);
-        if (byName.TryGetValue(name, out CachedFile? file))
+
+        // One hash lookup for both the find and the add: a preset opens hundreds of thousands of files before time 0.
+        ref CachedFile? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(byName, name, out bool exists);
+        if (exists)
         {
-            file.Extend(nrPages);
-            return file;
+            slot!.Extend(nrPages);
+            return slot;
         }
 
-        file = mappings.Register(new CachedFile(name, nrPages));
+        CachedFile file;
+        try
+        {
+            file = mappings.Register(new CachedFile(name, nrPages));
+        }
+        catch
+        {
+            // No memory for the index: leave no empty entry under the name.
+            byName.Remove(name);
+            throw;
+        }
+
+        slot = file;
+        file.Sb = sbLru;
         files.Add(file);
-        byName.Add(name, file);
         return file;
     }
 
