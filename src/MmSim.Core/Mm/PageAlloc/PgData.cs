@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
@@ -43,6 +44,24 @@ public sealed class PgData
         FolioIndex = new int[nodeSpannedPages];
         FolioMemcg = new ushort[nodeSpannedPages];
     }
+
+    /// <summary>
+    /// Bytes of the node's arrays that grow with its size: the memory map and its side arrays (per page) and the
+    /// pageblock arrays (per 2 MiB), i.e. what booting a machine of <see cref="NodeSpannedPages"/> pages costs
+    /// before any workload runs.
+    /// </summary>
+    /// <remarks>The figure issue 11's budget of 24 bytes per simulated page is about (see <see cref="MemmapBytesPerPage"/>).
+    /// Arrays the OS never had to back (an untouched side array) still count: this is the allocated size, an upper
+    /// bound on what the node keeps resident.</remarks>
+    public long MemmapBytes =>
+        Pages.LongLength * Unsafe.SizeOf<PageFrame>()
+        + FolioIndex.LongLength * sizeof(int)
+        + FolioMemcg.LongLength * sizeof(ushort)
+        + PageblockFlags.LongLength
+        + ZoneOfPfn.LongLength;
+
+    /// <summary><see cref="MemmapBytes"/> per spanned page.</summary>
+    public double MemmapBytesPerPage => NodeSpannedPages == 0 ? 0 : (double)MemmapBytes / NodeSpannedPages;
 
     /// <summary>node_spanned_pages (the node starts at PFN 0).</summary>
     public int NodeSpannedPages { get; }
