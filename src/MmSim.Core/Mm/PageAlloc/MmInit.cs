@@ -56,7 +56,7 @@ public static class MmInit
             Require(start % MmConstants.PageblockNrPages == 0 && z.Pages % MmConstants.PageblockNrPages == 0,
                 $"zone {ZoneTypes.Names[(int)z.Type]}: start and size must be multiples of a pageblock (2 MiB)");
             Require(start >= next, $"zone {ZoneTypes.Names[(int)z.Type]} overlaps the zone before it");
-            Require(start + z.Pages <= MachineSpec.MaxPages, $"the machine exceeds mmsim's limit of {MachineSpec.MaxPages} pages (1 TiB)");
+            Require(start + z.Pages <= MachineSpec.MaxPages, $"the machine ends above mmsim's limit of PFN {MachineSpec.MaxPages} (2 TiB)");
             Require(z.ReservedPages >= 0 && z.ReservedPages <= z.Pages, $"zone {ZoneTypes.Names[(int)z.Type]}: reserved exceeds the zone");
             zones[(int)z.Type] = new Zone(z.Type, (int)start, (int)z.Pages) { PresentPages = z.Pages };
             next = start + z.Pages;
