@@ -42,7 +42,7 @@ public sealed class PgData
         Zones = zones;
         ZoneOfPfn = new byte[PageblockFlags.Length];
         FolioIndex = new int[nodeSpannedPages];
-        FolioMemcg = new ushort[nodeSpannedPages];
+        FolioMemcg = new FolioMemcgIds(nodeSpannedPages);
     }
 
     /// <summary>
@@ -52,11 +52,11 @@ public sealed class PgData
     /// </summary>
     /// <remarks>The figure issue 11's budget of 24 bytes per simulated page is about (see <see cref="MemmapBytesPerPage"/>).
     /// Arrays the OS never had to back (an untouched side array) still count: this is the allocated size, an upper
-    /// bound on what the node keeps resident.</remarks>
+    /// bound on what the node keeps resident. The memcg ids count once allocated (the first charge below the root).</remarks>
     public long MemmapBytes =>
         Pages.LongLength * Unsafe.SizeOf<PageFrame>()
         + FolioIndex.LongLength * sizeof(int)
-        + FolioMemcg.LongLength * sizeof(ushort)
+        + FolioMemcg.AllocatedBytes
         + PageblockFlags.LongLength
         + ZoneOfPfn.LongLength;
 
@@ -79,9 +79,10 @@ public sealed class PgData
     public int[] FolioIndex { get; }
 
     /// <summary>The memcg id each allocated head page is charged to (folio_memcg; 0 = root or not charged).</summary>
-    /// <remarks>2 bytes per page; mem_cgroup ids are 16-bit in the kernel too (MEM_CGROUP_ID_MAX). Charging sets
-    /// it and uncharging at free clears it (mem_cgroup_uncharge), so a free or uncharged page reads 0.</remarks>
-    public ushort[] FolioMemcg { get; }
+    /// <remarks>2 bytes per page once a folio is charged below the root (allocated then); mem_cgroup ids are 16-bit in
+    /// the kernel too (MEM_CGROUP_ID_MAX). Charging sets it and uncharging at free clears it (mem_cgroup_uncharge), so a
+    /// free or uncharged page reads 0.</remarks>
+    public FolioMemcgIds FolioMemcg { get; }
 
     /// <summary>Per-pageblock flags: migratetype (bits 0–2), skip and isolate bits.</summary>
     public byte[] PageblockFlags { get; }
