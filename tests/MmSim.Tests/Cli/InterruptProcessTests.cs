@@ -53,8 +53,8 @@ public sealed class InterruptProcessTests : IDisposable
             }
         };
         p.BeginErrorReadLine();
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Assert.True(second.Wait(TimeSpan.FromMinutes(2)), "no second run within 2 minutes: " + stderr);
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Assert.True(second.Wait(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken), "no second run within 2 minutes: " + stderr);
         using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             kill.WaitForExit();

@@ -29,12 +29,12 @@ public class CompareFilesTests
     {
         byte[] bytes = CompareFiles.Parquet([Row("a", 1, cma: null), Row("b", 2, cma: 50)]);
         using var ms = new MemoryStream(bytes);
-        await using ParquetReader reader = await ParquetReader.CreateAsync(ms);
+        await using ParquetReader reader = await ParquetReader.CreateAsync(ms, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(Stable, reader.Schema.GetDataFields().Select(f => f.Name));
         using ParquetRowGroupReader rg = reader.OpenRowGroupReader(0);
         DataField cma = reader.Schema.GetDataFields().Single(f => f.Name == "cma_success_pct");
         var values = new double?[rg.RowCount];
-        await rg.ReadAsync(cma, values.AsMemory());
+        await rg.ReadAsync(cma, values.AsMemory(), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(new double?[] { null, 50 }, values);
     }
 

@@ -10,7 +10,7 @@ using static MmSim.Tests.Contig.ContigRig;
 namespace MmSim.Tests.Contig;
 
 /// <summary>offline_pages and online_pages on memory blocks: ok, ebusy, hung, retrying, interrupted, timeout.</summary>
-public class OfflineTests(Xunit.Abstractions.ITestOutputHelper output)
+public class OfflineTests(ITestOutputHelper output)
 {
     private const long Sec = SimTime.NsPerSec;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Xunit.Abstractions;
 
 namespace MmSim.Tests.Report;
 
@@ -15,7 +14,7 @@ public sealed partial class CompareReportChromiumTests(ITestOutputHelper output)
 
     public void Dispose() => fx.Dispose();
 
-    [SkippableFact]
+    [Fact]
     public void Report_RendersInHeadlessChromium_NotBlank_NoConsoleErrors_EveryImageDecoded()
     {
         string chromium = RequireChromium();
@@ -37,7 +36,7 @@ public sealed partial class CompareReportChromiumTests(ITestOutputHelper output)
         Assert.Equal(fx.Figures.Select(f => $"{f.Width}x{f.Height}"), r.ImageSizes!);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Check_Fails_OnAScriptError()
     {
         string page = Broken(html => WithoutPolicy(html).Replace("</body>", "<script>mmsimNoSuchFunction();</script></body>", StringComparison.Ordinal));
@@ -45,7 +44,7 @@ public sealed partial class CompareReportChromiumTests(ITestOutputHelper output)
         Assert.Contains(problems, p => p.Contains("Uncaught ReferenceError", StringComparison.Ordinal));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Check_Fails_OnAMissingImageFile()
     {
         string page = Broken(html => FirstImage().Replace(WithoutPolicy(html), "src=\"plots/no-such-file.png\"", 1));
@@ -53,7 +52,7 @@ public sealed partial class CompareReportChromiumTests(ITestOutputHelper output)
         Assert.Contains(problems, p => p.Contains("failed to load or decode", StringComparison.Ordinal));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Check_Fails_OnACorruptEmbeddedImage()
     {
         string page = Broken(html => FirstImage().Replace(html, "src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA\"", 1));
@@ -61,7 +60,7 @@ public sealed partial class CompareReportChromiumTests(ITestOutputHelper output)
         Assert.Contains(problems, p => p.Contains("failed to load or decode", StringComparison.Ordinal));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Check_Fails_WhenThePageReferencesAFile_ThePolicyBlocksIt()
     {
         // The report as written (policy in force) pointing at a file beside it: the browser refuses and says so.
@@ -70,7 +69,7 @@ public sealed partial class CompareReportChromiumTests(ITestOutputHelper output)
         Assert.Contains(problems, p => p.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Check_Fails_OnABlankPage()
     {
         string page = Path.Combine(fx.Dir, "blank.html");

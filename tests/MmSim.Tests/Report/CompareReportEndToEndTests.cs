@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using MmSim.Report;
 using MmSim.Runs.Compare;
 using MmSim.Tests.Support;
-using Xunit.Abstractions;
 
 namespace MmSim.Tests.Report;
 
@@ -18,7 +17,7 @@ public sealed partial class CompareReportEndToEndTests(ITestOutputHelper output)
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    [SkippableFact]
+    [Fact]
     public void CompareWritesAReport_ThatHoldsTheComparison_AndRendersInChromium()
     {
         string chromium = HeadlessChromium.Require(output);

@@ -74,7 +74,7 @@ public sealed class RunDeterminismTests : IDisposable
         RunSummary summary = RunFolder.Execute(Scenario(), TestTimedWorkloads.Options(), dir);
         int zones = summary.Zones.Count;
 
-        await using (ParquetReader ts = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.TimeSeriesFile)))
+        await using (ParquetReader ts = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.TimeSeriesFile), cancellationToken: TestContext.Current.CancellationToken))
         {
             string[] names = [.. ts.Schema.GetDataFields().Select(f => f.Name)];
             Assert.Equal([TimeSeriesColumns.TimeNs, TimeSeriesColumns.Zone, .. TimeSeriesColumns.Numeric], names);
@@ -84,18 +84,18 @@ public sealed class RunDeterminismTests : IDisposable
             Assert.Contains("proactive_score", names);
         }
 
-        await using (ParquetReader vm = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.VmstatFile)))
+        await using (ParquetReader vm = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.VmstatFile), cancellationToken: TestContext.Current.CancellationToken))
         {
             Assert.Equal(["time_ns", "item", "value"], vm.Schema.GetDataFields().Select(f => f.Name));
             Assert.Equal(summary.TimeSeriesSamples * (long)MmSim.Mm.Vmstat.VmstatText.Count, vm.Metadata!.NumRows);
         }
 
-        await using ParquetReader tasks = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.TasksFile));
+        await using ParquetReader tasks = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.TasksFile), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(["time_ns", "pid", "comm", "state", "wchan"], tasks.Schema.GetDataFields().Select(f => f.Name));
         using ParquetRowGroupReader rg = tasks.OpenRowGroupReader(0);
         DataField comm = tasks.Schema.GetDataFields()[2];
         var comms = new string?[rg.RowCount];
-        await rg.ReadAsync(comm, comms.AsMemory());
+        await rg.ReadAsync(comm, comms.AsMemory(), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Contains("kswapd0", comms);
         Assert.Contains("kcompactd0", comms);
         Assert.Contains("khungtaskd", comms);

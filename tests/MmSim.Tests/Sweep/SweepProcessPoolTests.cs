@@ -36,7 +36,7 @@ public sealed class SweepProcessPoolTests : IDisposable
         Assert.Contains("; 2 worker processes", stdout, StringComparison.Ordinal);
         Assert.Contains("ran 8, 0 already done; 8 of 8 runs finished", stdout, StringComparison.Ordinal);
 
-        SweepFixture.Run(f.Load(), f.Dir("thread"));
+        SweepFixture.Run(f.Load(), f.Dir("thread"), cancel: TestContext.Current.CancellationToken);
         AssertSameTables(f.Dir("thread"), f.Dir("proc"));
         for (int i = 0; i < 8; i++)
         {
@@ -73,14 +73,14 @@ public sealed class SweepProcessPoolTests : IDisposable
         (code, stdout, stderr) = Mmsim("sweep", sweep, "--out", dir, "--jobs", "2");
         Assert.True(code == 0, stderr);
         Assert.Contains("ran 1, 7 already done; 8 of 8 runs finished", stdout, StringComparison.Ordinal);
-        SweepFixture.Run(f.Load(), f.Dir("thread"));
+        SweepFixture.Run(f.Load(), f.Dir("thread"), cancel: TestContext.Current.CancellationToken);
         AssertSameTables(f.Dir("thread"), dir);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_killed_child_is_named_the_others_finish_and_a_rerun_retries_it()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "finds the children in /proc");
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "finds the children in /proc");
         string sweep = f.Write(SlowSweep, "slow.yaml");
         string dir = f.Dir("proc");
         using Process parent = Start("sweep", sweep, "--out", dir, "--jobs", "2");
@@ -100,15 +100,15 @@ public sealed class SweepProcessPoolTests : IDisposable
         (code, stdout, stderr) = Mmsim("sweep", sweep, "--out", dir, "--jobs", "2");
         Assert.True(code == 0, stderr);
         Assert.Contains("ran 1, 2 already done; 3 of 3 runs finished", stdout, StringComparison.Ordinal);
-        SweepFixture.Run(f.Load(SlowSweep, "slow.yaml"), f.Dir("thread"));
+        SweepFixture.Run(f.Load(SlowSweep, "slow.yaml"), f.Dir("thread"), cancel: TestContext.Current.CancellationToken);
         AssertSameTables(f.Dir("thread"), dir);
         Assert.Empty(Directory.GetDirectories(Path.Combine(dir, SweepFiles.RunsDir), SweepFiles.TempPrefix + "*"));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Sigint_stops_handing_out_runs_keeps_the_running_one_exits_130_and_a_rerun_resumes()
     {
-        Skip.IfNot(OperatingSystem.IsLinux(), "signals the parent with kill(1)");
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "signals the parent with kill(1)");
         string sweep = f.Write(SlowSweep, "slow.yaml");
         string dir = f.Dir("proc");
         using Process parent = Start("sweep", sweep, "--out", dir, "--jobs", "1");
@@ -128,7 +128,7 @@ public sealed class SweepProcessPoolTests : IDisposable
         (code, stdout, stderr) = Mmsim("sweep", sweep, "--out", dir, "--jobs", "2");
         Assert.True(code == 0, stderr);
         Assert.Contains("ran 2, 1 already done; 3 of 3 runs finished", stdout, StringComparison.Ordinal);
-        SweepFixture.Run(f.Load(SlowSweep, "slow.yaml"), f.Dir("thread"));
+        SweepFixture.Run(f.Load(SlowSweep, "slow.yaml"), f.Dir("thread"), cancel: TestContext.Current.CancellationToken);
         AssertSameTables(f.Dir("thread"), dir);
     }
 

@@ -18,7 +18,7 @@ public sealed class SweepResumeTests : IDisposable
     {
         SweepDefinition sweep = f.Load();
         string whole = f.Dir("whole");
-        SweepRunResult full = SweepFixture.Run(sweep, whole);
+        SweepRunResult full = SweepFixture.Run(sweep, whole, cancel: TestContext.Current.CancellationToken);
         Assert.Equal(Enumerable.Range(0, 8), full.Ran);
 
         // The "kill": one worker, cancelled once three runs have finished.
@@ -61,7 +61,7 @@ public sealed class SweepResumeTests : IDisposable
                     ranNow.Add(p.Index);
                 }
             }
-        });
+        }, cancel: TestContext.Current.CancellationToken);
         Assert.False(second.Interrupted);
         Assert.Equal([0, 1, 2], second.Skipped);
         Assert.Equal([3, 4, 5, 6, 7], second.Ran);
@@ -76,7 +76,7 @@ public sealed class SweepResumeTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, SweepFiles.ParquetFile)), File.ReadAllBytes(Path.Combine(resumed, SweepFiles.ParquetFile)));
 
         // A third run has nothing to do.
-        SweepRunResult third = SweepFixture.Run(sweep, resumed);
+        SweepRunResult third = SweepFixture.Run(sweep, resumed, cancel: TestContext.Current.CancellationToken);
         Assert.Empty(third.Ran);
         Assert.Equal(8, third.Skipped.Count);
     }
@@ -86,14 +86,14 @@ public sealed class SweepResumeTests : IDisposable
     {
         SweepDefinition sweep = f.Load();
         string whole = f.Dir("whole");
-        SweepFixture.Run(sweep, whole);
+        SweepFixture.Run(sweep, whole, cancel: TestContext.Current.CancellationToken);
         string a = f.Dir("shard0"), b = f.Dir("shard1");
         Assert.True(SweepIndices.TryResolve(null, "0/2", _ => null, sweep.Count, out IReadOnlyList<int> i0, out _, out _));
         Assert.True(SweepIndices.TryResolve(null, "1/2", _ => null, sweep.Count, out IReadOnlyList<int> i1, out _, out _));
         Assert.Equal([0, 2, 4, 6], i0);
         Assert.Equal([1, 3, 5, 7], i1);
-        SweepFixture.Run(sweep, a, i0);
-        SweepFixture.Run(sweep, b, i1);
+        SweepFixture.Run(sweep, a, i0, cancel: TestContext.Current.CancellationToken);
+        SweepFixture.Run(sweep, b, i1, cancel: TestContext.Current.CancellationToken);
 
         string merged = f.Dir("merged");
         SweepTable table = SweepTable.Read([a, b], out SweepManifest manifest, out IReadOnlyList<int> missing);
@@ -114,10 +114,10 @@ public sealed class SweepResumeTests : IDisposable
     {
         SweepDefinition sweep = f.Load();
         string whole = f.Dir("whole");
-        SweepFixture.Run(sweep, whole);
+        SweepFixture.Run(sweep, whole, cancel: TestContext.Current.CancellationToken);
         string shared = f.Dir("shared");
-        SweepFixture.Run(sweep, shared, [1, 3, 5, 7]);
-        SweepFixture.Run(sweep, shared, [0, 2, 4, 6]);
+        SweepFixture.Run(sweep, shared, [1, 3, 5, 7], cancel: TestContext.Current.CancellationToken);
+        SweepFixture.Run(sweep, shared, [0, 2, 4, 6], cancel: TestContext.Current.CancellationToken);
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, SweepFiles.CsvFile)), File.ReadAllBytes(Path.Combine(shared, SweepFiles.CsvFile)));
     }
 
@@ -126,7 +126,7 @@ public sealed class SweepResumeTests : IDisposable
     {
         SweepDefinition sweep = f.Load();
         string dir = f.Dir("t");
-        SweepFixture.Run(sweep, dir, [0, 7]);
+        SweepFixture.Run(sweep, dir, [0, 7], cancel: TestContext.Current.CancellationToken);
         string[] lines = File.ReadAllText(Path.Combine(dir, SweepFiles.CsvFile)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string[] header = lines[0].Split(',');
         Assert.Equal(["index", "workloads_type_filewrite_file_log_size"], header[..2]);
@@ -145,7 +145,7 @@ public sealed class SweepResumeTests : IDisposable
     {
         SweepDefinition sweep = f.Load();
         string dir = f.Dir("x");
-        SweepFixture.Run(sweep, dir, [0]);
+        SweepFixture.Run(sweep, dir, [0], cancel: TestContext.Current.CancellationToken);
         SweepDefinition other = f.Load(SweepFixture.Sweep.Replace("seeds: 2", "seeds: 3", StringComparison.Ordinal), "other.yaml");
         Assert.Throws<IOException>(() => SweepRunner.Prepare(other, dir));
     }

@@ -44,7 +44,7 @@ public class TimedWorkloadSchemaTests
     [Fact]
     public void Every_usable_type_but_the_untimed_ones_is_covered_above_and_creates_a_timed_workload()
     {
-        string[] covered = [.. MinimalWorkloads().Select(row => (string)row[0])];
+        string[] covered = [.. MinimalWorkloads().Select(row => (string)row.Data.Item1!)];
         string[] usable = [.. WorkloadRegistry.Types.Where(t => t.MissingMechanism is null).Select(t => t.Name).Where(n => n is not ("churn" or "ops"))];
         Assert.Equal(usable.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
         Assert.Null(TimedWorkloads.Create(LoadOk(Minimal("workloads:\n  - type: churn\n    ops: 5\n")).Workloads[0]));

@@ -110,7 +110,7 @@ public sealed class WritebackTimeSeriesTests : IDisposable
         string dir = Path.Combine(root, "file");
         ScenarioConfig c = TestFiles.LoadOk(Scenario("workloads:\n  - { type: filewrite, file: f, mount: Slow-Disk, size: 8MiB, rate: 5000/s }\n"));
         RunSummary summary = RunFolder.Execute(c, new RunOptions(), dir);
-        await using ParquetReader r = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.WritebackFile));
+        await using ParquetReader r = await ParquetReader.CreateAsync(Path.Combine(dir, TimeSeriesWriter.WritebackFile), cancellationToken: TestContext.Current.CancellationToken);
         DataField[] fields = r.Schema.GetDataFields();
         Assert.Equal("time_ns", fields[0].Name);
         Assert.Equal(2 + (2 * TimeSeriesColumns.WritebackPerMount.Count), fields.Length - 1);
