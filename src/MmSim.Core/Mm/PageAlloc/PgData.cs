@@ -35,8 +35,7 @@ public sealed class PgData
     internal PgData(int nodeSpannedPages, Zone[] zones)
     {
         NodeSpannedPages = nodeSpannedPages;
-        Pages = new PageFrame[nodeSpannedPages];
-        Array.Fill(Pages, PageFrame.Empty);
+        Pages = new PageFrame[nodeSpannedPages]; // all PageFrame.Empty: zero bytes, which the OS backs only once written
         PageblockFlags = new byte[(nodeSpannedPages + MmConstants.PageblockNrPages - 1) >> MmConstants.PageblockOrder];
         Array.Fill(PageblockFlags, (byte)MigrateType.Movable);
         Zones = zones;
