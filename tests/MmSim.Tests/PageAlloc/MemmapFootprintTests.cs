@@ -27,7 +27,7 @@ public sealed class MemmapFootprintTests
           - { type: churn, ops: 1 }
         """;
 
-    private static ScenarioConfig Config()
+    internal static ScenarioConfig Config()
     {
         LoadResult r = ScenarioLoader.LoadFromString(Scenario, "footprint.yaml");
         Assert.True(r.Success, string.Join("; ", r.Errors));
@@ -59,5 +59,48 @@ public sealed class MemmapFootprintTests
         double perPage = (double)allocated / k.Node.NodeSpannedPages;
         Assert.True(perPage <= BudgetBytesPerPage, $"boot allocated {allocated:N0} bytes, {perPage:F2} per page (budget {BudgetBytesPerPage})");
         Assert.True(allocated >= k.Node.MemmapBytes, "MemmapBytes counts more than boot allocated: it names an array that is not there");
+    }
+}
+
+/// <summary>The lazily backed parts of the memory map: an all-zero frame is empty, memcg ids cost nothing until used.</summary>
+public sealed class LazyMemmapTests
+{
+    [Fact]
+    public void A_zeroed_page_frame_is_the_empty_frame()
+    {
+        // The memory map is never filled: a fresh array must read as no state and no list links.
+        var frames = new Mm.PageFrame[2];
+        Assert.Equal(-1, frames[0].Next);
+        Assert.Equal(-1, frames[0].Prev);
+        Assert.Equal(Mm.MigrateTypes.None, frames[0].AllocMt);
+        Assert.Equal(0, frames[0].Order);
+        Assert.Equal(0u, frames[0].Flags);
+
+        frames[1].Next = 5;
+        frames[1].Prev = -1;
+        frames[1].AllocMt = 0;
+        Assert.Equal((5, -1, (byte)0), (frames[1].Next, frames[1].Prev, frames[1].AllocMt));
+        frames[1].AllocMt = Mm.MigrateTypes.None;
+        frames[1].Next = -1;
+        Assert.Equal(Mm.PageFrame.Empty, frames[1]);
+    }
+
+    [Fact]
+    public void Memcg_ids_are_allocated_by_the_first_charge_below_the_root()
+    {
+        ScenarioConfig config = MemmapFootprintTests.Config();
+        LinuxKernel k = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), 1);
+        int n = k.Node.NodeSpannedPages;
+        Mm.PageAlloc.FolioMemcgIds ids = k.Node.FolioMemcg;
+        long before = k.Node.MemmapBytes;
+
+        ids[100] = 0; // uncharging or charging to the root writes 0: nothing to store
+        Assert.Equal((0L, (ushort)0), (ids.AllocatedBytes, ids[100]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ids[n]);
+
+        ids[100] = 3;
+        Assert.Equal((2L * n, (ushort)3, (ushort)0), (ids.AllocatedBytes, ids[100], ids[101]));
+        Assert.Equal(before + (2L * n), k.Node.MemmapBytes);
+        Assert.Throws<IndexOutOfRangeException>(() => ids[n]);
     }
 }
