@@ -17,6 +17,11 @@ public static class Program
         Console.Error.WriteLine("mmsim bench: this build has the debug-VM checks compiled in; benchmark the plain Release build (dotnet run -c Release --project bench/MmSim.Bench)");
         return 2;
 #else
+        if (args.Length > 0 && args[0] == "--profile-peer")
+        {
+            return Floor.PeerProfile.Run(args);
+        }
+
         if (args.Length > 0 && args[0] == "--profile-compact")
         {
             // A plain loop for perf/dotnet-trace: BenchmarkDotNet's child processes hide the hot path.

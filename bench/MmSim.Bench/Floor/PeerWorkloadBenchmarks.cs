@@ -22,7 +22,10 @@ namespace MmSim.Bench.Floor;
 /// it per allocator and no call is virtual. The model requests GFP_HIGHUSER_MOVABLE, the type the
 /// boot pageblocks have, so the comparison is of the buddy and pcp paths, not of fallbacks a
 /// type-less peer never makes. The loop runs for as long as BenchmarkDotNet asks: the state it
-/// measures is the steady state of the churn.
+/// measures is the steady state of the churn. On a shared machine, <c>--profile-peer</c>
+/// (<see cref="PeerProfile"/>) runs the same loops in turns, timed in thread CPU time, and reports how
+/// often the pcp lists served a call without touching the buddy lists (in the steady state: every
+/// order-0 call and about 99 % of order-9 calls).
 /// </remarks>
 [MemoryDiagnoser]
 public class PeerWorkloadBenchmarks
@@ -83,6 +86,19 @@ public class PeerWorkloadBenchmarks
     /// <returns>Live blocks.</returns>
     [Benchmark(OperationsPerInvoke = Pairs)]
     public int ModelPcpOff() => Churn(ref model);
+
+    /// <summary>
+    /// Runs one invocation's pairs on the model with each call watched (not timed): how many frees and
+    /// allocations of order 0 and order 9 the per-cpu lists served without touching the buddy lists
+    /// (the zone's NR_FREE_PAGES, which counts buddy pages only, did not move).
+    /// </summary>
+    /// <returns>The counts; call after <see cref="SetupModelPcp"/> or <see cref="SetupModelNoPcp"/>.</returns>
+    internal PcpHits MeasurePcpHits()
+    {
+        var watched = new WatchedAdapter(model.Allocator, new PcpHits());
+        Churn(ref watched);
+        return watched.Hits;
+    }
 
     private void SetupModel(bool pcp)
     {
@@ -188,9 +204,59 @@ public class PeerWorkloadBenchmarks
 
     private readonly struct ModelAdapter(PageAllocator alloc) : IPeerAllocator
     {
+        public PageAllocator Allocator => alloc;
+
         public int Alloc(int order) => alloc.AllocPages(GfpFlags.HighUserMovable, order, OwnerKind.Anon);
 
         public void Free(int pfn, int order) => alloc.FreePages(pfn, order);
+    }
+
+    /// <summary>Per order (0 and 9): calls, and calls the pcp lists served alone.</summary>
+    internal sealed class PcpHits
+    {
+        /// <summary>Frees by order.</summary>
+        public long[] Frees { get; } = new long[MmConstants.NrPageOrders];
+
+        /// <summary>Frees that left every zone's NR_FREE_PAGES unchanged.</summary>
+        public long[] PcpFrees { get; } = new long[MmConstants.NrPageOrders];
+
+        /// <summary>Allocations by order.</summary>
+        public long[] Allocs { get; } = new long[MmConstants.NrPageOrders];
+
+        /// <summary>Allocations that left every zone's NR_FREE_PAGES unchanged.</summary>
+        public long[] PcpAllocs { get; } = new long[MmConstants.NrPageOrders];
+    }
+
+    // The model adapter with every call compared against the buddy free-page counter.
+    private readonly struct WatchedAdapter(PageAllocator alloc, PcpHits hits) : IPeerAllocator
+    {
+        public PcpHits Hits => hits;
+
+        public int Alloc(int order)
+        {
+            long before = BuddyFree();
+            int pfn = alloc.AllocPages(GfpFlags.HighUserMovable, order, OwnerKind.Anon);
+            hits.Allocs[order]++;
+            if (BuddyFree() == before)
+            {
+                hits.PcpAllocs[order]++;
+            }
+
+            return pfn;
+        }
+
+        public void Free(int pfn, int order)
+        {
+            long before = BuddyFree();
+            alloc.FreePages(pfn, order);
+            hits.Frees[order]++;
+            if (BuddyFree() == before)
+            {
+                hits.PcpFrees[order]++;
+            }
+        }
+
+        private long BuddyFree() => alloc.Node.GlobalZonePageState(MmSim.Mm.Stat.ZoneStatItem.NrFreePages);
     }
 
     // The live blocks: PFN and order packed in one int (PFN < 2^27), removal by swapping the last

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Mm;
 
 /// <summary>
@@ -17,6 +19,7 @@ public static class IntrusiveList
     /// <param name="tails">Tail PFN per list (-1 when empty).</param>
     /// <param name="list">List index.</param>
     /// <param name="pfn">Page to insert; must not be on a list.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddHead(PageFrame[] pages, int[] heads, int[] tails, int list, int pfn)
     {
         int old = heads[list];
@@ -41,6 +44,7 @@ public static class IntrusiveList
     /// <param name="tails">Tail PFN per list (-1 when empty).</param>
     /// <param name="list">List index.</param>
     /// <param name="pfn">Page to insert; must not be on a list.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddTail(PageFrame[] pages, int[] heads, int[] tails, int list, int pfn)
     {
         int old = tails[list];
@@ -65,6 +69,7 @@ public static class IntrusiveList
     /// <param name="tails">Tail PFN per list.</param>
     /// <param name="list">List index the page is on.</param>
     /// <param name="pfn">Page to remove.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Remove(PageFrame[] pages, int[] heads, int[] tails, int list, int pfn)
     {
         ref PageFrame p = ref pages[pfn];

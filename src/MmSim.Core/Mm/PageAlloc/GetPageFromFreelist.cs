@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmSim.Mm.PageAlloc;
 
 // The zonelist walk: watermark checks per zone from the preferred zone downwards, then rmqueue.
@@ -8,6 +10,7 @@ public sealed partial class PageAllocator
     /// ALLOC_NOFRAGMENT, walks once more without it when every zone failed.
     /// </summary>
     /// <remarks>mm/page_alloc.c: get_page_from_freelist (one node, no cpusets, no dirty spreading).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int GetPageFromFreelist(int order, AllocFlags flags, in AllocContext ac)
     {
         while (true)
@@ -47,6 +50,7 @@ public sealed partial class PageAllocator
 
     // The watermark part of the zonelist loop: the high watermark decides ZONE_BELOW_HIGH (which
     // shrinks pcp), then the watermark the caller asked for decides.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ZoneUsable(Zone zone, int order, AllocFlags flags, ZoneType highestZoneIdx)
     {
         if ((zone.Flags & ZoneFlags.BelowHigh) == 0)

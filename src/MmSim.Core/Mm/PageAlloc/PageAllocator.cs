@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MmSim.Mm.Stat;
 using static MmSim.Mm.VmBug;
 
@@ -119,6 +120,7 @@ public sealed partial class PageAllocator
     /// <param name="owner">Owner kind.</param>
     /// <param name="ownerId">Mapping id.</param>
     /// <returns><paramref name="pfn"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int FinishAllocPages(int pfn, GfpFlags gfp, int order, in AllocContext ac, OwnerKind owner, int ownerId)
     {
         if (pfn < 0)
@@ -203,6 +205,7 @@ public sealed partial class PageAllocator
     /// <summary>prepare_alloc_pages: the allocation context of a mask (a pure function of it on one node).</summary>
     /// <param name="gfp">Allocation flags.</param>
     /// <returns>The context.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public AllocContext PrepareAllocPages(GfpFlags gfp)
     {
         ZoneType highest = Gfp.Zone(gfp);
@@ -224,6 +227,7 @@ public sealed partial class PageAllocator
     private static AllocFlags CmaFlag(MigrateType mt) => mt == MigrateType.Movable ? AllocFlags.Cma : 0;
 
     // mm/page_alloc.c: alloc_flags_nofragment.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private AllocFlags AllocFlagsNofragment(Zone preferred, GfpFlags gfp)
     {
         // __GFP_KSWAPD_RECLAIM is ALLOC_KSWAPD.
@@ -303,12 +307,11 @@ public sealed partial class PageAllocator
     {
         CheckNewPages(pfn, order);
         ref PageFrame page = ref pages[pfn];
-        page.Flags = 0;
-        page.Order = order;
-        page.AllocMt = (byte)mt;
-        page.OwnerKind = owner;
+
+        // One store of the packed word (order, allocation type, owner kind, PG_allocated), not a
+        // read-modify-write per field: this runs once per allocation.
+        page.Flags = PageFrame.Pack(order, (byte)mt, owner, PageFlags.Allocated);
         page.Owner = ownerId;
-        page.Set(PageFlags.Allocated);
 
         // page->index and the memcg id are not touched here: they are another cache line each on a random
         // PFN, and they mean something only once the folio is added to a mapping or charged, which set them.
@@ -347,8 +350,7 @@ public sealed partial class PageAllocator
     {
         FreeTailPagesCheck(pfn, order);
         Trace?.MmPageFree(pfn, order);
-        page.Flags = 0;
-        page.AllocMt = MigrateTypes.None;
+        page.Flags = PageFrame.Pack(0, MigrateTypes.None, 0, 0);
         page.Owner = 0;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MmSim.Mm.Stat;
 using static MmSim.Mm.VmBug;
 
@@ -6,9 +7,13 @@ namespace MmSim.Mm.PageAlloc;
 // Per-cpu page lists: batched refills from the buddy lists, LIFO reuse at the list head, and
 // draining from the list tails once the count passes the auto-tuned high mark. Pages on these
 // lists are free, yet absent from the buddy lists (and so from /proc/buddyinfo), as in the kernel.
+// Most allocations and frees of pcp orders end here without touching the buddy lists: the common
+// steps are inlined into the callers, the refill (rmqueue_bulk) and the drain (free_pcppages_bulk)
+// are calls, as the kernel marks them unlikely.
 public sealed partial class PageAllocator
 {
     // mm/page_alloc.c: rmqueue_pcplist and __rmqueue_pcplist (6.18: no ALLOC_HIGHATOMIC early-out).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int RmqueuePcplist(Zone zone, int order, MigrateType mt, AllocFlags flags)
     {
         PerCpuPages pcp = zone.Pcp;
@@ -16,15 +21,9 @@ public sealed partial class PageAllocator
         // On allocation, halve the count of consecutive frees (see nr_pcp_free).
         pcp.FreeCount >>= 1;
         int pindex = PerCpuPages.OrderToPindex(mt, order);
-        if (pcp.ListHead[pindex] < 0)
+        if (pcp.ListHead[pindex] < 0 && !RefillPcplist(zone, pcp, order, pindex, mt, flags))
         {
-            int batch = NrPcpAlloc(pcp, zone, order);
-            int alloced = RmqueueBulk(zone, order, batch, pindex, mt, flags);
-            pcp.Count += alloced << order;
-            if (pcp.ListHead[pindex] < 0)
-            {
-                return -1;
-            }
+            return -1;
         }
 
         int pfn = pcp.ListHead[pindex];
@@ -38,6 +37,17 @@ public sealed partial class PageAllocator
         VmBugOn(pcp.Count < 0, "__rmqueue_pcplist: pcp->count >= 0");
         CountPgalloc(zone, order);
         return pfn;
+    }
+
+    // The empty-list branch of __rmqueue_pcplist: nr_pcp_alloc blocks from the buddy lists; false when
+    // the list is still empty afterwards.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool RefillPcplist(Zone zone, PerCpuPages pcp, int order, int pindex, MigrateType mt, AllocFlags flags)
+    {
+        int batch = NrPcpAlloc(pcp, zone, order);
+        int alloced = RmqueueBulk(zone, order, batch, pindex, mt, flags);
+        pcp.Count += alloced << order;
+        return pcp.ListHead[pindex] >= 0;
     }
 
     // mm/page_alloc.c: rmqueue_bulk — one rmqueue_mode for the whole batch, pages to the list tail.
@@ -112,6 +122,7 @@ public sealed partial class PageAllocator
 
     // mm/page_alloc.c: __free_frozen_pages (pcp part) — HIGHATOMIC and CMA use the MOVABLE list,
     // ISOLATE bypasses the pcp.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreeToPcp(int pfn, int order)
     {
         Zone zone = Node.PageZone(pfn);
@@ -131,6 +142,7 @@ public sealed partial class PageAllocator
     }
 
     // mm/page_alloc.c: free_frozen_page_commit (6.18: a single free_pcppages_bulk call).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FreeFrozenPageCommit(Zone zone, PerCpuPages pcp, int pfn, MigrateType mt, int order)
     {
         pcp.AllocFactor >>= 1;
@@ -172,6 +184,14 @@ public sealed partial class PageAllocator
             return;
         }
 
+        DrainPcpAboveHigh(zone, pcp, pindex, batch, high, freeHigh);
+    }
+
+    // The over-high branch of free_frozen_page_commit: drain to the buddy lists, then clear
+    // ZONE_BELOW_HIGH once the zone is above its high watermark again.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DrainPcpAboveHigh(Zone zone, PerCpuPages pcp, int pindex, int batch, int high, bool freeHigh)
+    {
         FreePcppagesBulk(zone, NrPcpFree(pcp, batch, high, freeHigh), pcp, pindex);
         if ((zone.Flags & ZoneFlags.BelowHigh) != 0 &&
             ZoneWatermarkOk(zone, 0, zone.WmarkPages(WatermarkIndex.High), ZoneType.Movable, 0))
@@ -181,6 +201,7 @@ public sealed partial class PageAllocator
     }
 
     // mm/page_alloc.c: nr_pcp_high — the drain threshold, auto-tuned between high_min and high_max.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NrPcpHigh(PerCpuPages pcp, Zone zone, int batch, bool freeHigh)
     {
         int highMin = pcp.HighMin;
@@ -337,6 +358,7 @@ public sealed partial class PageAllocator
         return todo;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PcpListDel(PerCpuPages pcp, int pindex, int pfn)
     {
         IntrusiveList.Remove(pages, pcp.ListHead, pcp.ListTail, pindex, pfn);

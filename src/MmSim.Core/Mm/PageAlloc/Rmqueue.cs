@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MmSim.Mm.Stat;
 using static MmSim.Mm.VmBug;
 
@@ -159,6 +160,7 @@ public sealed partial class PageAllocator
 
     /// <summary>rmqueue: pcp for small orders (and THP), buddy otherwise; wakes kswapd for a boosted watermark.</summary>
     /// <remarks>mm/page_alloc.c: rmqueue.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int RmqueueZone(Zone zone, int order, AllocFlags flags, MigrateType mt)
     {
         int pfn = -1;

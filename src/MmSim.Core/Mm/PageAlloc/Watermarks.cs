@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MmSim.Mm.Stat;
 using static MmSim.Mm.VmBug;
 
@@ -10,6 +11,7 @@ public sealed partial class PageAllocator
     public long MinFreeKbytes { get; private set; }
 
     // mm/page_alloc.c: __zone_watermark_unusable_free.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long ZoneWatermarkUnusableFree(Zone z, int order, AllocFlags flags)
     {
         // The counters subtracted here are kept by account_freepages; a negative one would make the
@@ -122,22 +124,30 @@ public sealed partial class PageAllocator
         return ZoneWatermarkOkCore(z, order, mark, highestZoneIdx, flags, z.VmStat[(int)ZoneStatItem.NrFreePages]);
     }
 
-    // mm/page_alloc.c: zone_watermark_fast.
+    // mm/page_alloc.c: zone_watermark_fast. The order-0 test is inlined into the zonelist walk (it
+    // decides almost every allocation); the rest is a call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ZoneWatermarkFast(Zone z, int order, long mark, ZoneType highestZoneIdx, AllocFlags flags)
     {
-        long freePages = z.VmStat[(int)ZoneStatItem.NrFreePages];
-
         // Fast check for order-0 only. If this fails then the reserves need to be calculated.
         if (order == 0)
         {
+            long free0 = z.VmStat[(int)ZoneStatItem.NrFreePages];
             long reserved = ZoneWatermarkUnusableFree(z, 0, flags);
-            long usable = freePages - Math.Min(freePages, reserved);
+            long usable = free0 - Math.Min(free0, reserved);
             if (usable > mark + z.LowmemReserve[(int)highestZoneIdx])
             {
                 return true;
             }
         }
 
+        return ZoneWatermarkFastCore(z, order, mark, highestZoneIdx, flags);
+    }
+
+    // zone_watermark_fast after the order-0 shortcut: __zone_watermark_ok, then the boost exemption.
+    private static bool ZoneWatermarkFastCore(Zone z, int order, long mark, ZoneType highestZoneIdx, AllocFlags flags)
+    {
+        long freePages = z.VmStat[(int)ZoneStatItem.NrFreePages];
         if (ZoneWatermarkOkCore(z, order, mark, highestZoneIdx, flags, freePages))
         {
             return true;
