@@ -87,7 +87,7 @@ public struct PageFrame
     /// <param name="flags">Boolean flags.</param>
     /// <returns>The word, equal to setting each field on a zeroed frame.</returns>
     public static uint Pack(int order, byte allocMt, OwnerKind owner, PageFlags flags) =>
-        ((uint)order & OrderMask) | (((uint)allocMt << MtShift) & MtMask) | (((uint)owner << OwnerShift) & OwnerMask) | (uint)flags;
+        ((uint)order & OrderMask) | (((uint)(allocMt ^ MigrateTypes.None) << MtShift) & MtMask) | (((uint)owner << OwnerShift) & OwnerMask) | (uint)flags;
 
     /// <summary>A page frame with no state and no list links.</summary>
     public static PageFrame Empty => default;

@@ -83,6 +83,11 @@ public sealed class LazyMemmapTests
         frames[1].AllocMt = Mm.MigrateTypes.None;
         frames[1].Next = -1;
         Assert.Equal(Mm.PageFrame.Empty, frames[1]);
+
+        // Pack builds the same word as setting each field (the allocator's one-store path).
+        Assert.Equal(0u, Mm.PageFrame.Pack(0, Mm.MigrateTypes.None, 0, 0));
+        var packed = new Mm.PageFrame { Flags = Mm.PageFrame.Pack(3, 1, Mm.OwnerKind.Anon, Mm.PageFlags.Allocated) };
+        Assert.Equal((3, (byte)1, Mm.OwnerKind.Anon, true), (packed.Order, packed.AllocMt, packed.OwnerKind, packed.Has(Mm.PageFlags.Allocated)));
     }
 
     [Fact]
