@@ -24,6 +24,9 @@ public static class MmConstants
     /// <summary>Pages per pageblock (pageblock_nr_pages).</summary>
     public const int PageblockNrPages = 1 << PageblockOrder;
 
+    /// <summary>PAGES_PER_SECTION (x86-64 SECTION_SIZE_BITS 27: 128 MiB): the unit in which the memory map exists.</summary>
+    public const int PagesPerSection = 1 << (27 - PageShift);
+
     /// <summary>Orders above this are "costly" (PAGE_ALLOC_COSTLY_ORDER).</summary>
     public const int PageAllocCostlyOrder = 3;
 }

@@ -30,7 +30,13 @@ public static class KernelFromConfig
             cma.Add(new CmaSpec(c.Name, c.Zone, c.NrPages, c.StartPfn));
         }
 
-        return new MachineSpec(zones, cma);
+        var holes = new List<PfnRange>();
+        foreach (HoleConfig h in machine.Holes)
+        {
+            holes.Add(new PfnRange(h.StartPfn, h.EndPfn));
+        }
+
+        return new MachineSpec(zones, cma, holes);
     }
 
     /// <summary>The allocator options of a scenario (release switches and sysctls).</summary>

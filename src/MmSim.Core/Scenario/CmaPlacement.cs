@@ -60,6 +60,14 @@ internal static class CmaPlacement
     {
         ZoneConfig zone = zones.First(z => z.Type == ZoneTypes.Parse(c.Get<string>("zone")));
         var area = new CmaConfig(c.Get<string>("name"), c.Get<long>("size"), zone.Type, (long)c.Raw("start_pfn")!);
+        HoleConfig? hole = zone.Holes.FirstOrDefault(h => h.StartPfn < area.EndPfn && area.StartPfn < h.EndPfn);
+        if (hole is not null)
+        {
+            ctx.Error(c.MarkOf("start_pfn"), c.PathOf("start_pfn"),
+                $"CMA area '{area.Name}' (PFNs {MachineLayout.Range(area.StartPfn, area.EndPfn)}) overlaps the memory hole {MachineLayout.Range(hole.StartPfn, hole.EndPfn)}");
+            return null;
+        }
+
         if (area.StartPfn < zone.FirstManagedPfn || area.EndPfn > zone.EndPfn)
         {
             ctx.Error(c.MarkOf("start_pfn"), c.PathOf("start_pfn"),
@@ -83,9 +91,9 @@ internal static class CmaPlacement
     {
         ZoneConfig zone = zones.First(z => z.Type == ZoneTypes.Parse(c.Get<string>("zone")));
         long nrPages = c.Get<long>("size") / Units.PageSizeBytes;
-        long end = zone.EndPfn;
+        long end = zone.PresentEndPfn;
         // Each step moves below one placed area, so there are at most placed.Length + 1 steps.
-        for (int step = 0; step <= placed.Length; step++)
+        for (int step = 0; step <= placed.Length + zone.Holes.Count; step++)
         {
             long start = AlignDown(end - nrPages);
             if (start < zone.FirstManagedPfn)
@@ -93,15 +101,19 @@ internal static class CmaPlacement
                 break;
             }
 
-            CmaConfig? blocker = placed
+            // memblock only hands out memory: placed areas and holes both block the range.
+            long blocker = placed
                 .Where(p => p is not null && p.StartPfn < start + nrPages && start < p.EndPfn)
-                .MinBy(p => p!.StartPfn);
-            if (blocker is null)
+                .Select(p => p!.StartPfn)
+                .Concat(zone.Holes.Where(h => h.StartPfn < start + nrPages && start < h.EndPfn).Select(h => h.StartPfn))
+                .DefaultIfEmpty(-1)
+                .Min();
+            if (blocker < 0)
             {
                 return new CmaConfig(c.Get<string>("name"), c.Get<long>("size"), zone.Type, start);
             }
 
-            end = blocker.StartPfn;
+            end = blocker;
         }
 
         ctx.Error(c.MarkOf("size"), c.PathOf("size"),

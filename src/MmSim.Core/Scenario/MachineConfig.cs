@@ -10,6 +10,9 @@ namespace MmSim.Scenario;
 /// <param name="MemoryBlockSizeBytes">The unit of memory offlining and onlining (<c>memory_block_size</c>; 128 MiB).</param>
 public sealed record MachineConfig(ValueList<ZoneConfig> Zones, ValueList<CmaConfig> Cma, int Nodes, int Cpus, long MemoryBlockSizeBytes = Mm.MemoryHotplug.MemoryBlocks.DefaultBlockSizeBytes)
 {
+    /// <summary>PFN ranges without memory (<c>holes</c>), ascending and disjoint.</summary>
+    public ValueList<HoleConfig> Holes { get; init; }
+
     /// <summary>Largest total memory mmsim accepts (1 TiB), so that per-page arrays fit in a workstation.</summary>
     public const long TotalBytesMax = Units.TiB;
 
@@ -61,28 +64,78 @@ public sealed record MachineConfig(ValueList<ZoneConfig> Zones, ValueList<CmaCon
 
 /// <summary>One zone (<c>machine.zones[]</c>), placed.</summary>
 /// <param name="Type">Zone type (YAML key <c>name</c>: DMA, DMA32, Normal or Movable).</param>
-/// <param name="SizeBytes">Bytes spanned; a whole number of pageblocks (<c>size</c>).</param>
-/// <param name="StartPfn">First PFN, pageblock-aligned (<c>start_pfn</c>, zone_start_pfn).</param>
+/// <param name="SizeBytes">Bytes spanned, holes included; a whole number of pages (<c>size</c>).</param>
+/// <param name="StartPfn">First PFN, any (<c>start_pfn</c>, zone_start_pfn).</param>
 /// <param name="ReservedBytes">Bytes at the bottom that are present but not managed by the buddy allocator (<c>reserved</c>).</param>
 public sealed record ZoneConfig(ZoneType Type, long SizeBytes, long StartPfn, long ReservedBytes)
 {
     /// <summary>The kernel's name, e.g. <c>Normal</c>.</summary>
     public string Name => ZoneTypes.Name(Type);
 
-    /// <summary>Pages spanned (<c>spanned_pages</c>; mmsim zones have no holes, so also <c>present_pages</c>).</summary>
+    /// <summary>Pages spanned (<c>spanned_pages</c>), holes included.</summary>
     public long SpannedPages => SizeBytes / Units.PageSizeBytes;
 
-    /// <summary>Reserved pages at the bottom of the zone.</summary>
+    /// <summary>The machine's holes that fall inside this zone's span, clipped to it, ascending.</summary>
+    public ValueList<HoleConfig> Holes { get; init; }
+
+    /// <summary>Pages present (<c>present_pages</c>): spanned minus the holes inside the span.</summary>
+    public long PresentPages
+    {
+        get
+        {
+            long n = SpannedPages;
+            foreach (HoleConfig h in Holes)
+            {
+                n -= h.EndPfn - h.StartPfn;
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>Reserved pages: the lowest present pages of the zone.</summary>
     public long ReservedPages => ReservedBytes / Units.PageSizeBytes;
 
     /// <summary>Pages managed by the buddy allocator (<c>managed_pages</c>).</summary>
-    public long ManagedPages => SpannedPages - ReservedPages;
+    public long ManagedPages => PresentPages - ReservedPages;
 
     /// <summary>One past the last PFN (<c>zone_end_pfn</c>).</summary>
     public long EndPfn => StartPfn + SpannedPages;
 
-    /// <summary>First PFN the buddy allocator manages.</summary>
-    public long FirstManagedPfn => StartPfn + ReservedPages;
+    /// <summary>First PFN the buddy allocator manages: past the reserved pages, skipping holes below them.</summary>
+    public long FirstManagedPfn
+    {
+        get
+        {
+            long pfn = StartPfn;
+            long reserved = ReservedPages;
+            foreach (HoleConfig h in Holes)
+            {
+                long presentBefore = h.StartPfn - pfn;
+                if (reserved < presentBefore)
+                {
+                    break;
+                }
+
+                reserved -= presentBefore;
+                pfn = h.EndPfn;
+            }
+
+            return pfn + reserved;
+        }
+    }
+
+    /// <summary>One past the last present PFN of the zone (below a hole that ends the span, such as the PCI hole).</summary>
+    public long PresentEndPfn => Holes.Count > 0 && Holes[^1].EndPfn == EndPfn ? Holes[^1].StartPfn : EndPfn;
+}
+
+/// <summary>One memory hole (<c>machine.holes[]</c>): PFNs without memory, such as PFN 0 or the PCI hole below 4 GiB.</summary>
+/// <param name="StartPfn">First PFN of the hole (<c>start_pfn</c>).</param>
+/// <param name="EndPfn">One past the last PFN (<c>end_pfn</c>).</param>
+public sealed record HoleConfig(long StartPfn, long EndPfn)
+{
+    /// <summary>Pages in the hole.</summary>
+    public long Pages => EndPfn - StartPfn;
 }
 
 /// <summary>One CMA area (<c>machine.cma[]</c>), placed.</summary>

@@ -23,7 +23,8 @@ internal static class MachineLayout
             return null;
         }
 
-        List<ZoneConfig>? zones = PlaceZones(zoneItems, ctx);
+        List<HoleConfig>? holes = ReadHoles(machine.List<FieldValues>("holes"), ctx);
+        List<ZoneConfig>? zones = holes is null ? null : PlaceZones(zoneItems, holes, ctx);
         if (zones is null)
         {
             return null;
@@ -36,7 +37,46 @@ internal static class MachineLayout
         }
 
         return new MachineConfig(new ValueList<ZoneConfig>(zones), new ValueList<CmaConfig>(cma), (int)machine.Get<long>("nodes"), (int)machine.Get<long>("cpus"),
-            machine.Get<long>("memory_block_size"));
+            machine.Get<long>("memory_block_size"))
+        { Holes = new ValueList<HoleConfig>(holes!) };
+    }
+
+    // Holes ascend and do not overlap, as memblock.memory's gaps do.
+    private static List<HoleConfig>? ReadHoles(ValueList<FieldValues> items, LoadContext ctx)
+    {
+        var holes = new List<HoleConfig>(items.Count);
+        foreach (FieldValues h in items)
+        {
+            var hole = new HoleConfig(h.Get<long>("start_pfn"), h.Get<long>("end_pfn"));
+            if (holes.Count > 0 && hole.StartPfn < holes[^1].EndPfn)
+            {
+                HoleConfig before = holes[^1];
+                ctx.Error(h.MarkOf("start_pfn"), h.PathOf("start_pfn"),
+                    $"hole {Range(hole.StartPfn, hole.EndPfn)} starts below the end of the hole before it ({Range(before.StartPfn, before.EndPfn)}); list holes in ascending order without overlap");
+                return null;
+            }
+
+            holes.Add(hole);
+        }
+
+        return holes;
+    }
+
+    // The holes inside a zone's span, clipped to it.
+    private static ValueList<HoleConfig> HolesIn(List<HoleConfig> holes, long start, long end)
+    {
+        var inside = new List<HoleConfig>();
+        foreach (HoleConfig h in holes)
+        {
+            long s = Math.Max(h.StartPfn, start);
+            long e = Math.Min(h.EndPfn, end);
+            if (s < e)
+            {
+                inside.Add(new HoleConfig(s, e));
+            }
+        }
+
+        return new ValueList<HoleConfig>(inside);
     }
 
     private static bool CheckTotal(FieldValues machine, ValueList<FieldValues> zoneItems, LoadContext ctx)
@@ -59,7 +99,7 @@ internal static class MachineLayout
         return false;
     }
 
-    private static List<ZoneConfig>? PlaceZones(ValueList<FieldValues> items, LoadContext ctx)
+    private static List<ZoneConfig>? PlaceZones(ValueList<FieldValues> items, List<HoleConfig> holes, LoadContext ctx)
     {
         var zones = new List<ZoneConfig>(items.Count);
         bool ok = true;
@@ -79,12 +119,32 @@ internal static class MachineLayout
             }
 
             var zone = new ZoneConfig(type, z.Get<long>("size"), start, z.Get<long>("reserved"));
-            ok &= CheckEnd(z, zone, ctx);
+            zone = zone with { Holes = HolesIn(holes, zone.StartPfn, zone.EndPfn) };
+            ok &= CheckEnd(z, zone, ctx) && CheckPresent(z, zone, ctx);
             zones.Add(zone);
             previousEnd = Math.Max(previousEnd, zone.EndPfn);
         }
 
         return ok ? zones : null;
+    }
+
+    // A zone of holes only would be unpopulated; the reserved pages come out of the present ones.
+    private static bool CheckPresent(FieldValues z, ZoneConfig zone, LoadContext ctx)
+    {
+        if (zone.PresentPages <= 0)
+        {
+            ctx.Error(z.MarkOf("size"), z.PathOf("size"), $"zone {zone.Name} (PFNs {Range(zone.StartPfn, zone.EndPfn)}) lies wholly in memory holes; it would have no present pages");
+            return false;
+        }
+
+        if (zone.ReservedPages >= zone.PresentPages)
+        {
+            ctx.Error(z.MarkOf("reserved"), z.PathOf("reserved"),
+                $"{Units.FormatSize(zone.ReservedBytes)} reserved leaves nothing of the zone's {zone.PresentPages} present pages to manage; reserve less");
+            return false;
+        }
+
+        return true;
     }
 
     private static bool CheckOrder(FieldValues z, ZoneType type, List<ZoneConfig> before, LoadContext ctx)

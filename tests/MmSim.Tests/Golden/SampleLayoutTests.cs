@@ -6,8 +6,8 @@ using MmSim.Mm.Vmstat;
 namespace MmSim.Tests.Golden;
 
 /// <summary>
-/// Renders a machine shaped like the real 6.18 sample (DMA 16 MiB with PFN 0 reserved, DMA32 up
-/// to 3 GiB, Normal from 4 GiB, empty Movable) and checks every line has the sample line's
+/// Renders a machine shaped like the real 6.18 sample (DMA from PFN 1 with the legacy hole below 1 MiB,
+/// DMA32 up to 4 GiB with the PCI hole above 3 GiB, Normal from 4 GiB, empty Movable) and checks every line has the sample line's
 /// structure: the same labels at the same columns, fixed-width numbers ending in the same column,
 /// free-width numbers anywhere (the values differ: different machine).
 /// </summary>
@@ -23,11 +23,12 @@ public partial class SampleLayoutTests
     private static readonly Lazy<PgData> Node = new(() => MmInit.Boot(
         new MachineSpec(
             [
-                new ZoneSpec(ZoneType.Dma, 4096, ReservedPages: 1),
-                new ZoneSpec(ZoneType.Dma32, 782336 - 4096, StartPfn: 4096),
+                new ZoneSpec(ZoneType.Dma, 4095, StartPfn: 1, ReservedPages: 158),
+                new ZoneSpec(ZoneType.Dma32, 1048576 - 4096, StartPfn: 4096),
                 new ZoneSpec(ZoneType.Normal, 262144, StartPfn: 1048576),
             ],
-            []),
+            [],
+            [new PfnRange(0x9f, 0x100), new PfnRange(0xC0000, 0x100000)]),
         new PageAllocOptions()).Node);
 
     [Fact]

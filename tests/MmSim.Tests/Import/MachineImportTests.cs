@@ -33,9 +33,35 @@ public class MachineImportTests
         foreach (ZoneinfoZone r in real.Where(z => z.Present > 0))
         {
             ZoneinfoZone b = booted.Single(z => z.Name == r.Name);
+            Assert.Equal((r.StartPfn, r.Spanned, r.Present), (b.StartPfn, b.Spanned, b.Present));
             Assert.Equal((r.Managed, r.Min, r.Low, r.High), (b.Managed, b.Min, b.Low, b.High));
             Assert.Equal(r.Protection, b.Protection);
         }
+    }
+
+    [Fact]
+    public void The_imported_DMA_zone_boots_with_the_samples_free_lists_and_pageblock_types()
+    {
+        // DMA at PFN 1 with the legacy hole below 1 MiB and its 158 low pages reserved: boot frees 0x100-0xfff, the
+        // order-8 block lands in the block at PFN 0, which memmap_init left UNMOVABLE. Nothing allocates from DMA after
+        // boot, so the real machine's DMA rows are exactly these.
+        MachineImport.Result imported = MachineImport.Import(ZoneinfoFile.Parse(SampleText, "zoneinfo"), "zoneinfo", thp: null);
+        Assert.Contains("  holes:\n    - { start_pfn: 0x9f, end_pfn: 0x100 }", imported.Yaml, StringComparison.Ordinal);
+        Assert.Contains("    - { start_pfn: 0xc0000, end_pfn: 0x100000 }", imported.Yaml, StringComparison.Ordinal);
+        var runner = new ScenarioRunner(ScenarioLoader.LoadFromString(imported.Yaml, "imported.yaml").Config!, new RunOptions());
+        runner.Run();
+        string[] ours = ProcPagetypeinfo.Render(runner.Allocator!.Node).Split('\n');
+        string samplePagetypeinfo = Path.Combine(Path.GetDirectoryName(SamplePath)!, "pagetypeinfo");
+        string[] dmaRows = [.. File.ReadAllLines(samplePagetypeinfo).Where(l => l.StartsWith("Node    0, zone      DMA, type", StringComparison.Ordinal))];
+        Assert.Equal(5, dmaRows.Length);
+        foreach (string row in dmaRows)
+        {
+            Assert.Contains(row, ours);
+        }
+
+        Span<long> blocks = stackalloc long[Mm.MigrateTypes.Count];
+        ProcPagetypeinfo.BlockCounts(runner.Allocator.Node, runner.Allocator.Node.Zones[(int)Mm.ZoneType.Dma], blocks);
+        Assert.Equal((1L, 7L), (blocks[(int)Mm.MigrateType.Unmovable], blocks[(int)Mm.MigrateType.Movable]));
     }
 
     [Fact]
@@ -62,6 +88,15 @@ public class MachineImportTests
         Assert.Contains("  watermark_scale_factor: 150\n", imported.Yaml, StringComparison.Ordinal);
         Assert.Contains("  lowmem_reserve_ratio: [256, 64, 32, 0]\n", imported.Yaml, StringComparison.Ordinal);
         Assert.Empty(imported.Notes);
+    }
+
+    [Fact]
+    public void Zones_that_overlap_or_pass_their_limit_are_refused_in_one_line()
+    {
+        string text = SampleText.Replace("  start_pfn:           1048576", "  start_pfn:           4097", StringComparison.Ordinal);
+        ImportException e = Assert.Throws<ImportException>(() => MachineImport.Import(ZoneinfoFile.Parse(text, "z"), "z", null));
+        Assert.Matches(@"^z:\d+: zoneinfo: zone Normal: start_pfn 4097, spanned 5505024, present 5505024, managed 1015808 is not a layout mmsim can boot", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 
     [Theory]

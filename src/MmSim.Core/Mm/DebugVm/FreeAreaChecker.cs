@@ -130,6 +130,12 @@ public static class FreeAreaChecker
             {
                 problems.Add($"{where}: misaligned or outside the zone");
             }
+            else if (node.PageZone(pfn) != zone || node.PageZone(pfn + (1 << order) - 1) != zone
+                     || node.PresentPagesIn(pfn, pfn + (1 << order)) != 1 << order)
+            {
+                // page_is_buddy never merges across a zone edge, and init_unavailable_range keeps holes off the lists.
+                problems.Add($"{where}: crosses a zone edge or a memory hole");
+            }
             else if (node.PageblockMigratetype(pfn) != mt)
             {
                 problems.Add($"{where}: block type is {node.PageblockMigratetype(pfn)} (freelist hygiene)");
@@ -196,6 +202,13 @@ public static class FreeAreaChecker
         long free = 0, pcpPages = 0, allocated = 0, reserved = 0, isolatedByScanner = 0, offline = 0;
         for (int pfn = zone.ZoneStartPfn; pfn < zone.ZoneEndPfn;)
         {
+            if (!node.PfnValid(pfn))
+            {
+                // A section without memory (the PCI hole) has no memory map: nothing to walk.
+                pfn = (pfn | (MmConstants.PageblockNrPages - 1)) + 1;
+                continue;
+            }
+
             if ((pfn & (MmConstants.PageblockNrPages - 1)) == 0 && !node.PageblockOnline(pfn))
             {
                 offline += CheckOfflineBlock(node, zone, pfn, problems);
@@ -205,6 +218,11 @@ public static class FreeAreaChecker
 
             ref PageFrame page = ref node.Pages[pfn];
             int nr = 1 << page.Order;
+            if (page.Has(PageFlags.Reserved) && !node.PfnPresent(pfn) && (page.Flags & (uint)(PageFlags.Buddy | PageFlags.Pcp | PageFlags.Allocated)) != 0)
+            {
+                problems.Add($"zone {zone.Name}: pfn 0x{pfn:x} is in a memory hole but free or in use");
+            }
+
             if (page.Has(PageFlags.Reserved))
             {
                 reserved++;
@@ -259,12 +277,35 @@ public static class FreeAreaChecker
             problems.Add($"zone {zone.Name}: buddy pages {free - isolatedFree} != nr_free_pages {zone.VmStat[(int)ZoneStatItem.NrFreePages]}");
         }
 
-        if (zone.PresentPages + offline != zone.SpannedPages)
+        long holes = zone.SpannedPages - node.PresentPagesIn(zone.ZoneStartPfn, zone.ZoneEndPfn);
+        if (zone.PresentPages + offline + holes != zone.SpannedPages)
         {
-            problems.Add($"zone {zone.Name}: present {zone.PresentPages} + offline {offline} != spanned {zone.SpannedPages}");
+            problems.Add($"zone {zone.Name}: present {zone.PresentPages} + offline {offline} + holes {holes} != spanned {zone.SpannedPages}");
         }
 
+        CheckStraddlingBlocks(node, zone, problems);
+
         _ = reserved;
+    }
+
+    // A pageblock that straddles this zone's edge is shared with the neighbour: move_freepages_block refuses it
+    // (prep_move_freepages_block), so reserve_highatomic_pageblock can never have claimed it.
+    private static void CheckStraddlingBlocks(PgData node, Zone zone, List<string> problems)
+    {
+        if (zone.SpannedPages == 0)
+        {
+            return;
+        }
+
+        foreach (int edge in (ReadOnlySpan<int>)[zone.ZoneStartPfn, zone.ZoneEndPfn - 1])
+        {
+            int start = edge & ~(MmConstants.PageblockNrPages - 1);
+            bool straddles = !zone.SpansPfn(start) || !zone.SpansPfn(start + MmConstants.PageblockNrPages - 1);
+            if (straddles && node.PfnValid(edge) && node.PageblockMigratetype(edge) == MigrateType.HighAtomic)
+            {
+                problems.Add($"zone {zone.Name}: pageblock 0x{start:x} straddles the zone edge but is HIGHATOMIC");
+            }
+        }
     }
 
     // Pages of an offline section are neither free nor allocated: __offline_isolated_pages took them

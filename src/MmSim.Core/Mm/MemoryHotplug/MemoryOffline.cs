@@ -292,21 +292,26 @@ public sealed class MemoryOffline
         return true;
     }
 
-    // walk_system_ram_range ("memory holes") and the single-zone check ("multizone range").
+    // memory_block_offline refuses a block that intersects more than one zone (early_node_zone_for_memory_block left
+    // mem->zone NULL); offline_pages then needs every page to be system RAM (walk_system_ram_range, "memory holes")
+    // and both ends in one zone ("multizone range").
     private string? CheckRange(int start, int end)
     {
         PgData node = alloc.Node;
-        if (!node.PfnValid(end - 1))
+        int zonesIntersected = 0;
+        foreach (Zone z in node.Zones)
         {
-            return "memory holes";
+            zonesIntersected += z.SpannedPages > 0 && z.ZoneStartPfn < end && z.ZoneEndPfn > start ? 1 : 0;
         }
 
-        for (int pfn = start; pfn < end; pfn += MmConstants.PageblockNrPages)
+        if (zonesIntersected > 1)
         {
-            if (!node.PfnValid(pfn))
-            {
-                return "memory holes";
-            }
+            return "multizone range";
+        }
+
+        if (!node.PfnValid(end - 1) || !node.PfnValid(start) || node.PresentPagesIn(start, end) != end - start)
+        {
+            return "memory holes";
         }
 
         return node.PageZone(start) != node.PageZone(end - 1) ? "multizone range" : null;

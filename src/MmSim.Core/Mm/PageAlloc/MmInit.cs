@@ -53,13 +53,25 @@ public static class MmInit
         {
             long start = z.StartPfn ?? next;
             Require(zones[(int)z.Type] == null, $"zone {ZoneTypes.Names[(int)z.Type]} is listed twice");
-            Require(start % MmConstants.PageblockNrPages == 0 && z.Pages % MmConstants.PageblockNrPages == 0,
-                $"zone {ZoneTypes.Names[(int)z.Type]}: start and size must be multiples of a pageblock (2 MiB)");
+            Require(start >= 0 && z.Pages >= 0, $"zone {ZoneTypes.Names[(int)z.Type]}: start and size must not be negative");
             Require(start >= next, $"zone {ZoneTypes.Names[(int)z.Type]} overlaps the zone before it");
             Require(start + z.Pages <= MachineSpec.MaxPages, $"the machine ends above mmsim's limit of PFN {MachineSpec.MaxPages} (2 TiB)");
-            Require(z.ReservedPages >= 0 && z.ReservedPages <= z.Pages, $"zone {ZoneTypes.Names[(int)z.Type]}: reserved exceeds the zone");
-            zones[(int)z.Type] = new Zone(z.Type, (int)start, (int)z.Pages) { PresentPages = z.Pages };
+            long present = z.Pages;
+            foreach (PfnRange h in spec.HoleList)
+            {
+                present -= h.Overlap(start, start + z.Pages);
+            }
+
+            Require(z.ReservedPages >= 0 && z.ReservedPages <= present, $"zone {ZoneTypes.Names[(int)z.Type]}: reserved exceeds the zone's present pages");
+            zones[(int)z.Type] = new Zone(z.Type, (int)start, (int)z.Pages) { PresentPages = present };
             next = start + z.Pages;
+        }
+
+        long previous = -1;
+        foreach (PfnRange h in spec.HoleList)
+        {
+            Require(h.StartPfn >= 0 && h.StartPfn < h.EndPfn && h.StartPfn >= previous, "memory holes must be non-empty, ascending and disjoint");
+            previous = h.EndPfn;
         }
 
         nodeSpanned = (int)next;
@@ -75,19 +87,137 @@ public static class MmInit
         return zones!;
     }
 
+    // The present ranges of a zone (its span minus the holes), ascending: memblock.memory clamped to the zone.
+    private static List<(int Start, int End)> PresentRanges(Zone zone, IReadOnlyList<PfnRange> holes)
+    {
+        var ranges = new List<(int Start, int End)>();
+        int start = zone.ZoneStartPfn;
+        foreach (PfnRange h in holes)
+        {
+            if (h.EndPfn <= start || h.StartPfn >= zone.ZoneEndPfn)
+            {
+                continue;
+            }
+
+            if (h.StartPfn > start)
+            {
+                ranges.Add((start, (int)h.StartPfn));
+            }
+
+            start = (int)Math.Min(h.EndPfn, zone.ZoneEndPfn);
+        }
+
+        if (start < zone.ZoneEndPfn)
+        {
+            ranges.Add((start, zone.ZoneEndPfn));
+        }
+
+        return ranges;
+    }
+
+    // mm/mm_init.c: memmap_init — the memory map exists for every section with memory (sparse_init); each present
+    // range gets its zone, and a hole before it gets the zone of the range after the hole (init_unavailable_range:
+    // PageReserved, never freed), the hole after the last range the last zone. The zone's reserved pages are its
+    // lowest present PFNs (firmware, kernel image, memblock allocations).
     private static void MarkZonesAndReserved(PgData pgdat, MachineSpec spec)
     {
-        Array.Fill(pgdat.ZoneOfPfn, (byte)0xFF);
+        var present = new List<(int Start, int End, byte Zone)>();
         foreach (ZoneSpec z in spec.Zones)
         {
             Zone zone = pgdat.Zones[(int)z.Type];
-            for (int pb = zone.ZoneStartPfn >> MmConstants.PageblockOrder; pb < zone.ZoneEndPfn >> MmConstants.PageblockOrder; pb++)
+            long reserved = z.ReservedPages;
+            foreach ((int start, int end) in PresentRanges(zone, spec.HoleList))
             {
-                pgdat.ZoneOfPfn[pb] = (byte)z.Type;
+                present.Add((start, end, (byte)z.Type));
+                for (int pfn = start; pfn < end && reserved > 0; pfn++, reserved--)
+                {
+                    pgdat.Pages[pfn].Set(PageFlags.Reserved);
+                }
+            }
+        }
+
+        var runStart = new List<int>();
+        var runZone = new List<byte>();
+        int previousEnd = 0;
+        foreach ((int start, int end, byte zone) in present)
+        {
+            if (runZone.Count == 0 || runZone[^1] != zone)
+            {
+                runStart.Add(previousEnd);
+                runZone.Add(zone);
             }
 
-            // A zone's reserved pages are its lowest PFNs (firmware, kernel image, memblock allocations).
-            for (long pfn = zone.ZoneStartPfn; pfn < zone.ZoneStartPfn + z.ReservedPages; pfn++)
+            previousEnd = end;
+        }
+
+        pgdat.ZoneRunStart = runStart.Count > 0 ? [.. runStart] : [0];
+        pgdat.ZoneRunZone = runZone.Count > 0 ? [.. runZone] : [0];
+
+        int nodeEnd = pgdat.NodeSpannedPages;
+        var sectionValid = new bool[(nodeEnd + MmConstants.PagesPerSection - 1) / MmConstants.PagesPerSection];
+        foreach ((int start, int end, _) in present)
+        {
+            for (int s = start / MmConstants.PagesPerSection; s <= (end - 1) / MmConstants.PagesPerSection; s++)
+            {
+                sectionValid[s] = true;
+            }
+        }
+
+        int run = 0;
+        for (int pb = 0; pb < pgdat.ZoneOfPfn.Length; pb++)
+        {
+            int pbStart = pb << MmConstants.PageblockOrder;
+            int pbEnd = Math.Min(pbStart + MmConstants.PageblockNrPages, nodeEnd);
+            if (!sectionValid[pbStart / MmConstants.PagesPerSection])
+            {
+                pgdat.ZoneOfPfn[pb] = PgData.NoZone;
+                continue;
+            }
+
+            while (run + 1 < runStart.Count && runStart[run + 1] <= pbStart)
+            {
+                run++;
+            }
+
+            bool mixed = run + 1 < runStart.Count && runStart[run + 1] < pbEnd;
+            pgdat.ZoneOfPfn[pb] = mixed ? PgData.MixedZone : pgdat.ZoneRunZone[run];
+        }
+
+        // memmap_init_range sets MIGRATE_MOVABLE only at pageblock-aligned present PFNs: a block whose first PFN is a
+        // hole (the DMA zone's block at PFN 0) keeps its zeroed usemap bits, MIGRATE_UNMOVABLE.
+        int seg = 0;
+        for (int pb = 0; pb < pgdat.ZoneOfPfn.Length; pb++)
+        {
+            int pfn = pb << MmConstants.PageblockOrder;
+            while (seg < present.Count && present[seg].End <= pfn)
+            {
+                seg++;
+            }
+
+            bool isPresent = seg < present.Count && present[seg].Start <= pfn;
+            if (!isPresent && pgdat.ZoneOfPfn[pb] != PgData.NoZone)
+            {
+                pgdat.PageblockFlags[pb] = (byte)MigrateType.Unmovable;
+            }
+        }
+
+        // init_unavailable_range: every PFN with a memory map that is not present is reserved.
+        int cursor = 0;
+        foreach ((int start, int end, _) in present)
+        {
+            MarkUnavailable(pgdat, cursor, start);
+            cursor = end;
+        }
+
+        MarkUnavailable(pgdat, cursor, nodeEnd);
+        pgdat.Holes = [.. spec.HoleList];
+    }
+
+    private static void MarkUnavailable(PgData pgdat, int start, int end)
+    {
+        for (int pfn = start; pfn < end; pfn++)
+        {
+            if (pgdat.PfnValid(pfn))
             {
                 pgdat.Pages[pfn].Set(PageFlags.Reserved);
             }
@@ -100,7 +230,10 @@ public static class MmInit
         var nextTop = new long[ZoneTypes.Count];
         foreach (Zone z in zones)
         {
-            nextTop[(int)z.Type] = z.ZoneEndPfn;
+            // memblock allocates top-down from the top of the zone's memory: below a hole that ends the zone.
+            List<(int Start, int End)> present = PresentRanges(z, spec.HoleList);
+            long top = present.Count > 0 ? present[^1].End : z.ZoneEndPfn;
+            nextTop[(int)z.Type] = top & ~(MmConstants.PageblockNrPages - 1L);
         }
 
         foreach (CmaSpec cma in spec.Cma)
@@ -112,8 +245,13 @@ public static class MmInit
             long start = cma.StartPfn ?? (nextTop[(int)cma.Zone] - cma.Pages);
             ZoneSpec zs = spec.Zones.First(z => z.Type == cma.Zone);
             Require(start % MmConstants.PageblockNrPages == 0, $"CMA area {cma.Name}: start must be pageblock aligned");
-            Require(start >= zone.ZoneStartPfn + zs.ReservedPages && start + cma.Pages <= zone.ZoneEndPfn,
+            Require(start >= FirstManagedPfn(zone, zs, spec.HoleList) && start + cma.Pages <= zone.ZoneEndPfn,
                 $"CMA area {cma.Name} does not fit in the managed part of zone {zone.Name}");
+            foreach (PfnRange h in spec.HoleList)
+            {
+                Require(h.Overlap(start, start + cma.Pages) == 0, $"CMA area {cma.Name} overlaps a memory hole");
+            }
+
             foreach (var r in ranges)
             {
                 Require(start + cma.Pages <= r.Start || start >= r.Start + r.NrPages, $"CMA area {cma.Name} overlaps another CMA area");
@@ -127,24 +265,45 @@ public static class MmInit
         return ranges;
     }
 
-    // mm/memblock.c: __free_pages_memory over the free ranges (each zone minus its reserved pages
+    // One past the zone's reserved pages: the lowest PFN the buddy allocator may manage.
+    private static long FirstManagedPfn(Zone zone, ZoneSpec zs, IReadOnlyList<PfnRange> holes)
+    {
+        long reserved = zs.ReservedPages;
+        foreach ((int start, int end) in PresentRanges(zone, holes))
+        {
+            if (reserved < end - start)
+            {
+                return start + reserved;
+            }
+
+            reserved -= end - start;
+        }
+
+        return zone.ZoneEndPfn;
+    }
+
+    // mm/memblock.c: __free_pages_memory over the free ranges (each zone's present ranges minus its reserved pages
     // and CMA areas), largest aligned blocks first, ascending, to the tail of the free lists.
     private static void FreeBootMemory(PageAllocator alloc, MachineSpec spec, List<(int Start, int NrPages, Zone Zone, string Name)> cma)
     {
         foreach (ZoneSpec zs in spec.Zones)
         {
             Zone zone = alloc.Node.Zones[(int)zs.Type];
-            int start = zone.ZoneStartPfn + (int)zs.ReservedPages;
-            foreach (var area in cma)
+            int firstManaged = (int)FirstManagedPfn(zone, zs, spec.HoleList);
+            foreach ((int rangeStart, int rangeEnd) in PresentRanges(zone, spec.HoleList))
             {
-                if (area.Zone == zone)
+                int start = Math.Max(rangeStart, firstManaged);
+                foreach (var area in cma)
                 {
-                    FreeRange(alloc, zone, start, area.Start);
-                    start = area.Start + area.NrPages;
+                    if (area.Zone == zone && area.Start >= start && area.Start < rangeEnd)
+                    {
+                        FreeRange(alloc, zone, start, area.Start);
+                        start = area.Start + area.NrPages;
+                    }
                 }
-            }
 
-            FreeRange(alloc, zone, start, zone.ZoneEndPfn);
+                FreeRange(alloc, zone, start, rangeEnd);
+            }
         }
     }
 

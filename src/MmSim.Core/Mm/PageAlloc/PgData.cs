@@ -23,6 +23,13 @@ public sealed class PgData
     /// <summary>PB_migrate_isolate (6.17+: a separate bit; earlier releases overwrite the type).</summary>
     public const byte PbMigrateIsolate = 0x10;
 
+    /// <summary><see cref="ZoneOfPfn"/> of a pageblock without a memory map (its section has no memory: !pfn_valid).</summary>
+    internal const byte NoZone = 0xFF;
+
+    /// <summary><see cref="ZoneOfPfn"/> of a pageblock whose pages belong to more than one zone (a zone edge or a
+    /// hole inside it): <see cref="PageZone"/> then looks the PFN up in <see cref="ZoneRunStart"/>.</summary>
+    internal const byte MixedZone = 0xFE;
+
     /// <summary>Mask of the migratetype bits.</summary>
     public const byte PbMigrateMask = 0x07;
 
@@ -89,8 +96,20 @@ public sealed class PgData
     /// <summary>The zones, indexed by <see cref="ZoneType"/> (unpopulated zones have no pages).</summary>
     public Zone[] Zones { get; }
 
-    /// <summary>Zone index of each pageblock (zones are pageblock aligned in mmsim); 0xFF for holes.</summary>
+    /// <summary>Zone index of each pageblock: the page_zone of all its pages, <see cref="MixedZone"/> when they differ,
+    /// <see cref="NoZone"/> where there is no memory map.</summary>
     internal byte[] ZoneOfPfn { get; }
+
+    /// <summary>First PFN of each run of pages with one page_zone, ascending (what memmap_init gave each page's
+    /// zone id); read only for <see cref="MixedZone"/> pageblocks.</summary>
+    internal int[] ZoneRunStart { get; set; } = [0];
+
+    /// <summary>The zone index of each run of <see cref="ZoneRunStart"/>.</summary>
+    internal byte[] ZoneRunZone { get; set; } = [0];
+
+    /// <summary>The memory holes (PFN ranges not in memblock.memory), ascending; their pages that have a memory map
+    /// are PageReserved and never reach the buddy allocator.</summary>
+    public IReadOnlyList<PfnRange> Holes { get; internal set; } = [];
 
     /// <summary>vm_stat: the node's counters, indexed by <see cref="NodeStatItem"/>.</summary>
     /// <remarks>Change with <see cref="ModNodePageState"/>, read with <see cref="NodePageState"/>; zone
@@ -105,13 +124,107 @@ public sealed class PgData
     /// <summary>page_zone: the zone a PFN belongs to.</summary>
     /// <param name="pfn">Page frame number.</param>
     /// <returns>The zone.</returns>
-    public Zone PageZone(int pfn) => Zones[ZoneOfPfn[pfn >> MmConstants.PageblockOrder]];
+    /// <remarks>One branch beyond the pageblock lookup: only pageblocks that straddle a zone edge or a hole take the
+    /// run lookup.</remarks>
+    public Zone PageZone(int pfn) => Zones[ZoneIdOfPfn(pfn)];
 
-    /// <summary>True when the PFN is inside some zone (pfn_valid and not in a hole).</summary>
+    /// <summary>page_zonenum: the zone index of a PFN with a memory map.</summary>
+    /// <param name="pfn">Page frame number (pfn_valid).</param>
+    /// <returns>The zone index.</returns>
+    public int ZoneIdOfPfn(int pfn)
+    {
+        byte z = ZoneOfPfn[pfn >> MmConstants.PageblockOrder];
+        return z < MixedZone ? z : MixedZoneId(pfn);
+    }
+
+    // The zone of a PFN in a pageblock that straddles zones: a binary search over the few runs memmap_init made.
+    private int MixedZoneId(int pfn)
+    {
+        int i = Array.BinarySearch(ZoneRunStart, pfn);
+        return ZoneRunZone[i >= 0 ? i : ~i - 1];
+    }
+
+    /// <summary>pageblock_pfn_to_page: may compaction scan [<paramref name="startPfn"/>, <paramref name="endPfn"/>)
+    /// of <paramref name="zone"/>? Both ends need a memory map, the start must be in the zone and the end in the same
+    /// zone: a block straddling a zone edge, or running into a hole whose pages carry the next zone's id, is skipped.</summary>
+    /// <param name="startPfn">First PFN (the caller clamps it to the zone start).</param>
+    /// <param name="endPfn">One past the last PFN.</param>
+    /// <param name="zone">The zone being compacted.</param>
+    /// <returns>True when the block may be scanned.</returns>
+    /// <remarks>mm/page_alloc.c: __pageblock_pfn_to_page. zone-&gt;contiguous only short-cuts checks that pass for such
+    /// a zone anyway, so it is not modelled. Cost: O(1).</remarks>
+    public bool PageblockPfnToPage(int startPfn, int endPfn, Zone zone) =>
+        startPfn < endPfn && PfnValid(endPfn - 1) && PfnValid(startPfn) && PageZone(startPfn) == zone
+        && ZoneIdOfPfn(startPfn) == ZoneIdOfPfn(endPfn - 1);
+
+    /// <summary>walk_system_ram_range's view: the PFN is memory (in a zone's span and not in a hole).</summary>
+    /// <param name="pfn">Page frame number.</param>
+    /// <returns>True for present pages.</returns>
+    /// <remarks>Cost: O(zones + holes); for checks, not per-page hot paths.</remarks>
+    public bool PfnPresent(long pfn)
+    {
+        if (!PfnValid(pfn))
+        {
+            return false;
+        }
+
+        bool spanned = false;
+        foreach (Zone z in Zones)
+        {
+            spanned |= z.SpansPfn(pfn);
+        }
+
+        if (!spanned)
+        {
+            return false;
+        }
+
+        foreach (PfnRange h in Holes)
+        {
+            if (pfn >= h.StartPfn && pfn < h.EndPfn)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Present pages in [<paramref name="start"/>, <paramref name="end"/>) (walk_system_ram_range with
+    /// count_system_ram_pages_cb).</summary>
+    /// <param name="start">First PFN.</param>
+    /// <param name="end">One past the last PFN.</param>
+    /// <returns>The count.</returns>
+    /// <remarks>Cost: O(zones × holes).</remarks>
+    public long PresentPagesIn(long start, long end)
+    {
+        long n = 0;
+        foreach (Zone z in Zones)
+        {
+            long s = Math.Max(start, z.ZoneStartPfn);
+            long e = Math.Min(end, z.ZoneEndPfn);
+            if (s >= e)
+            {
+                continue;
+            }
+
+            n += e - s;
+            foreach (PfnRange h in Holes)
+            {
+                n -= h.Overlap(s, e);
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>pfn_valid: the PFN has a memory map. As for the kernel's early sections, that is every PFN of a
+    /// 128 MiB section with any memory, holes included (their pages are PageReserved); a section without memory has
+    /// none.</summary>
     /// <param name="pfn">Page frame number.</param>
     /// <returns>True when valid.</returns>
     public bool PfnValid(long pfn) =>
-        pfn >= 0 && pfn < NodeSpannedPages && ZoneOfPfn[pfn >> MmConstants.PageblockOrder] != 0xFF;
+        pfn >= 0 && pfn < NodeSpannedPages && ZoneOfPfn[pfn >> MmConstants.PageblockOrder] != NoZone;
 
     /// <summary>get_pfnblock_migratetype: the block's type, MIGRATE_ISOLATE when the isolate bit is set.</summary>
     /// <param name="pfn">Any PFN in the block.</param>

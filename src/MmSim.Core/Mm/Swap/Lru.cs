@@ -369,7 +369,7 @@ public sealed class Lru
                         return $"pfn 0x{pfn:x} is on {(LruList)l} of memcg {lruvec.MemcgId} but its flags say {FolioLruList(page)}, memcg {node.FolioMemcg[pfn]} (or its prev link is broken)";
                     }
 
-                    sizes[node.ZoneOfPfn[pfn >> MmConstants.PageblockOrder]] += 1L << page.Order;
+                    sizes[node.ZoneIdOfPfn(pfn)] += 1L << page.Order;
                     onLists++;
                     prev = pfn;
                 }
@@ -441,7 +441,7 @@ public sealed class Lru
     // update_lru_size: the lruvec's zone size, the node's NR_INACTIVE_ANON.. and the zone's NR_ZONE_INACTIVE_ANON..
     private void UpdateSize(Lruvec lruvec, LruList lru, int pfn, long nrPages)
     {
-        int zid = node.ZoneOfPfn[pfn >> MmConstants.PageblockOrder];
+        int zid = node.ZoneIdOfPfn(pfn);
         Zone zone = node.Zones[zid];
         lruvec.AddSize(lru, zid, nrPages);
         node.ModNodePageState(NodeStatItem.NrInactiveAnon + (int)lru, nrPages);

@@ -92,7 +92,8 @@ public static class ProcPagetypeinfo
         Debug.Assert(count.Length >= MigrateTypes.Count, "one slot per migratetype");
         count[..MigrateTypes.Count].Clear();
 
-        // The kernel steps from zone_start_pfn, not from an aligned PFN; mmsim zones are aligned.
+        // The kernel steps from zone_start_pfn, not from an aligned PFN: a zone starting inside a pageblock (DMA at
+        // PFN 1) counts the block it starts in; blocks without a memory map or of another zone are left out.
         for (int pfn = zone.ZoneStartPfn; pfn < zone.ZoneEndPfn; pfn += MmConstants.PageblockNrPages)
         {
             if (!pgdat.PfnValid(pfn) || pgdat.PageZone(pfn) != zone)

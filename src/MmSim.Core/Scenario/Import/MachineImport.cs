@@ -12,10 +12,9 @@ namespace MmSim.Scenario.Import;
 /// __setup_per_zone_wmarks and setup_per_zone_lowmem_reserve, and says when no value reproduces them.
 /// </summary>
 /// <remarks>
-/// mmsim zones are pageblock-aligned and have no holes inside (docs/fidelity.md): a zone starts at its start_pfn
-/// rounded down to a pageblock and spans its present pages rounded up, and the pages it has beyond managed_pages are
-/// <c>reserved</c>. Managed pages, and so every watermark, come out exactly; spanned and present differ where the real
-/// zone has holes (the DMA zone's first page, the PCI hole in DMA32).
+/// Each zone keeps its start_pfn and spanned pages; spanned - present pages become a <c>machine.holes</c> entry (where
+/// zoneinfo cannot say: below 1 MiB in DMA, at the top of other zones) and present - managed pages are <c>reserved</c>,
+/// so start_pfn, spanned, present, managed and every watermark come out exactly.
 /// </remarks>
 public static class MachineImport
 {
@@ -59,7 +58,7 @@ public static class MachineImport
         }
 
         var notes = new List<string>();
-        List<(ZoneType Type, long Start, long Pages, long Managed)> placed = Place(populated, file, notes);
+        List<Placed> placed = Place(populated, file, notes);
         long pagesMin = InferPagesMin(populated, file);
         int wsf = InferScaleFactor(populated, pagesMin, file);
         int[]? ratio = InferLowmemReserveRatio(populated, notes);
@@ -67,35 +66,46 @@ public static class MachineImport
         return new Result(Render(placed, minFreeKbytes, wsf, ratio, file, thp, notes), minFreeKbytes, notes);
     }
 
-    // Pageblock-aligned zones without holes: from start_pfn rounded down, spanning the present pages rounded up, never
-    // into the next zone (nor past MAX_DMA_PFN / MAX_DMA32_PFN).
-    private static List<(ZoneType, long, long, long)> Place(List<(ZoneType Type, ZoneinfoZone Z)> zones, string file, List<string> notes)
+    // The zones exactly as the kernel printed them: start_pfn, spanned, present (spanned minus holes) and managed
+    // (present minus the reserved lowest present pages). zoneinfo does not say where a zone's holes are: the DMA
+    // zone's go just below 1 MiB (the legacy ISA/BIOS hole, 0xa0000-0xfffff, plus the EBDA page below it), every
+    // other zone's at its top (DMA32's PCI hole below 4 GiB).
+    private static List<Placed> Place(List<(ZoneType Type, ZoneinfoZone Z)> zones, string file, List<string> notes)
     {
-        const long Block = MmConstants.PageblockNrPages;
-        var placed = new List<(ZoneType, long, long, long)>();
-        for (int i = 0; i < zones.Count; i++)
+        const long LegacyHoleEnd = 0x100; // PFN of 1 MiB
+        var placed = new List<Placed>();
+        long previousEnd = 0;
+        foreach ((ZoneType type, ZoneinfoZone z) in zones)
         {
-            (ZoneType type, ZoneinfoZone z) = zones[i];
-            long start = z.StartPfn / Block * Block;
-            long limit = i + 1 < zones.Count ? zones[i + 1].Z.StartPfn / Block * Block : long.MaxValue;
-            limit = Math.Min(limit, type switch { ZoneType.Dma => 4096, ZoneType.Dma32 => 0x100000, _ => long.MaxValue });
-            long pages = Math.Min((z.StartPfn - start + z.Present + Block - 1) / Block * Block, limit - start);
-            if (pages < z.Managed || pages <= 0)
+            long end = z.StartPfn + z.Spanned;
+            long limit = type switch { ZoneType.Dma => 4096, ZoneType.Dma32 => 0x100000, _ => MachineSpecMaxPfn };
+            if (z.StartPfn < previousEnd || end > limit || z.Present > z.Spanned || z.Managed > z.Present || z.Managed <= 0)
             {
-                throw new ImportException($"{file}:{z.Line}: zoneinfo: zone {z.Name}: {z.Managed} managed pages do not fit between PFN {Units.FormatPfn(start)} and the next zone");
+                throw new ImportException(string.Create(CultureInfo.InvariantCulture,
+                    $"{file}:{z.Line}: zoneinfo: zone {z.Name}: start_pfn {z.StartPfn}, spanned {z.Spanned}, present {z.Present}, managed {z.Managed} is not a layout mmsim can boot (zones ascend without overlap, DMA below 16MiB, DMA32 below 4GiB, managed ≤ present ≤ spanned)"));
             }
 
-            if (z.StartPfn != start || z.Spanned != pages || z.Present != pages)
+            long holePages = z.Spanned - z.Present;
+            PfnRange? hole = null;
+            if (holePages > 0)
             {
+                bool legacy = type == ZoneType.Dma && LegacyHoleEnd - holePages > z.StartPfn && end >= LegacyHoleEnd;
+                hole = legacy ? new PfnRange(LegacyHoleEnd - holePages, LegacyHoleEnd) : new PfnRange(end - holePages, end);
                 notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{z.Name}: the kernel's zone starts at PFN {Units.FormatPfn(z.StartPfn)} and spans {z.Spanned} pages ({z.Present} present); here it starts at {Units.FormatPfn(start)} and spans {pages} pages without holes, {pages - z.Managed} of them reserved, so managed pages ({z.Managed}) and watermarks are exact"));
+                    $"{z.Name}: {holePages} pages of holes (spanned - present) placed at PFNs {Units.FormatPfn(hole.Value.StartPfn)}-{Units.FormatPfn(hole.Value.EndPfn - 1)} ({(legacy ? "the legacy hole below 1MiB" : "the top of the zone")}); zoneinfo does not say where they are"));
             }
 
-            placed.Add((type, start, pages, z.Managed));
+            placed.Add(new Placed(type, z.StartPfn, z.Spanned, z.Present - z.Managed, hole));
+            previousEnd = end;
         }
 
         return placed;
     }
+
+    private const long MachineSpecMaxPfn = MachineConfig.PhysicalAddressEndMax / Units.PageSizeBytes;
+
+    // One imported zone: its span, its reserved (present but not managed) pages and its hole.
+    private sealed record Placed(ZoneType Type, long Start, long Spanned, long Reserved, PfnRange? Hole);
 
     // __setup_per_zone_wmarks: min = pages_min * managed / lowmem_pages for every zone but Movable (floor). The smallest
     // pages_min that gives every printed min is min_free_kbytes >> 2.
@@ -198,9 +208,9 @@ public static class MachineImport
     }
 
     private static string Render(
-        List<(ZoneType Type, long Start, long Pages, long Managed)> zones, long minFreeKbytes, int wsf, int[]? ratio, string file, string? thp, List<string> notes)
+        List<Placed> zones, long minFreeKbytes, int wsf, int[]? ratio, string file, string? thp, List<string> notes)
     {
-        long bytes = zones.Sum(z => z.Pages) * Units.PageSizeBytes;
+        long bytes = zones.Sum(z => z.Spanned - (z.Hole?.Pages ?? 0)) * Units.PageSizeBytes;
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"# Imported by `mmsim machine import` from {Path.GetFileName(file)} (/proc/zoneinfo, node 0).\n");
         b.Append("# Managed pages, watermarks and lowmem protection are the file's; add workloads (docs/scenario-schema.md).\n");
@@ -217,14 +227,23 @@ public static class MachineImport
         b.Append("version: 1\nname: imported\n");
         b.Append(CultureInfo.InvariantCulture, $"description: \"Machine imported from {YamlQuoted(Path.GetFileName(file))}, {zones.Count} zones, {Units.FormatSize(bytes)}\"\n");
         b.Append("machine:\n  zones:\n");
-        foreach ((ZoneType type, long start, long pages, long managed) in zones)
+        foreach (Placed z in zones)
         {
-            b.Append(CultureInfo.InvariantCulture, $"    - name: {ZoneTypes.Name(type)}\n");
-            b.Append(CultureInfo.InvariantCulture, $"      start_pfn: {Units.FormatPfn(start)}\n");
-            b.Append(CultureInfo.InvariantCulture, $"      size: {Units.FormatSize(pages * Units.PageSizeBytes)}\n");
-            if (pages > managed)
+            b.Append(CultureInfo.InvariantCulture, $"    - name: {ZoneTypes.Name(z.Type)}\n");
+            b.Append(CultureInfo.InvariantCulture, $"      start_pfn: {Units.FormatPfn(z.Start)}\n");
+            b.Append(CultureInfo.InvariantCulture, $"      size: {Units.FormatSize(z.Spanned * Units.PageSizeBytes)}   # spanned {z.Spanned}\n");
+            if (z.Reserved > 0)
             {
-                b.Append(CultureInfo.InvariantCulture, $"      reserved: {Units.FormatSize((pages - managed) * Units.PageSizeBytes)}\n");
+                b.Append(CultureInfo.InvariantCulture, $"      reserved: {Units.FormatSize(z.Reserved * Units.PageSizeBytes)}   # present - managed\n");
+            }
+        }
+
+        if (zones.Any(z => z.Hole is not null))
+        {
+            b.Append("  holes:\n");
+            foreach (Placed z in zones.Where(z => z.Hole is not null))
+            {
+                b.Append(CultureInfo.InvariantCulture, $"    - {{ start_pfn: {Units.FormatPfn(z.Hole!.Value.StartPfn)}, end_pfn: {Units.FormatPfn(z.Hole.Value.EndPfn)} }}   # in {ZoneTypes.Name(z.Type)}\n");
             }
         }
 

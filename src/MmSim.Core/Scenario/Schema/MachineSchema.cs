@@ -13,7 +13,8 @@ internal static class MachineSchema
     public static SectionDecl Zone { get; } = new(
         "machine.zones[]",
         "One zone. Zones are listed in the kernel's order (DMA, DMA32, Normal, Movable), each at most once, at ascending addresses. "
-        + "DMA must end by 16MiB (MAX_DMA_PFN) and DMA32 by 4GiB (MAX_DMA32_PFN).",
+        + "DMA must end by 16MiB (MAX_DMA_PFN) and DMA32 by 4GiB (MAX_DMA32_PFN). A zone may start at any PFN and span any number of pages, "
+        + "as /proc/zoneinfo's start_pfn and spanned; `machine.holes` inside its span make present smaller than spanned.",
         [
             new()
             {
@@ -23,25 +24,46 @@ internal static class MachineSchema
             },
             new()
             {
-                Name = "size", Kind = FieldKind.Size, Required = true, Min = Units.PageblockSizeBytes, MultipleOf = Units.PageblockSizeBytes,
-                Doc = "memory the zone spans (spanned_pages), a whole number of pageblocks",
+                Name = "size", Kind = FieldKind.Size, Required = true, Min = Units.PageSizeBytes, MultipleOf = Units.PageSizeBytes,
+                Doc = "memory the zone spans (spanned_pages × 4KiB), holes included; a whole number of pages",
                 Get = FieldDecl.Of<ZoneConfig>(z => z.SizeBytes),
             },
             new()
             {
                 Name = "start_pfn", Kind = FieldKind.Pfn, Min = 0, Max = PfnMax,
                 DefaultDoc = "right after the previous zone (0 for the first)",
-                Doc = "first PFN (zone_start_pfn), pageblock-aligned; leave a gap for a hole such as the PCI hole below 4GiB",
+                Doc = "first PFN (zone_start_pfn), any PFN (the real DMA zone starts at 1); leave a gap or declare `machine.holes` for a hole such as the PCI hole below 4GiB",
                 Get = FieldDecl.Of<ZoneConfig>(z => z.StartPfn),
             },
             new()
             {
                 Name = "reserved", Kind = FieldKind.Size, Default = 0L,
-                Doc = "memory at the bottom of the zone that is present but not managed (firmware, kernel image, memblock reservations)",
+                Doc = "memory at the bottom of the zone that is present but not managed (firmware, kernel image, memblock reservations): the zone's lowest present pages; managed = present - reserved",
                 Get = FieldDecl.Of<ZoneConfig>(z => z.ReservedBytes),
             },
         ],
         BindZone);
+
+    public static SectionDecl Hole { get; } = new(
+        "machine.holes[]",
+        "A PFN range without memory (not in memblock.memory): PFN 0, the legacy ISA hole below 1MiB, the PCI hole below 4GiB. "
+        + "Holes are listed in ascending order and do not overlap. Their pages never reach the buddy allocator; where the 128MiB section "
+        + "around them has memory they have a memory map (pfn_valid) and are PageReserved, as init_unavailable_range leaves them.",
+        [
+            new()
+            {
+                Name = "start_pfn", Kind = FieldKind.Pfn, Required = true, Min = 0, Max = PfnMax,
+                Doc = "first PFN of the hole",
+                Get = FieldDecl.Of<HoleConfig>(h => h.StartPfn),
+            },
+            new()
+            {
+                Name = "end_pfn", Kind = FieldKind.Pfn, Required = true, Min = 1, Max = PfnMax,
+                Doc = "one past the last PFN of the hole",
+                Get = FieldDecl.Of<HoleConfig>(h => h.EndPfn),
+            },
+        ],
+        BindHole);
 
     public static SectionDecl Cma { get; } = new(
         "machine.cma[]",
@@ -95,6 +117,13 @@ internal static class MachineSchema
             },
             new()
             {
+                Name = "holes", Kind = FieldKind.SectionList, Section = Hole, DefaultDoc = "none (every spanned page is present)",
+                Doc = "memory holes, ascending",
+                // Left out of the resolved scenario when empty, so machines without holes read and print as before.
+                Get = FieldDecl.Of<MachineConfig>(m => m.Holes.Count == 0 ? null : (object)m.Holes),
+            },
+            new()
+            {
                 Name = "nodes", Kind = FieldKind.Int, Default = 1L,
                 Check = v => (long)v == 1 ? null : $"mmsim models a single NUMA node for now, got {v}",
                 RangeDoc = "1 (for now)",
@@ -124,7 +153,7 @@ internal static class MachineSchema
     // Items bind to their own values: placement needs all of them at once, with positions for messages.
     private static FieldValues? BindZone(FieldValues v, LoadContext ctx)
     {
-        bool ok = CheckAligned(v, ctx);
+        bool ok = true;
         long size = v.Get<long>("size");
         long reserved = v.Get<long>("reserved");
         if (reserved >= size)
@@ -134,6 +163,19 @@ internal static class MachineSchema
         }
 
         return ok ? v : null;
+    }
+
+    private static FieldValues? BindHole(FieldValues v, LoadContext ctx)
+    {
+        long start = v.Get<long>("start_pfn");
+        long end = v.Get<long>("end_pfn");
+        if (end <= start)
+        {
+            ctx.Error(v.MarkOf("end_pfn"), v.PathOf("end_pfn"), $"{Units.FormatPfn(end)} is not above start_pfn {Units.FormatPfn(start)}; end_pfn is one past the hole's last PFN");
+            return null;
+        }
+
+        return v;
     }
 
     private static FieldValues? BindCma(FieldValues v, LoadContext ctx) => CheckAligned(v, ctx) ? v : null;

@@ -120,9 +120,8 @@ public sealed partial class MainlineCompaction : ICompact
     // block_start_pfn(pfn, order).
     private static int BlockStartPfn(int pfn, int order) => pfn & ~((1 << order) - 1);
 
-    // pageblock_pfn_to_page: the block [start, end) lies in one zone (zones are pageblock aligned in mmsim).
-    private bool PageblockInZone(int startPfn, int endPfn, Zone zone) =>
-        startPfn < endPfn && zone.SpansPfn(startPfn) && zone.SpansPfn(endPfn - 1) && node.PfnValid(startPfn) && node.PageZone(startPfn) == zone;
+    // pageblock_pfn_to_page (kept on the node, where the memory map is).
+    private bool PageblockInZone(int startPfn, int endPfn, Zone zone) => node.PageblockPfnToPage(startPfn, endPfn, zone);
 
     // is_via_compact_memory.
     private static bool IsViaCompactMemory(int order) => order == -1;

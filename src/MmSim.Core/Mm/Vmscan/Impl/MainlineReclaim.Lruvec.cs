@@ -357,7 +357,7 @@ public sealed partial class MainlineReclaim
             ref PageFrame page = ref pages[pfn];
             long nrPages = 1L << page.Order;
             totalScan += nrPages;
-            int zid = node.ZoneOfPfn[pfn >> MmConstants.PageblockOrder];
+            int zid = node.ZoneIdOfPfn(pfn);
             if (maxNrSkipped < SwapClusterMaxSkipped && zid > sc.ReclaimIdx)
             {
                 node.CountVmEvents(VmEventItem.PgskipDma + zid, nrPages);
