@@ -39,6 +39,10 @@ public sealed record MachineSpec(IReadOnlyList<ZoneSpec> Zones, IReadOnlyList<Cm
     /// <summary>The holes, never null.</summary>
     public IReadOnlyList<PfnRange> HoleList => Holes ?? [];
 
-    /// <summary>Largest machine mmsim builds: 1 TiB of 4 KiB pages, so a PFN fits an int with room to spare.</summary>
-    public const long MaxPages = 1L << 28;
+    /// <summary>
+    /// Highest PFN (exclusive) mmsim builds: 2 TiB of physical address space in 4 KiB pages, so a PFN fits an int
+    /// with room to spare. The scenario loader's limits (1 TiB of memory, zones ending below 2 TiB) keep a 1 TiB
+    /// x86-64 machine, whose memory above the PCI hole ends past 1 TiB, inside it.
+    /// </summary>
+    public const long MaxPages = 1L << 29;
 }

@@ -9,6 +9,10 @@ namespace MmSim.Mm;
 /// (bits 7–10) and the boolean <see cref="PageFlags"/> (bits 11+). <see cref="Next"/>/<see cref="Prev"/>
 /// are the intrusive list links (the kernel's <c>page-&gt;lru</c>, shared by buddy, pcp and LRU lists,
 /// since a page is on at most one of them). Only the head page of a block carries state.
+/// <para>All-zero bytes are <see cref="Empty"/> (no state, no links): the migratetype is stored XOR 7 and the
+/// links as PFN + 1. So a new memory map needs no fill, and the OS backs only the frames the model touches; at
+/// boot that is the head of each free block, one frame in 1024 on a large machine (issue 11: a 1 TiB machine
+/// boots without writing its 4 GiB memory map).</para>
 /// </remarks>
 public struct PageFrame
 {
@@ -21,11 +25,23 @@ public struct PageFrame
     /// <summary>Packed order, allocation migratetype, owner kind and <see cref="PageFlags"/>.</summary>
     public uint Flags;
 
+    // PFN + 1 of the neighbours, so that 0 (a fresh array) means "none" (-1).
+    private int nextPlus1;
+    private int prevPlus1;
+
     /// <summary>Next PFN on the list this page is on, or -1.</summary>
-    public int Next;
+    public int Next
+    {
+        readonly get => nextPlus1 - 1;
+        set => nextPlus1 = value + 1;
+    }
 
     /// <summary>Previous PFN on the list this page is on, or -1.</summary>
-    public int Prev;
+    public int Prev
+    {
+        readonly get => prevPlus1 - 1;
+        set => prevPlus1 = value + 1;
+    }
 
     /// <summary>Owner or mapping id (workload object, file id, op-script id).</summary>
     public int Owner;
@@ -40,8 +56,8 @@ public struct PageFrame
     /// <summary>Migratetype of the allocation (gfp_migratetype of page_owner's gfp), or <see cref="MigrateTypes.None"/>.</summary>
     public byte AllocMt
     {
-        readonly get => (byte)((Flags & MtMask) >> MtShift);
-        set => Flags = (Flags & ~MtMask) | ((uint)value << MtShift);
+        readonly get => (byte)(((Flags & MtMask) >> MtShift) ^ MigrateTypes.None);
+        set => Flags = (Flags & ~MtMask) | ((uint)(value ^ MigrateTypes.None) << MtShift);
     }
 
     /// <summary>Who owns the allocated block.</summary>
@@ -71,8 +87,8 @@ public struct PageFrame
     /// <param name="flags">Boolean flags.</param>
     /// <returns>The word, equal to setting each field on a zeroed frame.</returns>
     public static uint Pack(int order, byte allocMt, OwnerKind owner, PageFlags flags) =>
-        ((uint)order & OrderMask) | (((uint)allocMt << MtShift) & MtMask) | (((uint)owner << OwnerShift) & OwnerMask) | (uint)flags;
+        ((uint)order & OrderMask) | (((uint)(allocMt ^ MigrateTypes.None) << MtShift) & MtMask) | (((uint)owner << OwnerShift) & OwnerMask) | (uint)flags;
 
     /// <summary>A page frame with no state and no list links.</summary>
-    public static PageFrame Empty => new() { Flags = (uint)MigrateTypes.None << MtShift, Next = -1, Prev = -1, Owner = 0 };
+    public static PageFrame Empty => default;
 }

@@ -40,7 +40,7 @@ public static class RunFolder
             AtomicFile.WriteAllBytes(Path.Combine(dir, name), bytes);
         }
 
-        AtomicFile.WriteAllText(Path.Combine(dir, TimingFile), TimingJson(runSeconds, wall.Elapsed.TotalSeconds, runner.Timed));
+        AtomicFile.WriteAllText(Path.Combine(dir, TimingFile), TimingJson(runSeconds, wall.Elapsed.TotalSeconds, runner));
         return summary;
     }
 
@@ -60,15 +60,23 @@ public static class RunFolder
         return results;
     }
 
-    // Wall-clock figures only here: run and total wall time, and the engine's events per wall second.
-    private static string TimingJson(double runSeconds, double totalSeconds, TimedRunResult? timed)
+    // Wall-clock and host-memory figures only here: run, boot and total wall time, the engine's events per wall
+    // second, and what the process held (the model's per-page arrays, the managed heap after boot, peak RSS).
+    private static string TimingJson(double runSeconds, double totalSeconds, ScenarioRunner runner)
     {
+        TimedRunResult? timed = runner.Timed;
         long events = timed?.EventsProcessed ?? 0;
         double engineSeconds = timed?.WallSeconds ?? 0;
         double eventsPerSecond = engineSeconds > 0 ? events / engineSeconds : 0;
+        Mm.PageAlloc.PgData node = runner.Allocator!.Node;
         return string.Create(CultureInfo.InvariantCulture,
             $"{{\n  \"wall_seconds\": {totalSeconds:F3},\n  \"run_wall_seconds\": {runSeconds:F3},\n" +
+            $"  \"boot_wall_seconds\": {runner.BootWallSeconds:F3},\n" +
             $"  \"engine_wall_seconds\": {engineSeconds:F3},\n  \"events_processed\": {events},\n" +
-            $"  \"events_per_second\": {eventsPerSecond:F0}\n}}\n");
+            $"  \"events_per_second\": {eventsPerSecond:F0},\n" +
+            $"  \"node_spanned_pages\": {node.NodeSpannedPages},\n" +
+            $"  \"memmap_bytes_per_page\": {node.MemmapBytesPerPage:F2},\n" +
+            $"  \"gc_heap_bytes_after_boot\": {runner.GcHeapBytesAfterBoot},\n" +
+            $"  \"peak_rss_bytes\": {PeakRss.Bytes()}\n}}\n");
     }
 }

@@ -70,6 +70,12 @@ public sealed class ScenarioRunner
     /// </summary>
     public long NowNs => engine?.Now ?? (hasTimedWorkloads ? 0 : opsDone * NsPerOp);
 
+    /// <summary>Wall-clock seconds the boot took (memory map, free lists, kernel objects); timing.json only.</summary>
+    public double BootWallSeconds { get; private set; }
+
+    /// <summary>Managed heap bytes right after boot (GC.GetTotalMemory without a collection); timing.json only.</summary>
+    public long GcHeapBytesAfterBoot { get; private set; }
+
     /// <summary>Invariant checks performed.</summary>
     public long ChecksRun { get; private set; }
 
@@ -88,7 +94,10 @@ public sealed class ScenarioRunner
     {
         options.Cancel.ThrowIfCancellationRequested(); // interrupted before it began: boot nothing
         ITimedWorkload?[] timed = CreateTimedWorkloads();
+        var bootWall = Stopwatch.StartNew();
         LinuxKernel kernel = LinuxKernel.Boot(KernelFromConfig.Machine(config.Machine), KernelFromConfig.Params(config), Seed);
+        BootWallSeconds = bootWall.Elapsed.TotalSeconds;
+        GcHeapBytesAfterBoot = GC.GetTotalMemory(false);
         PageAllocator alloc = kernel.Alloc;
         alloc.Trace = trace;
 

@@ -4,6 +4,7 @@
 // sizes) are recomputed from it by FlushStats, as mem_cgroup_flush_stats folds the per-cpu deltas
 // before a read: every path that changes a folio's flags or charge is then reflected without each
 // having to call ModLruvecState. Other items (workingset_*, events) are counted where they happen.
+using MmSim.Mm.PageAlloc;
 using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.Memcontrol;
@@ -106,7 +107,7 @@ public sealed partial class MemcgTree
         }
 
         PageFrame[] pages = node.Pages;
-        ushort[] memcgOf = node.FolioMemcg;
+        FolioMemcgIds memcgOf = node.FolioMemcg;
         for (int pfn = 0; pfn < pages.Length; pfn++)
         {
             ref PageFrame page = ref pages[pfn];
@@ -174,7 +175,7 @@ public sealed partial class MemcgTree
 
         Array.Clear(verifyLocal);
         PageFrame[] pages = node.Pages;
-        ushort[] memcgOf = node.FolioMemcg;
+        FolioMemcgIds memcgOf = node.FolioMemcg;
         for (int pfn = 0; pfn < pages.Length; pfn++)
         {
             ushort id = memcgOf[pfn];

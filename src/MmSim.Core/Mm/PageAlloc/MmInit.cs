@@ -55,7 +55,7 @@ public static class MmInit
             Require(zones[(int)z.Type] == null, $"zone {ZoneTypes.Names[(int)z.Type]} is listed twice");
             Require(start >= 0 && z.Pages >= 0, $"zone {ZoneTypes.Names[(int)z.Type]}: start and size must not be negative");
             Require(start >= next, $"zone {ZoneTypes.Names[(int)z.Type]} overlaps the zone before it");
-            Require(start + z.Pages <= MachineSpec.MaxPages, $"the machine exceeds mmsim's limit of {MachineSpec.MaxPages} pages (1 TiB)");
+            Require(start + z.Pages <= MachineSpec.MaxPages, $"the machine ends above mmsim's limit of PFN {MachineSpec.MaxPages} (2 TiB)");
             long present = z.Pages;
             foreach (PfnRange h in spec.HoleList)
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using MmSim.Mm.Stat;
 
 namespace MmSim.Mm.PageAlloc;
@@ -41,15 +42,32 @@ public sealed class PgData
     internal PgData(int nodeSpannedPages, Zone[] zones)
     {
         NodeSpannedPages = nodeSpannedPages;
-        Pages = new PageFrame[nodeSpannedPages];
-        Array.Fill(Pages, PageFrame.Empty);
+        Pages = new PageFrame[nodeSpannedPages]; // all PageFrame.Empty: zero bytes, which the OS backs only once written
         PageblockFlags = new byte[(nodeSpannedPages + MmConstants.PageblockNrPages - 1) >> MmConstants.PageblockOrder];
         Array.Fill(PageblockFlags, (byte)MigrateType.Movable);
         Zones = zones;
         ZoneOfPfn = new byte[PageblockFlags.Length];
         FolioIndex = new int[nodeSpannedPages];
-        FolioMemcg = new ushort[nodeSpannedPages];
+        FolioMemcg = new FolioMemcgIds(nodeSpannedPages);
     }
+
+    /// <summary>
+    /// Bytes of the node's arrays that grow with its size: the memory map and its side arrays (per page) and the
+    /// pageblock arrays (per 2 MiB), i.e. what booting a machine of <see cref="NodeSpannedPages"/> pages costs
+    /// before any workload runs.
+    /// </summary>
+    /// <remarks>The figure issue 11's budget of 24 bytes per simulated page is about (see <see cref="MemmapBytesPerPage"/>).
+    /// Arrays the OS never had to back (an untouched side array) still count: this is the allocated size, an upper
+    /// bound on what the node keeps resident. The memcg ids count once allocated (the first charge below the root).</remarks>
+    public long MemmapBytes =>
+        Pages.LongLength * Unsafe.SizeOf<PageFrame>()
+        + FolioIndex.LongLength * sizeof(int)
+        + FolioMemcg.AllocatedBytes
+        + PageblockFlags.LongLength
+        + ZoneOfPfn.LongLength;
+
+    /// <summary><see cref="MemmapBytes"/> per spanned page.</summary>
+    public double MemmapBytesPerPage => NodeSpannedPages == 0 ? 0 : (double)MemmapBytes / NodeSpannedPages;
 
     /// <summary>node_spanned_pages (the node starts at PFN 0).</summary>
     public int NodeSpannedPages { get; }
@@ -67,9 +85,10 @@ public sealed class PgData
     public int[] FolioIndex { get; }
 
     /// <summary>The memcg id each allocated head page is charged to (folio_memcg; 0 = root or not charged).</summary>
-    /// <remarks>2 bytes per page; mem_cgroup ids are 16-bit in the kernel too (MEM_CGROUP_ID_MAX). Charging sets
-    /// it and uncharging at free clears it (mem_cgroup_uncharge), so a free or uncharged page reads 0.</remarks>
-    public ushort[] FolioMemcg { get; }
+    /// <remarks>2 bytes per page once a folio is charged below the root (allocated then); mem_cgroup ids are 16-bit in
+    /// the kernel too (MEM_CGROUP_ID_MAX). Charging sets it and uncharging at free clears it (mem_cgroup_uncharge), so a
+    /// free or uncharged page reads 0.</remarks>
+    public FolioMemcgIds FolioMemcg { get; }
 
     /// <summary>Per-pageblock flags: migratetype (bits 0–2), skip and isolate bits.</summary>
     public byte[] PageblockFlags { get; }
